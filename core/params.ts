@@ -1,0 +1,125 @@
+import { Type, type Static, type TObject, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import type { Unit } from './units.js';
+
+/**
+ * Parameter declaration helpers. A pipeline declares each parameter once with these; the TS type,
+ * show-file validation, clamping, the address space and (later) UI/OSC/preset handling all derive from it.
+ */
+export interface ParamMeta {
+  description?: string;
+  label?: string;
+  unit?: Unit;
+  /** false = a load-time option (changing it re-creates the pipeline); default true. */
+  live?: boolean;
+  /** Whether modulation routes may target it; default true for numbers. */
+  modulatable?: boolean;
+}
+
+interface NumberOptions extends ParamMeta {
+  default: number;
+  min: number;
+  max: number;
+  step?: number;
+}
+
+export const Param = {
+  number(o: NumberOptions) {
+    return Type.Number({ ...meta(o), default: o.default, minimum: o.min, maximum: o.max, ...(o.step ? { step: o.step } : {}) });
+  },
+  integer(o: NumberOptions) {
+    return Type.Integer({ ...meta(o), default: o.default, minimum: o.min, maximum: o.max });
+  },
+  boolean(o: ParamMeta & { default: boolean }) {
+    return Type.Boolean({ ...meta(o), default: o.default });
+  },
+  /** A choice among names; stored and sent as the name, accepted as name or index at the edges. */
+  enum<const T extends readonly [string, ...string[]]>(o: ParamMeta & { options: T; default: T[number] }): TUnsafe<T[number]> {
+    return Type.Unsafe<T[number]>({ ...meta(o), type: 'string', enum: [...o.options], default: o.default });
+  },
+  /** A colour as "#rrggbb". */
+  color(o: ParamMeta & { default: string }) {
+    return Type.String({ ...meta(o), default: o.default, pattern: '^#[0-9a-fA-F]{6}$', format: 'color' });
+  },
+  object<T extends TProperties>(properties: T): TObject<T> {
+    return Type.Object(properties, { additionalProperties: false });
+  },
+};
+
+function meta(o: ParamMeta): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (o.description !== undefined) out.description = o.description;
+  if (o.label !== undefined) out.label = o.label;
+  if (o.unit !== undefined) out.unit = o.unit;
+  if (o.live !== undefined) out.live = o.live;
+  if (o.modulatable !== undefined) out.modulatable = o.modulatable;
+  return out;
+}
+
+export type ParamValues<S extends TSchema> = Static<S>;
+
+export type ParamKind = 'number' | 'integer' | 'boolean' | 'enum' | 'color' | 'string';
+
+/** One parameter as the address space sees it, read off a schema. */
+export interface ParamInfo {
+  name: string;
+  kind: ParamKind;
+  default: unknown;
+  min?: number;
+  max?: number;
+  step?: number;
+  options?: string[];
+  unit?: Unit;
+  label?: string;
+  description?: string;
+  live: boolean;
+  modulatable: boolean;
+}
+
+/** Reads the parameters declared in an object schema (TypeBox or plain JSON Schema). */
+export function describeParams(schema: TSchema): ParamInfo[] {
+  const properties = (schema as { properties?: Record<string, Record<string, unknown>> }).properties ?? {};
+  return Object.entries(properties).map(([name, s]) => describeParam(name, s));
+}
+
+function describeParam(name: string, s: Record<string, unknown>): ParamInfo {
+  const kind = paramKind(s);
+  const numeric = kind === 'number' || kind === 'integer';
+  const info: ParamInfo = {
+    name,
+    kind,
+    default: s.default,
+    live: s.live !== false,
+    modulatable: typeof s.modulatable === 'boolean' ? s.modulatable : numeric,
+  };
+  if (typeof s.minimum === 'number') info.min = s.minimum;
+  if (typeof s.maximum === 'number') info.max = s.maximum;
+  if (typeof s.step === 'number') info.step = s.step;
+  if (Array.isArray(s.enum)) info.options = s.enum.map(String);
+  if (typeof s.unit === 'string') info.unit = s.unit as Unit;
+  if (typeof s.label === 'string') info.label = s.label;
+  if (typeof s.description === 'string') info.description = s.description;
+  return info;
+}
+
+function paramKind(s: Record<string, unknown>): ParamKind {
+  if (Array.isArray(s.enum)) return 'enum';
+  switch (s.type) {
+    case 'number':
+      return 'number';
+    case 'integer':
+      return 'integer';
+    case 'boolean':
+      return 'boolean';
+    case 'string':
+      return s.format === 'color' ? 'color' : 'string';
+    default:
+      return 'string';
+  }
+}
+
+/** The defaults of every declared parameter. */
+export function defaultParams<S extends TSchema>(schema: S): Static<S> {
+  const values: Record<string, unknown> = {};
+  for (const p of describeParams(schema)) values[p.name] = p.default;
+  return values;
+}

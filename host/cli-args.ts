@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { ErrorCode, VjError } from '../core/errors.js';
+import { parseSize, type Size } from '../core/frame.js';
+import { LogFormats, LogLevels, type LogFormat, type LogLevel } from './logger.js';
+
+export interface CliOptions {
+  help: boolean;
+  version: boolean;
+  listPipelines: boolean;
+  show: string | null;
+  fps: number | null;
+  size: Size | null;
+  plugins: string | null;
+  shmName: string | null;
+  logFormat: LogFormat;
+  logLevel: LogLevel;
+  status: boolean;
+}
+
+export const HELP = `vj-host — a live-performance VJ host
+
+Usage: vj-host [options]
+
+With no --show, runs the embedded default show: test pattern -> feedback -> shared memory
+(/dev/shm/vj-host), 1280x720 at 30 fps. Ctrl-C stops cleanly.
+
+Options:
+  -s, --show <file>       show file (JSON) to run
+      --fps <n>           output frame rate (overrides the show), 1..240
+      --size <WxH>        output size, e.g. 1920x1080 (overrides the show)
+      --plugins <dir>     folder of pipeline plugins (default: ./plugins when it exists)
+      --shm-name <name>   file name of the shared-memory output in /dev/shm (overrides the show)
+      --list-pipelines    print every pipeline (built-in and plugin, with failures) and exit
+      --log-format <f>    pretty | json (default: pretty on a terminal, json otherwise)
+      --log-level <l>     debug | info | warn | error | silent (default: info)
+      --no-status         no live status line
+  -h, --help              this help
+  -v, --version           print the version
+
+Exit codes: 0 stopped cleanly, 1 unexpected failure, 2 bad usage or invalid show file.
+`;
+
+export function parseCliArgs(argv: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        show: { type: 'string', short: 's' },
+        fps: { type: 'string' },
+        size: { type: 'string' },
+        plugins: { type: 'string' },
+        'shm-name': { type: 'string' },
+        'list-pipelines': { type: 'boolean', default: false },
+        'log-format': { type: 'string' },
+        'log-level': { type: 'string', default: 'info' },
+        'no-status': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (error) {
+    throw new VjError(ErrorCode.CliUsage, `${(error as Error).message}\nRun vj-host --help for the options.`);
+  }
+  const v = parsed.values;
+  const fps = v.fps === undefined ? null : Number(v.fps);
+  if (fps !== null && !(Number.isFinite(fps) && fps >= 1 && fps <= 240)) {
+    throw new VjError(ErrorCode.CliUsage, `--fps: must be a number from 1 to 240, got "${v.fps}"`);
+  }
+  const size = v.size === undefined ? null : parseSize(v.size);
+  if (v.size !== undefined && !size) {
+    throw new VjError(ErrorCode.CliUsage, `--size: must be WIDTHxHEIGHT (16..8192 each), e.g. 1920x1080, got "${v.size}"`);
+  }
+  const logFormat = v['log-format'] ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (!LogFormats.includes(logFormat as LogFormat)) {
+    throw new VjError(ErrorCode.CliUsage, `--log-format: must be one of ${LogFormats.join(', ')}`);
+  }
+  const logLevel = v['log-level'];
+  if (!LogLevels.includes(logLevel as LogLevel)) {
+    throw new VjError(ErrorCode.CliUsage, `--log-level: must be one of ${LogLevels.join(', ')}`);
+  }
+  return {
+    help: v.help,
+    version: v.version,
+    listPipelines: v['list-pipelines'],
+    show: v.show ?? null,
+    fps,
+    size,
+    plugins: v.plugins ?? null,
+    shmName: v['shm-name'] ?? null,
+    logFormat: logFormat as LogFormat,
+    logLevel: logLevel as LogLevel,
+    status: !v['no-status'],
+  };
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import { describeError, isVjError } from '../core/errors.js';
+import { parseCliArgs, HELP, type CliOptions } from './cli-args.js';
+import { defaultShow } from './default-show.js';
+import { createLogger } from './logger.js';
+import { formatRegistry, setupRegistry } from './registry-setup.js';
+import { runHost } from './run-host.js';
+import { checkShow, loadShowFile, ShowError, type Show } from './show.js';
+import type { PipelineRegistry } from '../pipelines/registry.js';
+
+const EXIT_USAGE = 2;
+
+async function main(argv: string[]): Promise<void> {
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(argv);
+  } catch (error) {
+    process.stderr.write(`vj-host: ${describeError(error)}\n`);
+    process.exit(EXIT_USAGE);
+  }
+  if (options.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (options.version) {
+    process.stdout.write(`${readVersion()}\n`);
+    return;
+  }
+  const log = createLogger(options.logFormat, options.logLevel);
+  const registry = await setupRegistry(options.plugins, log);
+  if (options.listPipelines) {
+    process.stdout.write(`${formatRegistry(registry)}\n`);
+    return;
+  }
+  let show: Show;
+  try {
+    show = resolveShow(options, registry);
+  } catch (error) {
+    if (error instanceof ShowError) {
+      process.stderr.write(`vj-host: ${error.message}\n`);
+      process.exit(EXIT_USAGE);
+    }
+    throw error;
+  }
+  await runHost(show, registry, log, { status: options.status });
+}
+
+/** The show file (or the embedded default) with command-line overrides applied, checked as one. */
+function resolveShow(options: CliOptions, registry: PipelineRegistry): Show {
+  const base = options.show ? loadShowFile(options.show, registry) : checkShow(defaultShow, registry, 'default show');
+  const { frameSize: _, ...document } = base;
+  if (options.fps !== null) document.fps = options.fps;
+  if (options.size) document.size = `${options.size.width}x${options.size.height}`;
+  if (options.shmName !== null) {
+    const shm = document.outputs.find((o) => o.type === 'shm');
+    if (shm) shm.name = options.shmName;
+    else document.outputs.push({ type: 'shm', name: options.shmName });
+  }
+  return checkShow(document, registry, options.show ?? 'default show');
+}
+
+function readVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`vj-host: ${isVjError(error) ? error.message : describeError(error)}\n`);
+  process.exit(1);
+});

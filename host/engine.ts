@@ -1,0 +1,196 @@
+import { Type } from '@sinclair/typebox';
+import { initialClockState, Tempo, updateClockState, type ClockState } from '../core/clock.js';
+import type { FrameDriver, TickInfo } from '../core/driver.js';
+import { describeError } from '../core/errors.js';
+import type { Frame, Size } from '../core/frame.js';
+import { FramePool } from '../core/frame-pool.js';
+import type { Log } from '../core/log.js';
+import { defaultParams, Param } from '../core/params.js';
+import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
+import { mixDecks, mixerParams, type MixerParams } from '../pipelines/builtins/mixer.js';
+import type { Stage, StageStats } from '../pipelines/stage.js';
+import type { Output, OutputStats } from '../outputs/contract.js';
+import { ParamSpace } from './param-space.js';
+
+export interface EngineDeck {
+  id: string;
+  /** stages[0] is the deck's source; the rest is its effect chain, in order. */
+  stages: Stage[];
+}
+
+export interface EngineOptions {
+  size: Size;
+  fps: number;
+  bpm: number;
+  driver: FrameDriver;
+  log: Log;
+  pool?: FramePool;
+  now?: () => number;
+}
+
+export interface EngineStats {
+  running: boolean;
+  fps: number;
+  targetFps: number;
+  width: number;
+  height: number;
+  frames: number;
+  /** Ticks the loop skipped because it fell behind (each one a frame the outputs never got). */
+  droppedFrames: number;
+  frameMs: { last: number; p50: number; p99: number };
+  clock: { bpm: number; beat: number; bar: number };
+  stages: StageStats[];
+  outputs: OutputStats[];
+  /** Buffers ever allocated by the frame pool: flat in steady state. */
+  poolAllocated: number;
+}
+
+export const clockParams = Type.Object(
+  { bpm: Param.number({ default: 120, min: 20, max: 300, unit: 'bpm', label: 'BPM' }) },
+  { additionalProperties: false },
+);
+
+/**
+ * The frame loop: per tick, apply parameter changes -> render every deck's chain -> mix ->
+ * hand the frame to every output. It never awaits: slow work lives in decoupled stages and outputs.
+ */
+export class Engine {
+  readonly size: Size;
+  readonly fps: number;
+  readonly params = new ParamSpace();
+  readonly pool: FramePool;
+  readonly tempo: Tempo;
+  private readonly driver: FrameDriver;
+  private readonly log: Log;
+  private readonly now: () => number;
+  private decks: EngineDeck[] = [];
+  private outputs: Output[] = [];
+  private readonly mixer: MixerParams = defaultParams(mixerParams);
+  private readonly clockValues = defaultParams(clockParams);
+  private readonly clock: ClockState;
+  private readonly mixFrame: Frame;
+  private readonly deckFrames: (Frame | null)[] = [null, null];
+  private readonly frameTimes = new RollingSamples(600);
+  private readonly tickRate = new RateMeter(512);
+  private frames = 0;
+  private droppedFrames = 0;
+  private outputErrorsLogged = new Set<string>();
+  private last: Frame | null = null;
+  private running = false;
+
+  constructor(options: EngineOptions) {
+    this.size = options.size;
+    this.fps = options.fps;
+    this.driver = options.driver;
+    this.log = options.log;
+    this.pool = options.pool ?? new FramePool();
+    this.now = options.now ?? (() => performance.now());
+    this.tempo = new Tempo(options.bpm);
+    this.clockValues.bpm = this.tempo.bpm;
+    this.clock = initialClockState(options.fps);
+    this.mixFrame = this.pool.acquire(this.size.width, this.size.height);
+    this.params.add('/mixer', mixerParams, this.mixer);
+    this.params.add('/clock', clockParams, this.clockValues);
+  }
+
+  setMixer(values: Partial<MixerParams>): void {
+    Object.assign(this.mixer, values);
+  }
+
+  addDeck(deck: EngineDeck): void {
+    this.decks.push(deck);
+    deck.stages.forEach((stage, i) => {
+      this.params.add(i === 0 ? `/deck/${deck.id}/source` : `/deck/${deck.id}/fx/${i - 1}`, stage.definition.params, stage.params);
+    });
+  }
+
+  addOutput(output: Output): void {
+    this.outputs.push(output);
+  }
+
+  outputList(): readonly Output[] {
+    return this.outputs;
+  }
+
+  /** The frame sent to the outputs on the latest tick (valid until the next tick). */
+  get lastFrame(): Frame | null {
+    return this.last;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.outputs.map((o) => o.start()));
+    this.running = true;
+    this.driver.start(this.fps, (tick) => this.tick(tick));
+  }
+
+  async stop(): Promise<void> {
+    this.driver.stop();
+    this.running = false;
+    await Promise.allSettled(this.outputs.map((o) => o.stop()));
+    await Promise.allSettled(this.decks.flatMap((d) => d.stages.map((s) => s.dispose())));
+  }
+
+  tick(info: TickInfo): void {
+    const started = this.now();
+    this.droppedFrames += info.skipped;
+    this.params.applyPending();
+    this.tempo.bpm = this.clockValues.bpm;
+    updateClockState(this.clock, info.frame, info.scheduledMs / 1000, this.fps, this.tempo);
+
+    for (let d = 0; d < this.decks.length && d < 2; d++) {
+      const deck = this.decks[d]!;
+      let frame: Frame | null = null;
+      for (const stage of deck.stages) frame = stage.run(frame, this.clock, this.size);
+      this.deckFrames[d] = frame;
+    }
+    const a = this.deckFrames[0];
+    if (!a) return;
+    const final = mixDecks(a, this.deckFrames[1] ?? null, this.mixer, this.mixFrame);
+    final.index = this.clock.frame;
+    final.time = this.clock.time;
+    this.last = final;
+
+    for (const output of this.outputs) {
+      try {
+        output.submit(final);
+      } catch (error) {
+        // The contract says submit never throws; if one does, it must not take the others down.
+        const key = `${output.id}:${describeError(error)}`;
+        if (!this.outputErrorsLogged.has(key)) {
+          this.outputErrorsLogged.add(key);
+          this.log.error({ output: output.id, err: describeError(error) }, 'output threw from submit()');
+        }
+      }
+    }
+    this.frames++;
+    const done = this.now();
+    this.frameTimes.add(done - started);
+    this.tickRate.mark(done);
+  }
+
+  stats(): EngineStats {
+    const now = this.now();
+    return {
+      running: this.running,
+      fps: round2(this.tickRate.rate(now, 2000)),
+      targetFps: this.fps,
+      width: this.size.width,
+      height: this.size.height,
+      frames: this.frames,
+      droppedFrames: this.droppedFrames,
+      frameMs: {
+        last: round2(this.frameTimes.last()),
+        p50: round2(this.frameTimes.percentile(0.5)),
+        p99: round2(this.frameTimes.percentile(0.99)),
+      },
+      clock: { bpm: this.tempo.bpm, beat: round2(this.clock.beat), bar: round2(this.clock.bar) },
+      stages: this.decks.flatMap((d) => d.stages.map((s) => s.stats())),
+      outputs: this.outputs.map((o) => o.stats()),
+      poolAllocated: this.pool.allocated,
+    };
+  }
+}
+
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
+}

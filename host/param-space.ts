@@ -1,0 +1,127 @@
+import type { TSchema } from '@sinclair/typebox';
+import { ErrorCode } from '../core/errors.js';
+import { describeParams, type ParamInfo } from '../core/params.js';
+
+/** A parameter in the one address space: `/deck/a/fx/0/zoom`, `/mixer/crossfade`, `/clock/bpm`. */
+export interface ParamEntry {
+  path: string;
+  info: ParamInfo;
+  /** The live values object the owner reads each frame, and the key in it. */
+  target: Record<string, unknown>;
+  key: string;
+}
+
+export type SetResult =
+  | { ok: true; value: unknown; clamped: boolean }
+  | { ok: false; code: typeof ErrorCode.ParamUnknown | typeof ErrorCode.ParamInvalid; message: string };
+
+/**
+ * Every live parameter by path. Changes from outside are checked and coerced here, then wait in a
+ * latest-wins mailbox until the frame loop applies them at the next frame boundary, so a frame
+ * never sees half of a change and a flood of changes costs one write per path per frame.
+ */
+export class ParamSpace {
+  private readonly entries = new Map<string, ParamEntry>();
+  private readonly pending = new Map<string, unknown>();
+
+  /** Adds every parameter of `schema` under `prefix` (e.g. "/deck/a/fx/0"), read and written in `target`. */
+  add(prefix: string, schema: TSchema, target: Record<string, unknown>): void {
+    for (const info of describeParams(schema)) {
+      const path = `${prefix}/${info.name}`;
+      this.entries.set(path, { path, info, target, key: info.name });
+    }
+  }
+
+  removePrefix(prefix: string): void {
+    for (const path of [...this.entries.keys()]) {
+      if (path.startsWith(`${prefix}/`)) {
+        this.entries.delete(path);
+        this.pending.delete(path);
+      }
+    }
+  }
+
+  has(path: string): boolean {
+    return this.entries.has(path);
+  }
+
+  entry(path: string): ParamEntry | undefined {
+    return this.entries.get(path);
+  }
+
+  list(): ParamEntry[] {
+    return [...this.entries.values()];
+  }
+
+  /** The value frames are rendered with now (pending changes not yet applied). */
+  get(path: string): unknown {
+    const entry = this.entries.get(path);
+    return entry ? entry.target[entry.key] : undefined;
+  }
+
+  /** Checks and queues a change for the next frame. Out-of-range numbers are clamped, not refused. */
+  set(path: string, raw: unknown): SetResult {
+    const entry = this.entries.get(path);
+    if (!entry) return { ok: false, code: ErrorCode.ParamUnknown, message: `${path}: no such parameter` };
+    const result = coerce(entry.info, raw);
+    if (!result.ok) return { ok: false, code: ErrorCode.ParamInvalid, message: `${path}: ${result.message}` };
+    this.pending.set(path, result.value);
+    return { ok: true, value: result.value, clamped: result.clamped };
+  }
+
+  /** Applies queued changes; called by the frame loop at the start of a tick. Returns how many. */
+  applyPending(): number {
+    const count = this.pending.size;
+    if (count === 0) return 0;
+    for (const [path, value] of this.pending) {
+      const entry = this.entries.get(path);
+      if (entry) entry.target[entry.key] = value;
+    }
+    this.pending.clear();
+    return count;
+  }
+}
+
+type Coerced = { ok: true; value: unknown; clamped: boolean } | { ok: false; message: string };
+
+/** Turns an outside value into the parameter's own type and range. */
+export function coerce(info: ParamInfo, raw: unknown): Coerced {
+  switch (info.kind) {
+    case 'number':
+    case 'integer': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'boolean' ? Number(raw) : NaN;
+      if (!Number.isFinite(n)) return { ok: false, message: `expected a finite number, got ${show(raw)}` };
+      let v = info.kind === 'integer' ? Math.round(n) : n;
+      const lo = info.min ?? -Infinity;
+      const hi = info.max ?? Infinity;
+      const clamped = v < lo || v > hi;
+      v = Math.min(hi, Math.max(lo, v));
+      return { ok: true, value: v, clamped };
+    }
+    case 'boolean':
+      if (typeof raw === 'boolean') return { ok: true, value: raw, clamped: false };
+      if (raw === 0 || raw === 1) return { ok: true, value: raw === 1, clamped: false };
+      return { ok: false, message: `expected true/false or 0/1, got ${show(raw)}` };
+    case 'enum': {
+      const options = info.options ?? [];
+      if (typeof raw === 'string' && options.includes(raw)) return { ok: true, value: raw, clamped: false };
+      if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < options.length) {
+        return { ok: true, value: options[raw], clamped: false };
+      }
+      return { ok: false, message: `expected one of ${options.join(', ')} (or its index), got ${show(raw)}` };
+    }
+    case 'color':
+      if (typeof raw === 'string' && /^#[0-9a-fA-F]{6}$/.test(raw)) return { ok: true, value: raw.toLowerCase(), clamped: false };
+      return { ok: false, message: `expected a colour "#rrggbb", got ${show(raw)}` };
+    case 'string':
+      if (typeof raw === 'string' && raw.length <= 10_000) return { ok: true, value: raw, clamped: false };
+      return { ok: false, message: `expected a string, got ${show(raw)}` };
+  }
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number') return String(value);
+  if (value === null) return 'null';
+  return typeof value;
+}

@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Log } from '../core/log.js';
+import { registerBuiltins } from '../pipelines/builtins/index.js';
+import { loadPlugins } from '../pipelines/plugin-loader.js';
+import { PipelineRegistry } from '../pipelines/registry.js';
+
+/** Built-ins plus the plugins folder (the given one, or ./plugins when it exists). */
+export async function setupRegistry(pluginsDir: string | null, log: Log): Promise<PipelineRegistry> {
+  const registry = new PipelineRegistry();
+  registerBuiltins(registry);
+  const dir = pluginsDir ?? (fs.existsSync('plugins') ? 'plugins' : null);
+  if (dir) {
+    const result = await loadPlugins(path.resolve(dir), registry);
+    if (result.loaded.length) log.info({ plugins: result.loaded }, `loaded ${result.loaded.length} plugin pipeline(s) from ${dir}`);
+    for (const failure of result.failed) log.error({ plugin: failure.source }, `plugin failed to load: ${failure.reason}`);
+  }
+  return registry;
+}
+
+export function formatRegistry(registry: PipelineRegistry): string {
+  const lines = registry.list().map((e) => {
+    const params = e.params.map((p) => p.name).join(', ');
+    return `${e.id.padEnd(16)} ${e.kind.padEnd(9)} ${e.origin}\n    ${e.name}${e.description ? ` — ${e.description}` : ''}\n    params: ${params || '(none)'}`;
+  });
+  for (const f of registry.failed) lines.push(`FAILED           ${f.source}\n    ${f.reason}`);
+  return lines.join('\n');
+}

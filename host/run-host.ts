@@ -1,0 +1,75 @@
+import type { Log } from '../core/log.js';
+import { RealtimeDriver } from '../core/driver.js';
+import { describeError } from '../core/errors.js';
+import type { PipelineRegistry } from '../pipelines/registry.js';
+import { buildEngine } from './build-engine.js';
+import type { Engine } from './engine.js';
+import type { Show } from './show.js';
+import { formatStatusLine } from './status-line.js';
+
+const STOP_DEADLINE_MS = 1500;
+
+/** Runs a show until SIGINT/SIGTERM, then stops cleanly (outputs closed) and exits 0. */
+export async function runHost(show: Show, registry: PipelineRegistry, log: Log, options: { status: boolean }): Promise<void> {
+  const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log });
+  keepRunningOnStrayErrors(log);
+  await engine.start();
+  log.info(
+    { show: show.name, size: `${show.frameSize.width}x${show.frameSize.height}`, fps: show.fps, outputs: engine.outputList().map((o) => o.stats().detail) },
+    `vj-host running "${show.name}" at ${show.frameSize.width}x${show.frameSize.height} ${show.fps} fps`,
+  );
+  const stopStatus = startStatus(engine, log, options.status);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      log.warn('second stop signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    stopStatus();
+    log.info(`${signal}: stopping`);
+    // Never hang on the way out: a stuck plugin dispose must not keep the process alive.
+    setTimeout(() => {
+      log.error('stop took too long; exiting');
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    engine.stop().then(
+      () => {
+        log.info({ frames: engine.stats().frames }, 'stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: describeError(error) }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function startStatus(engine: Engine, log: Log, enabled: boolean): () => void {
+  if (!enabled) return () => {};
+  const tty = process.stderr.isTTY;
+  let ticks = 0;
+  const timer = setInterval(() => {
+    const stats = engine.stats();
+    if (tty) {
+      process.stderr.write(`\r\x1b[K${formatStatusLine(stats)}`);
+    } else if (ticks++ % 10 === 0) {
+      log.info({ fps: stats.fps, frameMs: stats.frameMs, droppedFrames: stats.droppedFrames }, formatStatusLine(stats));
+    }
+  }, 1000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    if (tty) process.stderr.write('\n');
+  };
+}
+
+/** Nothing from outside may crash the show: log what escaped and keep rendering. */
+function keepRunningOnStrayErrors(log: Log): void {
+  process.on('uncaughtException', (error) => log.error({ err: describeError(error), stack: error.stack }, 'uncaught exception (show continues)'));
+  process.on('unhandledRejection', (reason) => log.error({ err: describeError(reason) }, 'unhandled rejection (show continues)'));
+}

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import { Type, type Static } from '@sinclair/typebox';
+import { ErrorCode, VjError, describeError } from '../core/errors.js';
+import { parseSize, type Size } from '../core/frame.js';
+import { validate } from '../core/validation.js';
+import { mixerParams } from '../pipelines/builtins/mixer.js';
+import type { PipelineRegistry } from '../pipelines/registry.js';
+import { findOutputType, outputTypes } from '../outputs/index.js';
+
+const PipelineRef = Type.Object(
+  {
+    pipeline: Type.String({ minLength: 1, description: 'A pipeline id from the registry.' }),
+    params: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
+  },
+  { additionalProperties: false },
+);
+
+const Deck = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,15}$', description: 'Used in parameter paths: /deck/<id>/...' }),
+    source: PipelineRef,
+    chain: Type.Array(PipelineRef, { default: [], maxItems: 16 }),
+  },
+  { additionalProperties: false },
+);
+
+// Each output type's own fields are checked against its config schema once the type is known.
+const OutputRef = Type.Unsafe<{ type: string; id?: string; [field: string]: unknown }>(
+  Type.Object(
+    { type: Type.String({ enum: outputTypes.map((t) => t.type) }), id: Type.Optional(Type.String()) },
+    { additionalProperties: true },
+  ),
+);
+
+/** The show file as written on disk. Parameter and output fields are checked against their own schemas after this. */
+export const ShowSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    name: Type.String({ default: 'untitled', maxLength: 200 }),
+    fps: Type.Number({ default: 30, minimum: 1, maximum: 240 }),
+    size: Type.String({ default: '1280x720', pattern: '^\\d{2,5}[xX]\\d{2,5}$' }),
+    bpm: Type.Number({ default: 120, minimum: 20, maximum: 300 }),
+    decks: Type.Array(Deck, { minItems: 1, maxItems: 2, description: 'Deck A, and optionally deck B for the mixer.' }),
+    mixer: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
+    outputs: Type.Array(OutputRef, { default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+export type ShowFile = Static<typeof ShowSchema>;
+export type DeckConfig = Static<typeof Deck>;
+
+/** A show that passed every check, with defaults filled in and the size parsed. */
+export interface Show extends ShowFile {
+  frameSize: Size;
+}
+
+export class ShowError extends VjError {}
+
+/** Reads and checks a show file; throws a ShowError naming every bad field. */
+export function loadShowFile(file: string, registry: PipelineRegistry): Show {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ShowError(ErrorCode.ShowNotFound, `cannot read show file ${file}: ${describeError(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ShowError(ErrorCode.ShowNotJson, `show file ${file} is not valid JSON: ${describeError(error)}`);
+  }
+  return checkShow(json, registry, file);
+}
+
+/** Checks a show document (from a file, the API or the embedded default) and fills defaults. */
+export function checkShow(input: unknown, registry: PipelineRegistry, label = 'show'): Show {
+  const show = structuredClone(input) as ShowFile;
+  const problems = validate(ShowSchema, show);
+  if (problems.length === 0) {
+    show.decks.forEach((deck, d) => {
+      problems.push(...checkPipelineRef(deck.source, `decks[${d}].source`, ['source', 'generator'], registry));
+      deck.chain.forEach((ref, i) => problems.push(...checkPipelineRef(ref, `decks[${d}].chain[${i}]`, ['effect'], registry)));
+    });
+    const ids = show.decks.map((d) => d.id);
+    ids.forEach((id, i) => {
+      if (ids.indexOf(id) !== i) problems.push(`decks[${i}].id: "${id}" is used by another deck`);
+    });
+    problems.push(...validate(mixerParams, show.mixer, 'mixer'));
+    show.outputs.forEach((output, i) => {
+      const type = findOutputType(String(output.type));
+      if (type) problems.push(...validate(type.config, output, `outputs[${i}]`));
+    });
+    problems.push(...checkOutputIds(show));
+    if (!parseSize(show.size)) problems.push('size: must be WIDTHxHEIGHT with each side 16..8192');
+  }
+  if (problems.length) {
+    throw new ShowError(ErrorCode.ShowInvalid, `${label} is invalid:\n  ${problems.join('\n  ')}`, problems);
+  }
+  return { ...show, frameSize: parseSize(show.size)! };
+}
+
+function checkPipelineRef(
+  ref: { pipeline: string; params: Record<string, unknown> },
+  at: string,
+  kinds: string[],
+  registry: PipelineRegistry,
+): string[] {
+  const definition = registry.get(ref.pipeline);
+  if (!definition) return [`${at}.pipeline: unknown pipeline "${ref.pipeline}" (known: ${registry.ids().join(', ')})`];
+  if (!kinds.includes(definition.kind)) {
+    return [`${at}.pipeline: "${ref.pipeline}" is a ${definition.kind}; expected ${kinds.join(' or ')}`];
+  }
+  return validate(definition.params, ref.params, `${at}.params`);
+}
+
+function checkOutputIds(show: ShowFile): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  show.outputs.forEach((output, i) => {
+    const id = typeof output.id === 'string' ? output.id : outputId(show, i);
+    if (seen.has(id)) problems.push(`outputs[${i}].id: "${id}" is used by another output`);
+    seen.add(id);
+  });
+  return problems;
+}
+
+/** The id an output goes by: its own, or "<type>" / "<type>-<n>" when several share a type. */
+export function outputId(show: ShowFile, index: number): string {
+  const output = show.outputs[index]!;
+  if (typeof output.id === 'string') return output.id;
+  const sameType = show.outputs.filter((o, i) => i < index && o.type === output.type && typeof o.id !== 'string').length;
+  return sameType === 0 ? String(output.type) : `${String(output.type)}-${sameType + 1}`;
+}

@@ -1,0 +1,31 @@
+import type { Frame } from '../core/frame.js';
+
+export const OutputStates = ['stopped', 'starting', 'running', 'reconnecting', 'failed'] as const;
+export type OutputState = (typeof OutputStates)[number];
+
+export interface OutputStats {
+  id: string;
+  type: string;
+  state: OutputState;
+  /** Frames handed on to the target. */
+  sent: number;
+  /** Frames not sent because the target was busy or not running (latest wins). */
+  dropped: number;
+  lastError: string | null;
+  /** Target-specific facts (file path, connections, ...); never secrets. */
+  detail: Record<string, unknown>;
+}
+
+/**
+ * A frame target. `submit` is called on the frame loop and must never block or throw: an output keeps
+ * at most one pending frame, drops (and counts) the rest, and deals with its own failures.
+ * The submitted frame is only valid during the call; an output that keeps it copies it.
+ */
+export interface Output {
+  readonly id: string;
+  readonly type: string;
+  start(): Promise<void>;
+  submit(frame: Frame): void;
+  stats(): OutputStats;
+  stop(): Promise<void>;
+}

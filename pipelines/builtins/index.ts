@@ -1,0 +1,11 @@
+import type { PipelineRegistry } from '../registry.js';
+import { feedback } from './feedback.js';
+import { gradient } from './gradient.js';
+import { solid } from './solid.js';
+import { testPattern } from './test-pattern.js';
+
+export const builtinPipelines = [testPattern, solid, gradient, feedback];
+
+export function registerBuiltins(registry: PipelineRegistry): void {
+  for (const definition of builtinPipelines) registry.register(definition, 'builtin');
+}

@@ -1,0 +1,58 @@
+import type { Static, TObject } from '@sinclair/typebox';
+import type { ClockState } from '../core/clock.js';
+import type { Frame } from '../core/frame.js';
+import type { FramePool } from '../core/frame-pool.js';
+import type { Log } from '../core/log.js';
+
+/**
+ * source: brings frames from outside (test pattern, camera, NDI in); generator: synthesises frames;
+ * both ignore their input. effect: transforms its input.
+ */
+export const PipelineKinds = ['source', 'generator', 'effect'] as const;
+export type PipelineKind = (typeof PipelineKinds)[number];
+
+/**
+ * inline: runs on the frame loop and must return its frame synchronously (cheap effects).
+ * decoupled: runs beside the frame loop (e.g. a model); it takes the newest input whenever it is free,
+ * and the loop uses its newest result, so a slow stage lowers its own rate, never the output fps.
+ */
+export const ExecutionModes = ['inline', 'decoupled'] as const;
+export type ExecutionMode = (typeof ExecutionModes)[number];
+
+export interface PipelineContext {
+  width: number;
+  height: number;
+  fps: number;
+  pool: FramePool;
+  log: Log;
+}
+
+export interface PipelineInstance<P> {
+  /**
+   * Renders one frame. The returned frame belongs to the instance and stays valid until its next
+   * `process` call; `input` is only valid during the call (decoupled stages receive their own copy).
+   */
+  process(input: Frame | null, params: P, clock: ClockState): Frame | Promise<Frame>;
+  dispose(): void | Promise<void>;
+}
+
+export interface PipelineDefinition<S extends TObject = TObject> {
+  /** Stable id used in show files: lowercase letters, digits, '-', '_', '.'. */
+  id: string;
+  name: string;
+  kind: PipelineKind;
+  description?: string;
+  /** Every parameter, declared once; each needs a default. */
+  params: S;
+  execution?: ExecutionMode;
+  create(ctx: PipelineContext): PipelineInstance<Static<S>> | Promise<PipelineInstance<Static<S>>>;
+}
+
+/** Identity helper that keeps a definition's parameter type flowing into `create`. */
+export function definePipeline<S extends TObject>(definition: PipelineDefinition<S>): PipelineDefinition<S> {
+  return definition;
+}
+
+/** What registries hold: the parameter type erased (method parameters are bivariant, so any definition fits). */
+export type AnyPipelineDefinition = PipelineDefinition<TObject>;
+export type AnyParams = Record<string, unknown>;

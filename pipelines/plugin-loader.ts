@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describeError } from '../core/errors.js';
+import type { PipelineRegistry } from './registry.js';
+
+const IMPORT_TIMEOUT_MS = 5_000;
+const MODULE_EXTENSIONS = ['.js', '.mjs'];
+
+export interface PluginLoadResult {
+  loaded: string[];
+  failed: { source: string; reason: string }[];
+}
+
+/**
+ * Loads every plugin in a folder: a `.js`/`.mjs` file, or a sub-folder holding a package (its
+ * package.json `main`, else index.js). Each default export must be a pipeline definition.
+ * A plugin that fails to import, hangs, or is invalid is listed as failed with the reason; the rest load.
+ */
+export async function loadPlugins(dir: string, registry: PipelineRegistry): Promise<PluginLoadResult> {
+  const result: PluginLoadResult = { loaded: [], failed: [] };
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    const failure = { source: dir, reason: `cannot read plugins folder: ${describeError(error)}` };
+    result.failed.push(failure);
+    registry.failed.push(failure);
+    return result;
+  }
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    const modulePath = entry.isDirectory() ? packageEntry(full) : MODULE_EXTENSIONS.includes(path.extname(entry.name)) ? full : null;
+    if (!modulePath) continue;
+    try {
+      const mod = (await withTimeout(import(pathToFileURL(modulePath).href), IMPORT_TIMEOUT_MS, 'import did not finish within 5 s')) as {
+        default?: unknown;
+      };
+      if (mod.default === undefined) throw new Error('has no default export (expected a pipeline definition)');
+      const definition = registry.register(mod.default, path.relative(process.cwd(), modulePath) || modulePath);
+      result.loaded.push(definition.id);
+    } catch (error) {
+      const failure = { source: modulePath, reason: describeError(error) };
+      result.failed.push(failure);
+      registry.failed.push(failure);
+    }
+  }
+  return result;
+}
+
+function packageEntry(folder: string): string | null {
+  const pkgFile = path.join(folder, 'package.json');
+  if (fs.existsSync(pkgFile)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { main?: unknown; exports?: unknown };
+      const main = typeof pkg.exports === 'string' ? pkg.exports : typeof pkg.main === 'string' ? pkg.main : 'index.js';
+      return path.resolve(folder, main);
+    } catch {
+      return path.join(folder, 'package.json'); // import of the json fails with a clear message
+    }
+  }
+  for (const name of ['index.js', 'index.mjs']) {
+    const candidate = path.join(folder, name);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

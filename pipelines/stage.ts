@@ -1,0 +1,219 @@
+import type { ClockState } from '../core/clock.js';
+import { describeError } from '../core/errors.js';
+import { copyFrameInto, type Frame } from '../core/frame.js';
+import type { FramePool } from '../core/frame-pool.js';
+import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
+import type { AnyParams, AnyPipelineDefinition, ExecutionMode, PipelineInstance } from './contract.js';
+
+export interface StageStats {
+  path: string;
+  pipeline: string;
+  execution: ExecutionMode;
+  /** Time spent on the frame loop for this stage, last frame and p99 (ms). */
+  ms: number;
+  p99Ms: number;
+  /** Errors thrown (or contract violations) so far; the stage is bypassed for each. */
+  errors: number;
+  lastError: string | null;
+  /** Decoupled only: results per second, time from launch to result, inputs superseded while busy. */
+  rate?: number;
+  latencyMs?: number;
+  skippedInputs?: number;
+  busy?: boolean;
+}
+
+export interface StageErrorReport {
+  path: string;
+  pipeline: string;
+  message: string;
+  /** How many times this stage has failed so far. */
+  count: number;
+}
+
+/**
+ * Runs one pipeline instance on the frame loop with timing and error isolation.
+ * An inline stage runs in the tick; when it throws, its input passes through (a source shows its
+ * last good frame) and the error is counted and reported once per distinct message.
+ * A decoupled stage runs beside the loop with latest-wins: while busy, newer inputs replace each
+ * other and are counted as skipped; the loop always uses the newest finished result.
+ */
+export class Stage {
+  readonly path: string;
+  readonly definition: AnyPipelineDefinition;
+  readonly execution: ExecutionMode;
+  /** Live parameter values; the engine writes them between ticks. */
+  readonly params: AnyParams;
+  private readonly instance: PipelineInstance<AnyParams>;
+  private readonly pool: FramePool;
+  private readonly onError: (report: StageErrorReport) => void;
+  private readonly timings = new RollingSamples(300);
+  private readonly now: () => number;
+  private errors = 0;
+  private lastError: string | null = null;
+  private lastGood: Frame | null = null;
+  private blank: Frame | null = null;
+  // Decoupled state.
+  private busy = false;
+  private inputCopy: Frame | null = null;
+  private clockCopy: ClockState | null = null;
+  private latestResult: Frame | null = null;
+  private skippedInputs = 0;
+  private readonly completions = new RateMeter(256);
+  private readonly latencies = new RollingSamples(120);
+  private disposed = false;
+
+  constructor(options: {
+    path: string;
+    definition: AnyPipelineDefinition;
+    instance: PipelineInstance<AnyParams>;
+    params: AnyParams;
+    pool: FramePool;
+    onError: (report: StageErrorReport) => void;
+    now?: () => number;
+  }) {
+    this.path = options.path;
+    this.definition = options.definition;
+    this.execution = options.definition.execution ?? 'inline';
+    this.instance = options.instance;
+    this.params = options.params;
+    this.pool = options.pool;
+    this.onError = options.onError;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Returns the frame this stage contributes to this tick (never null for a source: black at worst). */
+  run(input: Frame | null, clock: ClockState, size: { width: number; height: number }): Frame {
+    const started = this.now();
+    const result = this.execution === 'decoupled' ? this.runDecoupled(input, clock, size) : this.runInline(input, clock, size);
+    this.timings.add(this.now() - started);
+    return result;
+  }
+
+  private runInline(input: Frame | null, clock: ClockState, size: { width: number; height: number }): Frame {
+    try {
+      const result = this.instance.process(input, this.params, clock);
+      if (isPromiseLike(result)) {
+        // Keep the rejected promise from becoming an unhandled rejection.
+        Promise.resolve(result).catch(() => {});
+        throw new Error(`returned a Promise from process(); declare execution: 'decoupled' for asynchronous pipelines`);
+      }
+      checkFrame(result, size);
+      this.lastGood = result;
+      return result;
+    } catch (error) {
+      this.recordError(error);
+      return input ?? this.lastGood ?? this.blankFrame(size);
+    }
+  }
+
+  private runDecoupled(input: Frame | null, clock: ClockState, size: { width: number; height: number }): Frame {
+    if (this.busy) {
+      this.skippedInputs++;
+    } else {
+      this.launch(input, clock, size);
+    }
+    return this.latestResult ?? input ?? this.blankFrame(size);
+  }
+
+  private launch(input: Frame | null, clock: ClockState, size: { width: number; height: number }): void {
+    let ownInput: Frame | null = null;
+    if (input) {
+      if (!this.inputCopy || this.inputCopy.width !== input.width || this.inputCopy.height !== input.height) {
+        if (this.inputCopy) this.pool.release(this.inputCopy);
+        this.inputCopy = this.pool.acquire(input.width, input.height);
+      }
+      copyFrameInto(input, this.inputCopy);
+      ownInput = this.inputCopy;
+    }
+    this.clockCopy = Object.assign(this.clockCopy ?? ({} as ClockState), clock);
+    const launchedAt = this.now();
+    this.busy = true;
+    let pending: Frame | Promise<Frame>;
+    try {
+      pending = this.instance.process(ownInput, this.params, this.clockCopy);
+    } catch (error) {
+      this.busy = false;
+      this.recordError(error);
+      return;
+    }
+    Promise.resolve(pending).then(
+      (result) => {
+        this.busy = false;
+        if (this.disposed) return;
+        try {
+          checkFrame(result, size);
+        } catch (error) {
+          this.recordError(error);
+          return;
+        }
+        this.latestResult = result;
+        const done = this.now();
+        this.completions.mark(done);
+        this.latencies.add(done - launchedAt);
+      },
+      (error: unknown) => {
+        this.busy = false;
+        if (!this.disposed) this.recordError(error);
+      },
+    );
+  }
+
+  private recordError(error: unknown): void {
+    this.errors++;
+    const message = describeError(error);
+    if (message !== this.lastError) {
+      this.lastError = message;
+      this.onError({ path: this.path, pipeline: this.definition.id, message, count: this.errors });
+    }
+  }
+
+  private blankFrame(size: { width: number; height: number }): Frame {
+    if (!this.blank || this.blank.width !== size.width || this.blank.height !== size.height) {
+      this.blank = this.pool.acquire(size.width, size.height);
+      this.blank.data.fill(0);
+    }
+    return this.blank;
+  }
+
+  stats(): StageStats {
+    const stats: StageStats = {
+      path: this.path,
+      pipeline: this.definition.id,
+      execution: this.execution,
+      ms: round3(this.timings.last()),
+      p99Ms: round3(this.timings.percentile(0.99)),
+      errors: this.errors,
+      lastError: this.lastError,
+    };
+    if (this.execution === 'decoupled') {
+      stats.rate = round3(this.completions.rate(this.now()));
+      stats.latencyMs = round3(this.latencies.last());
+      stats.skippedInputs = this.skippedInputs;
+      stats.busy = this.busy;
+    }
+    return stats;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.inputCopy) this.pool.release(this.inputCopy);
+    if (this.blank) this.pool.release(this.blank);
+    this.inputCopy = this.blank = null;
+    await this.instance.dispose();
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+function checkFrame(frame: Frame, size: { width: number; height: number }): void {
+  if (!frame || !(frame.data instanceof Uint8Array)) throw new Error('process() did not return a frame');
+  if (frame.width !== size.width || frame.height !== size.height || frame.data.length !== size.width * size.height * 4) {
+    throw new Error(`process() returned a ${frame.width}x${frame.height} frame; the show is ${size.width}x${size.height}`);
+  }
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
