@@ -110,7 +110,7 @@ function checkPipelineRef(
   const definition = registry.get(ref.pipeline);
   if (!definition) return [`${at}.pipeline: unknown pipeline "${ref.pipeline}" (known: ${registry.ids().join(', ')})`];
   if (!kinds.includes(definition.kind)) {
-    return [`${at}.pipeline: "${ref.pipeline}" is a ${definition.kind}; expected ${kinds.join(' or ')}`];
+    return [`${at}.pipeline: "${ref.pipeline}" is of kind ${definition.kind}; expected ${kinds.join(' or ')}`];
   }
   return validate(definition.params, ref.params, `${at}.params`);
 }

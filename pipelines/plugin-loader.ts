@@ -17,7 +17,7 @@ export interface PluginLoadResult {
  * package.json `main`, else index.js). Each default export must be a pipeline definition.
  * A plugin that fails to import, hangs, or is invalid is listed as failed with the reason; the rest load.
  */
-export async function loadPlugins(dir: string, registry: PipelineRegistry): Promise<PluginLoadResult> {
+export async function loadPlugins(dir: string, registry: PipelineRegistry, importTimeoutMs = IMPORT_TIMEOUT_MS): Promise<PluginLoadResult> {
   const result: PluginLoadResult = { loaded: [], failed: [] };
   let entries: fs.Dirent[];
   try {
@@ -34,14 +34,16 @@ export async function loadPlugins(dir: string, registry: PipelineRegistry): Prom
     const modulePath = entry.isDirectory() ? packageEntry(full) : MODULE_EXTENSIONS.includes(path.extname(entry.name)) ? full : null;
     if (!modulePath) continue;
     try {
-      const mod = (await withTimeout(import(pathToFileURL(modulePath).href), IMPORT_TIMEOUT_MS, 'import did not finish within 5 s')) as {
+      const mod = (await withTimeout(import(pathToFileURL(modulePath).href), importTimeoutMs, `import did not finish within ${importTimeoutMs / 1000} s`)) as {
         default?: unknown;
       };
       if (mod.default === undefined) throw new Error('has no default export (expected a pipeline definition)');
       const definition = registry.register(mod.default, path.relative(process.cwd(), modulePath) || modulePath);
       result.loaded.push(definition.id);
     } catch (error) {
-      const failure = { source: modulePath, reason: describeError(error) };
+      // "SyntaxError: Unexpected identifier" tells a plugin author more than the bare message.
+      const reason = error instanceof Error && error.name !== 'Error' && error.name !== 'VjError' ? `${error.name}: ${error.message}` : describeError(error);
+      const failure = { source: modulePath, reason };
       result.failed.push(failure);
       registry.failed.push(failure);
     }
@@ -70,8 +72,8 @@ function packageEntry(folder: string): string | null {
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
+    // Not unref'd: a module stuck in top-level await holds no handle, so this timer must keep the process alive.
     timer = setTimeout(() => reject(new Error(message)), ms);
-    timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,0 +1,40 @@
+import { initialClockState, Tempo, updateClockState, type ClockState } from '../../core/clock.js';
+import { FramePool } from '../../core/frame-pool.js';
+import { silentLog, type Log } from '../../core/log.js';
+import { defaultParams } from '../../core/params.js';
+import type { AnyParams, AnyPipelineDefinition, PipelineInstance } from '../../pipelines/contract.js';
+
+export interface Harness {
+  instance: PipelineInstance<AnyParams>;
+  params: AnyParams;
+  clock: ClockState;
+  pool: FramePool;
+  /** Advances the clock one frame at `fps`. */
+  step(): ClockState;
+}
+
+/** Creates a pipeline instance outside any engine, with default params overridden by `params`. */
+export async function harness(
+  definition: AnyPipelineDefinition,
+  size: { width: number; height: number },
+  params: AnyParams = {},
+  options: { fps?: number; log?: Log } = {},
+): Promise<Harness> {
+  const fps = options.fps ?? 30;
+  const pool = new FramePool();
+  const instance = await definition.create({ ...size, fps, pool, log: options.log ?? silentLog });
+  const clock = initialClockState(fps);
+  const tempo = new Tempo();
+  let frame = 0;
+  return {
+    instance,
+    params: { ...defaultParams(definition.params), ...params },
+    clock,
+    pool,
+    step() {
+      updateClockState(clock, frame, frame / fps, fps, tempo);
+      frame++;
+      return clock;
+    },
+  };
+}

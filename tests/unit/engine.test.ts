@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { Type } from '@sinclair/typebox';
+import { ManualDriver } from '../../core/driver.js';
+import { createFrame, type Frame } from '../../core/frame.js';
+import type { Log } from '../../core/log.js';
+import { silentLog } from '../../core/log.js';
+import { Param } from '../../core/params.js';
+import { definePipeline } from '../../pipelines/contract.js';
+import { registerBuiltins } from '../../pipelines/builtins/index.js';
+import { PipelineRegistry } from '../../pipelines/registry.js';
+import { buildEngine } from '../../host/build-engine.js';
+import { checkShow, type ShowFile } from '../../host/show.js';
+import { CollectingOutput } from '../helpers/collecting-output.js';
+
+/** A decoupled stage whose every run waits until the test releases it, like a slow model. */
+function controllableModel() {
+  const pending: { input: Frame | null; resolve: (f: Frame) => void }[] = [];
+  const definition = definePipeline({
+    id: 'slow-model',
+    name: 'Slow model',
+    kind: 'effect',
+    execution: 'decoupled',
+    params: Param.object({ gain: Param.number({ default: 1, min: 0, max: 2 }) }),
+    create(ctx) {
+      const out = ctx.pool.acquire(ctx.width, ctx.height);
+      return {
+        process(input) {
+          return new Promise<Frame>((resolve) => pending.push({ input, resolve }));
+        },
+        dispose() {},
+        out,
+      };
+    },
+  });
+  return { definition, pending };
+}
+
+const throwing = definePipeline({
+  id: 'throws',
+  name: 'Throws',
+  kind: 'effect',
+  params: Type.Object({}),
+  create: () => ({
+    process() {
+      throw new Error('boom');
+    },
+    dispose() {},
+  }),
+});
+
+function recordingLog(lines: string[]): Log {
+  const log: Log = {
+    debug: () => {},
+    info: () => {},
+    warn: (a: object | string, b?: string) => lines.push(typeof a === 'string' ? a : (b ?? '')),
+    error: (a: object | string, b?: string) => lines.push(typeof a === 'string' ? a : (b ?? '')),
+    child: () => log,
+  };
+  return log;
+}
+
+async function engineFor(show: Partial<ShowFile>, extra: ReturnType<typeof definePipeline>[] = [], log: Log = silentLog) {
+  const registry = new PipelineRegistry();
+  registerBuiltins(registry);
+  for (const d of extra) registry.register(d, 'test');
+  const driver = new ManualDriver();
+  const full = checkShow({ size: '64x36', fps: 30, outputs: [], ...show }, registry);
+  const engine = await buildEngine(full, registry, { driver, log });
+  const output = new CollectingOutput();
+  engine.addOutput(output);
+  await engine.start();
+  return { engine, driver, output };
+}
+
+const solid = (color: string) => ({ id: 'a', source: { pipeline: 'solid', params: { color } }, chain: [] });
+
+describe('engine (manual clock)', () => {
+  it('hands every tick a frame carrying that tick’s index', async () => {
+    const { driver, output } = await engineFor({ decks: [{ id: 'a', source: { pipeline: 'test-pattern', params: {} }, chain: [] }] });
+    driver.tick(5);
+    expect(output.frames.map((f) => f.index)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('bypasses a stage that throws on every frame: the input passes through, the error is counted and reported once', async () => {
+    const lines: string[] = [];
+    const { engine, driver, output } = await engineFor(
+      { decks: [{ id: 'a', source: { pipeline: 'solid', params: { color: '#ff8000' } }, chain: [{ pipeline: 'throws', params: {} }] }] },
+      [throwing],
+      recordingLog(lines),
+    );
+    driver.tick(30);
+    expect(output.frames).toHaveLength(30);
+    expect(output.frames.every((f) => f.pixel0.join() === '255,128,0,255')).toBe(true);
+    const stage = engine.stats().stages.find((s) => s.pipeline === 'throws')!;
+    expect(stage.errors).toBe(30);
+    expect(stage.lastError).toBe('boom');
+    expect(lines.filter((l) => l.includes('boom'))).toHaveLength(1);
+  });
+
+  it('a decoupled stage slower than the tick never builds a backlog: one run in flight, newest input next, skips counted', async () => {
+    const model = controllableModel();
+    const { engine, driver, output } = await engineFor(
+      { decks: [{ id: 'a', source: { pipeline: 'test-pattern', params: {} }, chain: [{ pipeline: 'slow-model', params: {} }] }] },
+      [model.definition],
+    );
+    driver.tick(10);
+    expect(model.pending).toHaveLength(1); // only the first input was taken; nine ticks went by while busy
+    expect(model.pending[0]!.input!.index).toBe(0);
+    expect(output.frames).toHaveLength(10); // the output never waited
+    let stage = engine.stats().stages.find((s) => s.pipeline === 'slow-model')!;
+    expect(stage.skippedInputs).toBe(9);
+    expect(stage.busy).toBe(true);
+
+    // The model finishes: its result is shown from the next tick, and it takes the newest input.
+    const result = createFrame(64, 36);
+    result.data.fill(77);
+    model.pending[0]!.resolve(result);
+    await Promise.resolve();
+    await Promise.resolve();
+    driver.tick(1);
+    expect(model.pending).toHaveLength(2);
+    expect(model.pending[1]!.input!.index).toBe(10);
+    expect(output.frames.at(-1)!.pixel0).toEqual([77, 77, 77, 77]);
+    stage = engine.stats().stages.find((s) => s.pipeline === 'slow-model')!;
+    expect(stage.skippedInputs).toBe(9);
+  });
+
+  it('counts ticks skipped when the loop falls behind as dropped frames', async () => {
+    const { engine, driver, output } = await engineFor({ decks: [solid('#000000')] });
+    driver.tick(3);
+    driver.skip(5);
+    driver.tick(2);
+    expect(engine.stats().droppedFrames).toBe(5);
+    expect(output.frames.map((f) => f.index)).toEqual([0, 1, 2, 8, 9, 10]);
+  });
+
+  it('allocates no frame buffers in steady state', async () => {
+    const { engine, driver } = await engineFor({
+      decks: [
+        { id: 'a', source: { pipeline: 'test-pattern', params: {} }, chain: [{ pipeline: 'feedback', params: { zoom: 1.1 } }] },
+        { id: 'b', source: { pipeline: 'gradient', params: {} }, chain: [] },
+      ],
+      mixer: { crossfade: 0.5, mode: 'screen' },
+    });
+    driver.tick(5);
+    const warm = engine.pool.allocated;
+    driver.tick(200);
+    expect(engine.pool.allocated).toBe(warm);
+  });
+
+  it('applies a parameter change at the next frame boundary, clamped to its range', async () => {
+    const { engine, driver, output } = await engineFor({ decks: [solid('#000000')] });
+    driver.tick(1);
+    expect(engine.params.set('/deck/a/source/color', '#00ff00')).toMatchObject({ ok: true });
+    expect(output.frames.at(-1)!.pixel0).toEqual([0, 0, 0, 255]); // not mid-frame
+    driver.tick(1);
+    expect(output.frames.at(-1)!.pixel0).toEqual([0, 255, 0, 255]);
+    expect(engine.params.set('/mixer/crossfade', 7)).toEqual({ ok: true, value: 1, clamped: true });
+    expect(engine.params.set('/deck/a/source/nope', 1)).toMatchObject({ ok: false, code: 'VJ_PARAM_UNKNOWN' });
+    expect(engine.params.set('/deck/a/source/opacity', Number.NaN)).toMatchObject({ ok: false, code: 'VJ_PARAM_INVALID' });
+  });
+
+  it('mixes deck A and B with the crossfader and blend modes', async () => {
+    const decks = [solid('#c80000'), { ...solid('#0000c8'), id: 'b' }];
+    const { engine, driver, output } = await engineFor({ decks, mixer: { crossfade: 0 } });
+    driver.tick(1);
+    expect(output.frames.at(-1)!.pixel0).toEqual([200, 0, 0, 255]);
+    engine.params.set('/mixer/crossfade', 1);
+    driver.tick(1);
+    expect(output.frames.at(-1)!.pixel0).toEqual([0, 0, 200, 255]);
+    engine.params.set('/mixer/crossfade', 0.5);
+    driver.tick(1);
+    expect(output.frames.at(-1)!.pixel0).toEqual([100, 0, 100, 255]);
+    engine.params.set('/mixer/mode', 'add');
+    engine.params.set('/mixer/crossfade', 1);
+    driver.tick(1);
+    expect(output.frames.at(-1)!.pixel0).toEqual([200, 0, 200, 255]);
+    engine.params.set('/mixer/mode', 2); // enums accept an index: multiply
+    driver.tick(1);
+    expect(output.frames.at(-1)!.pixel0).toEqual([0, 0, 0, 255]);
+  });
+
+  it('keeps musical time: 120 BPM gives one beat per 15 frames at 30 fps, and a tempo change does not jump the beat', async () => {
+    const { engine, driver } = await engineFor({ decks: [solid('#000000')] });
+    driver.tick(16);
+    expect(engine.stats().clock.beat).toBeCloseTo(1, 5);
+    engine.params.set('/clock/bpm', 60);
+    driver.tick(30);
+    expect(engine.stats().clock.beat).toBeCloseTo(2, 5);
+  });
+});
