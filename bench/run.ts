@@ -1,0 +1,26 @@
+import { feedbackKernelBench } from './feedback-kernel.js';
+import { frameLoopBench } from './frame-loop.js';
+import { printResult, writeResult, type Bench } from './result.js';
+import { shmOutputBench } from './shm-output.js';
+
+/** `npm run bench` runs every benchmark; `npm run bench -- <name>` runs one. Results: bench/results/<name>.json. */
+const benches: Bench[] = [shmOutputBench, feedbackKernelBench, frameLoopBench];
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !benches.some((b) => b.name === w));
+  if (unknown.length) {
+    console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`);
+    process.exit(2);
+  }
+  for (const bench of benches.filter((b) => !wanted.length || wanted.includes(b.name))) {
+    console.log(`running ${bench.name}: ${bench.description}`);
+    const { metrics, notes } = await bench.run();
+    printResult(writeResult(bench.name, metrics, notes));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
