@@ -1,72 +1,123 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Log } from '../../core/log.js';
+import { createJobBuffer, jobViews, renderChunks, Slot, writeJob, type JobViews, type KernelRender } from './feedback-job.js';
 import type { FeedbackTransform } from './feedback-kernel.js';
 
-interface KernelExports {
-  memory: WebAssembly.Memory;
-  setHue(h0: number, h1: number, h2: number, h3: number, h4: number, h5: number, h6: number, h7: number, h8: number): void;
-  render(
-    src: number, inp: number, dst: number, width: number, height: number,
-    ox: number, oy: number, cos: number, sin: number, stepX: number, stepY: number,
-    useHue: number, keep: number, mix: number, key: number,
-  ): void;
-}
-
 const PAGE = 65536;
-/** The kernel's own static data lives in the first page; frame buffers start after it. */
+/** The kernel's own static data (weight table) lives in the first page; frame buffers start after it. */
 const FIRST_BUFFER = PAGE;
+/** The module declares this maximum; shared memory reserves it up front (address space, not RAM). */
+const MAX_PAGES = 32768;
+const CHUNK_ROWS = 16;
+/** How long the frame loop waits for the helper's bands before rendering them itself. */
+const HELPER_TIMEOUT_MS = 100;
+const HELPER_START_TIMEOUT_MS = 3000;
 
 let compiled: WebAssembly.Module | null | undefined;
+let unavailableReason = '';
 
-/** The compiled kernel, or null (with the reason logged by the caller) when it cannot run here. */
+/** The compiled kernel, or null and the reason when it cannot run here. */
 export function feedbackWasmModule(): { module: WebAssembly.Module | null; reason: string | null } {
-  if (compiled !== undefined) return { module: compiled, reason: compiled ? null : unavailableReason };
-  try {
-    const bytes = fs.readFileSync(wasmPath());
-    if (!WebAssembly.validate(bytes)) throw new Error('this runtime cannot run it (WebAssembly SIMD missing?)');
-    compiled = new WebAssembly.Module(bytes);
-  } catch (error) {
-    compiled = null;
-    unavailableReason = (error as Error).message;
+  if (compiled === undefined) {
+    try {
+      const bytes = fs.readFileSync(distPath('wasm', 'feedback.wasm'));
+      if (!WebAssembly.validate(bytes)) throw new Error('this runtime cannot run it (WebAssembly SIMD or threads missing?)');
+      compiled = new WebAssembly.Module(bytes);
+    } catch (error) {
+      compiled = null;
+      unavailableReason = (error as Error).message;
+    }
   }
   return { module: compiled, reason: compiled ? null : unavailableReason };
 }
 
-let unavailableReason = '';
-
-/** dist/wasm/feedback.wasm in the package, found from this file whether it runs from source or from dist. */
-function wasmPath(): string {
+/** A file under dist/ in the package, found from this file whether it runs from source (tests) or from dist. */
+function distPath(...parts: string[]): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', 'wasm', 'feedback.wasm');
+    if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', ...parts);
     dir = path.dirname(dir);
   }
-  throw new Error('cannot find the package folder holding dist/wasm/feedback.wasm');
+  throw new Error(`cannot find the package folder holding dist/${parts.join('/')}`);
 }
 
 /**
- * One kernel instance with its own memory holding three frames: the input copy and the two
+ * One kernel instance with its own shared memory holding three frames: the input copy and the two
  * feedback buffers it ping-pongs between. The output is a view into that memory (no copy out).
+ * With a helper thread, both threads take 16-row bands of each frame, so the pass uses both cores;
+ * if the helper ever stalls, the frame loop renders the missing bands itself and drops the helper.
  */
 export class WasmFeedbackKernel {
-  private readonly exports: KernelExports;
+  private readonly kernel: KernelRender;
   readonly input: Uint8Array;
   private readonly buffers: [Uint8Array, Uint8Array];
   private readonly pointers: [number, number];
   private readonly inputPointer: number;
   private current = 0;
+  private helper: Worker | null = null;
+  private job: JobViews | null = null;
 
-  constructor(module: WebAssembly.Module, readonly width: number, readonly height: number) {
-    this.exports = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+  private constructor(
+    private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory,
+    readonly width: number,
+    readonly height: number,
+    private readonly log: Log,
+  ) {
+    this.kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelRender;
     const bytes = width * height * 4;
-    const needed = FIRST_BUFFER + 3 * bytes;
-    const memory = this.exports.memory;
-    if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
     this.inputPointer = FIRST_BUFFER;
     this.pointers = [FIRST_BUFFER + bytes, FIRST_BUFFER + 2 * bytes];
     this.input = new Uint8Array(memory.buffer, this.inputPointer, bytes);
     this.buffers = [new Uint8Array(memory.buffer, this.pointers[0], bytes), new Uint8Array(memory.buffer, this.pointers[1], bytes)];
+  }
+
+  static async create(module: WebAssembly.Module, width: number, height: number, options: { helperThread: boolean; log: Log }): Promise<WasmFeedbackKernel> {
+    const bytes = width * height * 4;
+    const pages = Math.ceil((FIRST_BUFFER + 3 * bytes) / PAGE);
+    if (pages > MAX_PAGES) throw new Error(`frame ${width}x${height} is too large for the feedback kernel`);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+    const kernel = new WasmFeedbackKernel(module, memory, width, height, options.log);
+    if (options.helperThread) await kernel.startHelper();
+    return kernel;
+  }
+
+  get threads(): number {
+    return this.helper ? 2 : 1;
+  }
+
+  private async startHelper(): Promise<void> {
+    const buffer = createJobBuffer();
+    const worker = new Worker(distPath('pipelines', 'builtins', 'feedback-worker.js'), {
+      workerData: { module: this.module, memory: this.memory, job: buffer },
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('helper thread did not start')), HELPER_START_TIMEOUT_MS);
+        worker.once('message', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        worker.once('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+      });
+    } catch (error) {
+      this.log.warn(`feedback: running on one thread (${(error as Error).message})`);
+      void worker.terminate();
+      return;
+    }
+    worker.on('error', (error) => {
+      this.log.warn(`feedback helper thread failed (${error.message}); continuing on one thread`);
+      this.dropHelper();
+    });
+    worker.unref();
+    this.helper = worker;
+    this.job = jobViews(buffer);
   }
 
   /** Seeds the "previous output" buffer (the first frame feeds back onto itself). */
@@ -76,16 +127,64 @@ export class WasmFeedbackKernel {
 
   /** Renders from `this.input` and the previous output; returns the new output's pixels. */
   render(t: FeedbackTransform): Uint8Array {
-    const e = this.exports;
-    const h = t.hue;
-    if (t.useHue) e.setHue(h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, h[8]!);
     const dst = this.current;
     const src = 1 - dst;
-    e.render(
-      this.pointers[src]!, this.inputPointer, this.pointers[dst]!, this.width, this.height,
-      t.ox, t.oy, t.cos, t.sin, t.stepX, t.stepY, t.useHue ? 1 : 0, t.keep, t.mix, t.key,
-    );
+    const frame = { src: this.pointers[src]!, inp: this.inputPointer, dst: this.pointers[dst]!, width: this.width, height: this.height };
+    if (this.job) {
+      this.renderWithHelper(this.job, t, frame);
+    } else {
+      const h = t.hue;
+      if (t.useHue) this.kernel.setHue(h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, h[8]!);
+      this.kernel.render(frame.src, frame.inp, frame.dst, frame.width, frame.height, t.ox, t.oy, t.cos, t.sin, t.stepX, t.stepY, t.useHue ? 1 : 0, t.keep, t.mix, t.key, 0, frame.height);
+    }
     this.current = src;
     return this.buffers[dst]!;
+  }
+
+  private renderWithHelper(job: JobViews, t: FeedbackTransform, frame: { src: number; inp: number; dst: number; width: number; height: number }): void {
+    const chunks = writeJob(job, t, { ...frame, chunkRows: CHUNK_ROWS });
+    Atomics.add(job.ints, Slot.generation, 1);
+    Atomics.notify(job.ints, Slot.generation);
+    renderChunks(job, this.kernel);
+    const deadline = performance.now() + HELPER_TIMEOUT_MS;
+    for (let c = 0; c < chunks; c++) {
+      while (Atomics.load(job.ints, Slot.doneFlags + c) === 0) {
+        if (performance.now() > deadline) {
+          this.rescue(job, t, frame, chunks);
+          return;
+        }
+        Atomics.wait(job.ints, Slot.doneFlags + c, 0, 2);
+      }
+    }
+  }
+
+  /** The helper stalled mid-frame: render every unfinished band here (same bytes if it wakes) and drop it. */
+  private rescue(job: JobViews, t: FeedbackTransform, frame: { src: number; inp: number; dst: number; width: number; height: number }, chunks: number): void {
+    this.log.warn(`feedback helper thread stalled for ${HELPER_TIMEOUT_MS} ms; continuing on one thread`);
+    const h = t.hue;
+    if (t.useHue) this.kernel.setHue(h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, h[8]!);
+    for (let c = 0; c < chunks; c++) {
+      if (Atomics.load(job.ints, Slot.doneFlags + c) === 0) {
+        this.kernel.render(frame.src, frame.inp, frame.dst, frame.width, frame.height, t.ox, t.oy, t.cos, t.sin, t.stepX, t.stepY, t.useHue ? 1 : 0, t.keep, t.mix, t.key, c * CHUNK_ROWS, Math.min(frame.height, (c + 1) * CHUNK_ROWS));
+      }
+    }
+    this.dropHelper();
+  }
+
+  private dropHelper(): void {
+    const worker = this.helper;
+    const job = this.job;
+    this.helper = null;
+    this.job = null;
+    if (job) {
+      Atomics.store(job.ints, Slot.stop, 1);
+      Atomics.add(job.ints, Slot.generation, 1);
+      Atomics.notify(job.ints, Slot.generation);
+    }
+    if (worker) void worker.terminate();
+  }
+
+  dispose(): void {
+    this.dropHelper();
   }
 }

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Frame } from '../../core/frame.js';
 import { definePipeline } from '../contract.js';
 import { feedbackTransform, newFeedbackTransform, renderFeedbackJs } from './feedback-kernel.js';
@@ -18,10 +19,12 @@ export const feedback = definePipeline({
   kind: 'effect',
   description: 'Zoom / rotate / translate / hue-shift trails of the previous output.',
   params: feedbackParams,
-  create(ctx) {
+  async create(ctx) {
     const transform = newFeedbackTransform();
     const { module, reason } = feedbackWasmModule();
     if (!module) ctx.log.warn(`feedback: WebAssembly kernel unavailable (${reason}); using the slower JS kernel`);
+    // The show's frame size is known now: start the kernel (and its helper thread) before the first frame.
+    const prepared = module ? await WasmFeedbackKernel.create(module, ctx.width, ctx.height, { helperThread: helperThreadWanted(), log: ctx.log }) : null;
     let runner: FeedbackRunner | null = null;
 
     return {
@@ -29,7 +32,7 @@ export const feedback = definePipeline({
         if (!input) throw new Error('feedback needs an input frame');
         if (!runner || runner.width !== input.width || runner.height !== input.height) {
           runner?.dispose();
-          runner = module ? wasmRunner(module, input) : jsRunner(ctx.pool, input);
+          runner = prepared && prepared.width === input.width && prepared.height === input.height ? wasmRunner(prepared, input) : jsRunner(ctx.pool, input);
         }
         const out = runner.render(input, feedbackTransform(p, input.width, input.height, transform));
         out.index = input.index;
@@ -51,8 +54,12 @@ interface FeedbackRunner {
   dispose(): void;
 }
 
-function wasmRunner(module: WebAssembly.Module, first: Frame): FeedbackRunner {
-  const kernel = new WasmFeedbackKernel(module, first.width, first.height);
+/** One helper thread per feedback instance: the frame loop's thread plus one uses both cores of a laptop. VJ_HOST_FEEDBACK_THREADS=1 turns it off. */
+function helperThreadWanted(): boolean {
+  return process.env.VJ_HOST_FEEDBACK_THREADS !== '1' && os.availableParallelism() > 1;
+}
+
+function wasmRunner(kernel: WasmFeedbackKernel, first: Frame): FeedbackRunner {
   kernel.seed(first.data);
   // Two frame objects over the kernel's two output buffers, so no frame is allocated per tick.
   const frames = new Map<Uint8Array, Frame>();
@@ -69,7 +76,9 @@ function wasmRunner(module: WebAssembly.Module, first: Frame): FeedbackRunner {
       }
       return frame;
     },
-    dispose() {},
+    dispose() {
+      kernel.dispose();
+    },
   };
 }
 

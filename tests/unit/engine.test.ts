@@ -97,6 +97,60 @@ describe('engine (manual clock)', () => {
     expect(lines.filter((l) => l.includes('boom'))).toHaveLength(1);
   });
 
+  it('bypasses stages that break the contract (wrong frame size, a Promise from an inline stage) with a clear reason', async () => {
+    const wrongSize = definePipeline({
+      id: 'wrong-size', name: 'Wrong size', kind: 'effect', params: Type.Object({}),
+      create: () => ({ process: () => createFrame(8, 8), dispose() {} }),
+    });
+    const sneakyAsync = definePipeline({
+      id: 'sneaky-async', name: 'Sneaky async', kind: 'effect', params: Type.Object({}),
+      create: () => ({ process: (input: Frame | null) => Promise.resolve(input!), dispose() {} }),
+    });
+    const { engine, driver, output } = await engineFor(
+      { decks: [{ id: 'a', source: { pipeline: 'solid', params: { color: '#102030' } }, chain: [{ pipeline: 'wrong-size' }, { pipeline: 'sneaky-async' }] }] },
+      [wrongSize, sneakyAsync],
+    );
+    driver.tick(3);
+    expect(output.frames.map((f) => f.pixel0)).toEqual([[16, 32, 48, 255], [16, 32, 48, 255], [16, 32, 48, 255]]);
+    const [, bad, sneaky] = engine.stats().stages;
+    expect(bad!.lastError).toBe('process() returned a 8x8 frame; the show is 64x36');
+    expect(sneaky!.lastError).toMatch(/returned a Promise from process\(\); declare execution: 'decoupled'/);
+  });
+
+  it('a pipeline whose create() fails is bypassed from the first frame and says why', async () => {
+    const cannotStart = definePipeline({
+      id: 'cannot-start', name: 'Cannot start', kind: 'effect', params: Type.Object({}),
+      create: () => Promise.reject(new Error('model file missing')),
+    });
+    const { engine, driver, output } = await engineFor(
+      { decks: [{ id: 'a', source: { pipeline: 'solid', params: { color: '#ffffff' } }, chain: [{ pipeline: 'cannot-start' }] }] },
+      [cannotStart],
+    );
+    driver.tick(2);
+    expect(output.frames).toHaveLength(2);
+    expect(engine.stats().stages[1]!.lastError).toBe('could not start: model file missing');
+  });
+
+  it('a decoupled stage whose run rejects keeps the last good result and counts the error', async () => {
+    const model = controllableModel();
+    const { engine, driver, output } = await engineFor(
+      { decks: [{ id: 'a', source: { pipeline: 'solid', params: { color: '#010203' } }, chain: [{ pipeline: 'slow-model' }] }] },
+      [model.definition],
+    );
+    driver.tick(1);
+    expect(output.frames.at(-1)!.pixel0).toEqual([1, 2, 3, 255]); // no result yet: input passes through
+    const good = createFrame(64, 36);
+    good.data.fill(9);
+    model.pending[0]!.resolve(good);
+    await new Promise((r) => setImmediate(r));
+    driver.tick(1);
+    (model.pending[1] as unknown as { resolve: (f: unknown) => void }).resolve(createFrame(2, 2)); // wrong size
+    await new Promise((r) => setImmediate(r));
+    driver.tick(1);
+    expect(output.frames.at(-1)!.pixel0).toEqual([9, 9, 9, 9]);
+    expect(engine.stats().stages[1]).toMatchObject({ errors: 1, lastError: 'process() returned a 2x2 frame; the show is 64x36' });
+  });
+
   it('a decoupled stage slower than the tick never builds a backlog: one run in flight, newest input next, skips counted', async () => {
     const model = controllableModel();
     const { engine, driver, output } = await engineFor(

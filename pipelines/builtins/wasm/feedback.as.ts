@@ -5,17 +5,21 @@ const KEY_NONE: i32 = 0;
 const KEY_ALPHA: i32 = 1;
 const ONES: i64 = 0x0001000100010001;
 
-/** [256 - t] x4 | [t] x4 as u16 lanes. */
+// [256 - t] x4 | [t] x4 as u16 lanes, for t in 0..256: one load instead of building it per pixel.
+const WEIGHTS = memory.data(257 * 16, 16);
+for (let t = 0; t <= 256; t++) {
+  v128.store(WEIGHTS + (<usize>t << 4), i64x2.replace_lane(i64x2.splat(<i64>(256 - t) * ONES), 1, <i64>t * ONES));
+}
+
 // @ts-ignore: decorator
 @inline function weights(t: i32): v128 {
-  return i64x2.replace_lane(i64x2.splat(<i64>(256 - t) * ONES), 1, <i64>t * ONES);
+  return v128.load(WEIGHTS + (<usize>t << 4));
 }
 
 /** u16 lanes [a rgba | b rgba] -> packed (a * (256 - t) + b * t + 128) >> 8 per channel. */
 // @ts-ignore: decorator
 @inline function blendPair(pair: v128, t: i32): u32 {
-  const m = i16x8.mul(pair, weights(t));
-  const s = i16x8.shr_u(i16x8.add(i16x8.add(m, i64x2.shuffle(m, m, 1, 0)), i16x8.splat(128)), 8);
+  const s = blendPairWide(pair, t);
   return <u32>i32x4.extract_lane(i8x16.narrow_i16x8_u(s, s), 0);
 }
 
@@ -24,21 +28,26 @@ const ONES: i64 = 0x0001000100010001;
   return blendPair(i16x8.extend_low_i8x16_u(i32x4.replace_lane(i32x4.splat(a), 1, b)), t);
 }
 
+/** u16 lanes [a rgba | b rgba] -> u16 lanes [(a * (256 - t) + b * t + 128) >> 8 | junk]. */
 // @ts-ignore: decorator
-@inline function scaleWord(a: u32, t: i32): u32 {
-  const rb = ((a & 0x00ff00ff) * <u32>t + 0x00800080) >>> 8;
-  const ga = (((a >>> 8) & 0x00ff00ff) * <u32>t + 0x00800080) >>> 8;
-  return (rb & 0x00ff00ff) | ((ga & 0x00ff00ff) << 8);
+@inline function blendPairWide(pair: v128, t: i32): v128 {
+  const m = i16x8.mul(pair, weights(t));
+  return i16x8.shr_u(i16x8.add(i16x8.add(m, i64x2.shuffle(m, m, 1, 0)), i16x8.splat(128)), 8);
 }
 
-/** Bilinear sample of four neighbours, all inside the frame. */
+/** Bilinear sample of four neighbours, all inside the frame; the pixel as u16 lanes [r g b a | junk]. */
 // @ts-ignore: decorator
-@inline function sampleInside(p: usize, rowBytes: usize, wx: i32, wy: i32): u32 {
+@inline function sampleInside(p: usize, rowBytes: usize, wx: i32, wy: i32): v128 {
   const wv = weights(wx);
   const tm = i16x8.mul(i16x8.extend_low_i8x16_u(v128.load64_zero(p)), wv);
   const bm = i16x8.mul(i16x8.extend_low_i8x16_u(v128.load64_zero(p + rowBytes)), wv);
   const sum = i16x8.add(i16x8.add(i64x2.shuffle(tm, bm, 0, 2), i64x2.shuffle(tm, bm, 1, 3)), i16x8.splat(128));
-  return blendPair(i16x8.shr_u(sum, 8), wy);
+  return blendPairWide(i16x8.shr_u(sum, 8), wy);
+}
+
+// @ts-ignore: decorator
+@inline function widen(word: u32): v128 {
+  return i16x8.extend_low_i8x16_u(i32x4.splat(word));
 }
 
 // @ts-ignore: decorator
@@ -67,53 +76,57 @@ export function setHue(h0: i32, h1: i32, h2: i32, h3: i32, h4: i32, h5: i32, h6:
 
 /** Same arithmetic as the JS reference: (row . rgb + 512) >> 10, clamped to 0..255 by saturating narrows. */
 // @ts-ignore: decorator
-@inline function rotateHue(word: u32, cr: v128, cg: v128, cb: v128): u32 {
-  const px = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(i32x4.splat(word)));
+@inline function rotateHue(wide: v128, cr: v128, cg: v128, cb: v128): v128 {
+  const px = i32x4.extend_low_i16x8_u(wide);
   let acc = i32x4.add(i32x4.mul(i32x4.shuffle(px, px, 0, 0, 0, 0), cr), i32x4.mul(i32x4.shuffle(px, px, 1, 1, 1, 1), cg));
   acc = i32x4.add(acc, i32x4.add(i32x4.mul(i32x4.shuffle(px, px, 2, 2, 2, 2), cb), i32x4.mul(i32x4.shuffle(px, px, 3, 3, 3, 3), hueA)));
   acc = i32x4.shr_s(i32x4.add(acc, i32x4.splat(512)), 10);
   const n16 = i16x8.narrow_i32x4_s(acc, acc);
-  return <u32>i32x4.extract_lane(i8x16.narrow_i16x8_u(n16, n16), 0);
+  return i16x8.min_s(i16x8.max_s(n16, i16x8.splat(0)), i16x8.splat(255));
 }
 
 export function render(
   src: usize, inp: usize, dst: usize, width: i32, height: i32,
   ox: f64, oy: f64, cos: f64, sin: f64, stepX: i32, stepY: i32,
-  useHue: bool, keep: i32, mix: i32, key: i32,
+  useHue: bool, keep: i32, mix: i32, key: i32, rowStart: i32, rowEnd: i32,
 ): void {
   const maxX = width - 1;
   const maxY = height - 1;
   const rowBytes = <usize>width << 2;
   const cr = hueR, cg = hueG, cb = hueB;
-  for (let y = 0; y < height; y++) {
+  const keepV = i16x8.splat(<i16>keep);
+  // Rows are independent, so threads can each take a band.
+  for (let y = rowStart; y < rowEnd; y++) {
     let sx = <i32>Math.round((ox + sin * <f64>y) * 65536);
     let sy = <i32>Math.round((oy + cos * <f64>y) * 65536);
     let o = <usize>(y * width) << 2;
     for (let x = 0; x < width; x++) {
       const x0 = sx >> 16;
       const y0 = sy >> 16;
-      let fed: u32 = 0;
+      let fed: v128 = i64x2.splat(0);
       if (x0 >= 0 && x0 < maxX && y0 >= 0 && y0 < maxY) {
         fed = sampleInside(src + ((<usize>(y0 * width + x0)) << 2), rowBytes, (sx >> 8) & 0xff, (sy >> 8) & 0xff);
       } else if (x0 >= -1 && x0 <= maxX && y0 >= -1 && y0 <= maxY) {
-        fed = sampleEdge(src, width, height, sx, sy);
+        fed = widen(sampleEdge(src, width, height, sx, sy));
       }
       if (useHue) fed = rotateHue(fed, cr, cg, cb);
-      if (keep != 256) fed = scaleWord(fed, keep);
+      if (keep != 256) fed = i16x8.shr_u(i16x8.add(i16x8.mul(fed, keepV), i16x8.splat(128)), 8);
 
       const pin = load<u32>(inp + o);
+      // [input rgba | fed rgba] as u16 lanes, ready to blend.
+      const pair = i64x2.shuffle(widen(pin), fed, 0, 2);
       let out: u32;
       if (key == KEY_NONE) {
-        out = lerpWord(pin, fed, mix);
+        out = blendPair(pair, mix);
       } else if (key == KEY_ALPHA) {
         const ia = <i32>(pin >>> 24);
         const k = (mix * (255 - ia) * 257 + 32768) >> 16;
-        const outA = min<i32>(255, ia + ((<i32>(fed >>> 24) * k + 128) >> 8));
-        out = (lerpWord(pin, fed, k) & 0x00ffffff) | (<u32>outA << 24);
+        const outA = min<i32>(255, ia + ((<i32>i16x8.extract_lane_u(fed, 3) * k + 128) >> 8));
+        out = (blendPair(pair, k) & 0x00ffffff) | (<u32>outA << 24);
       } else {
         const luma = (<i32>(pin & 255) * 54 + <i32>((pin >>> 8) & 255) * 183 + <i32>((pin >>> 16) & 255) * 19) >> 8;
         const k = (mix * (255 - luma) * 257 + 32768) >> 16;
-        out = lerpWord(pin, fed, k);
+        out = blendPair(pair, k);
       }
       store<u32>(dst + o, out);
       o += 4;

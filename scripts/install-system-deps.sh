@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# System packages vj-host's tests need, in one place (CI and a new developer machine run this same list).
+# Debian/Ubuntu only; elsewhere, install the equivalents by hand.
+#   python3 — the shared-memory reader example (docs/examples/shm_reader.py) runs as a separate reader process in tests.
+set -euo pipefail
+
+packages=(python3)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages present: ${packages[*]}"
+  exit 0
+fi
+if ! command -v apt-get >/dev/null; then
+  echo "missing system packages: ${missing[*]} (no apt-get here: install them by hand)" >&2
+  exit 1
+fi
+run() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+echo "installing: ${missing[*]}"
+run apt-get update -qq
+DEBIAN_FRONTEND=noninteractive run apt-get install -y -qq --no-install-recommends "${missing[@]}"
