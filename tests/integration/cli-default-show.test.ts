@@ -60,3 +60,27 @@ describe('vj-host on its embedded default show', () => {
     reader.close();
   });
 });
+
+describe('vj-host command-line overrides', () => {
+  it('--size and --fps override the show: the shm header and the frame rate follow', async () => {
+    const shmName = uniqueShmName('override');
+    const file = path.join('/dev/shm', shmName);
+    const host = startHost(['--shm-name', shmName, '--size', '640x360', '--fps', '24']);
+    try {
+      await host.waitFor(/vj-host running .* at 640x360 24 fps/);
+      const reader = new ShmReader(file);
+      const first = reader.header()!;
+      expect(first).toMatchObject({ width: 640, height: 360, fps: 24 });
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, 2000));
+      const fps = ((reader.header()!.framesWritten - first.framesWritten) * 1000) / (performance.now() - t0);
+      expect(fps).toBeGreaterThan(21.5);
+      expect(fps).toBeLessThan(26.5);
+      reader.close();
+      expect((await host.stop('SIGTERM')).code).toBe(0);
+    } finally {
+      await host.stop('SIGKILL');
+      fs.rmSync(file, { force: true });
+    }
+  });
+});

@@ -114,3 +114,31 @@ describe('feedback effect', () => {
     }
   });
 });
+
+describe('feedback kernel threads', () => {
+  it('keeps rendering the exact picture on the frame loop’s thread when the helper thread is gone', async () => {
+    const { module } = feedbackWasmModule();
+    const { WasmFeedbackKernel } = await import('../../pipelines/builtins/feedback-wasm.js');
+    const width = 160;
+    const height = 90;
+    const kernel = await WasmFeedbackKernel.create(module!, width, height, { helperThread: true, log: console as never });
+    expect(kernel.threads).toBe(2);
+    const p: FeedbackParams = { zoom: 1.05, rotation: 3, translateX: 2, translateY: -1, centerX: 0.4, centerY: 0.6, decay: 0.1, hueShift: 20, mix: 0.8, key: 'none' };
+    const t = feedbackTransform(p, width, height, newFeedbackTransform());
+    const input = noiseFrame(width, height, 21);
+    const prev = noiseFrame(width, height, 22);
+    const expected = createFrame(width, height);
+    renderFeedbackJs(input, prev, expected, t);
+
+    kernel.seed(prev.data);
+    kernel.input.set(input.data);
+    expect(countDifferentBytes(kernel.render(t), expected.data)).toBe(0);
+
+    // The helper dies (as a crashed thread would): the next frames are rendered whole by the caller.
+    await (kernel as unknown as { helper: { terminate(): Promise<number> } }).helper.terminate();
+    kernel.seed(prev.data);
+    kernel.input.set(input.data);
+    expect(countDifferentBytes(kernel.render(t), expected.data)).toBe(0);
+    kernel.dispose();
+  });
+});
