@@ -9,7 +9,7 @@ import { definePipeline } from '../../pipelines/contract.js';
 import { registerBuiltins } from '../../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';
 import { buildEngine } from '../../host/build-engine.js';
-import { checkShow, type ShowFile } from '../../host/show.js';
+import { checkShow } from '../../host/show.js';
 import { CollectingOutput } from '../helpers/collecting-output.js';
 
 /** A decoupled stage whose every run waits until the test releases it, like a slow model. */
@@ -59,7 +59,7 @@ function recordingLog(lines: string[]): Log {
   return log;
 }
 
-async function engineFor(show: Partial<ShowFile>, extra: ReturnType<typeof definePipeline>[] = [], log: Log = silentLog) {
+async function engineFor(show: Record<string, unknown>, extra: ReturnType<typeof definePipeline>[] = [], log: Log = silentLog) {
   const registry = new PipelineRegistry();
   registerBuiltins(registry);
   for (const d of extra) registry.register(d, 'test');
