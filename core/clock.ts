@@ -60,6 +60,11 @@ export class Tempo {
     this.beats = Math.max(0, this.beats + beats);
   }
 
+  /** Moves the beat position to the nearest whole beat (a tap lands on the beat). */
+  alignToNearestBeat(): void {
+    this.beats = Math.round(this.beats);
+  }
+
   /** Puts the next downbeat at this instant. */
   resync(): void {
     this.beats = Math.ceil(this.beats / this.beatsPerBar) * this.beatsPerBar;

@@ -24,6 +24,7 @@ export async function buildEngine(show: Show, registry: PipelineRegistry, option
     driver: options.driver,
     log: options.log,
     ...(options.pool ? { pool: options.pool } : {}),
+    modulation: { lfos: show.modulation.lfos, envelopes: show.modulation.envelopes },
   });
   engine.setMixer(show.mixer);
   for (const deck of show.decks) {
@@ -36,6 +37,8 @@ export async function buildEngine(show: Show, registry: PipelineRegistry, option
     }
     engine.addDeck({ id: deck.id, stages });
   }
+  // Routes are checked against the address space the decks just declared; a bad one stops start-up.
+  engine.modulation.matrix.setRoutes(show.modulation.routes, 'modulation.routes');
   show.outputs.forEach((config, i) => {
     const type = findOutputType(config.type)!;
     const id = outputId(show, i);

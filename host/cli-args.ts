@@ -12,6 +12,8 @@ export interface CliOptions {
   size: Size | null;
   plugins: string | null;
   shmName: string | null;
+  oscPort: number | null;
+  oscQueryPort: number | null;
   logFormat: LogFormat;
   logLevel: LogLevel;
   status: boolean;
@@ -30,6 +32,8 @@ Options:
       --size <WxH>        output size, e.g. 1920x1080 (overrides the show)
       --plugins <dir>     folder of pipeline plugins (default: ./plugins when it exists)
       --shm-name <name>   file name of the shared-memory output in /dev/shm (overrides the show)
+      --osc-port <n>      OSC input UDP port (default 9000; 0 = any free port, logged at start)
+      --oscquery-port <n> OSCQuery HTTP/WebSocket port (default 9001; 0 = any free port)
       --list-pipelines    print every pipeline (built-in and plugin, with failures) and exit
       --log-format <f>    pretty | json (default: pretty on a terminal, json otherwise)
       --log-level <l>     debug | info | warn | error | silent (default: info)
@@ -53,6 +57,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
         size: { type: 'string' },
         plugins: { type: 'string' },
         'shm-name': { type: 'string' },
+        'osc-port': { type: 'string' },
+        'oscquery-port': { type: 'string' },
         'list-pipelines': { type: 'boolean', default: false },
         'log-format': { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
@@ -73,6 +79,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
   if (v.size !== undefined && !size) {
     throw new VjError(ErrorCode.CliUsage, `--size: must be WIDTHxHEIGHT (16..8192 each), e.g. 1920x1080, got "${v.size}"`);
   }
+  const oscPort = port(v['osc-port'], '--osc-port');
+  const oscQueryPort = port(v['oscquery-port'], '--oscquery-port');
   const logFormat = v['log-format'] ?? (process.stdout.isTTY ? 'pretty' : 'json');
   if (!LogFormats.includes(logFormat as LogFormat)) {
     throw new VjError(ErrorCode.CliUsage, `--log-format: must be one of ${LogFormats.join(', ')}`);
@@ -90,8 +98,17 @@ export function parseCliArgs(argv: string[]): CliOptions {
     size,
     plugins: v.plugins ?? null,
     shmName: v['shm-name'] ?? null,
+    oscPort,
+    oscQueryPort,
     logFormat: logFormat as LogFormat,
     logLevel: logLevel as LogLevel,
     status: !v['no-status'],
   };
+}
+
+function port(text: string | undefined, option: string): number | null {
+  if (text === undefined) return null;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new VjError(ErrorCode.CliUsage, `${option}: must be a port number 0..65535, got "${text}"`);
+  return n;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
-import { describeError, isVjError } from '../core/errors.js';
+import { describeError, ErrorCode, isVjError } from '../core/errors.js';
 import { parseCliArgs, HELP, type CliOptions } from './cli-args.js';
 import { defaultShow } from './default-show.js';
 import { createLogger } from './logger.js';
@@ -43,7 +43,16 @@ async function main(argv: string[]): Promise<void> {
     }
     throw error;
   }
-  await runHost(show, registry, log, { status: options.status });
+  try {
+    await runHost(show, registry, log, { status: options.status });
+  } catch (error) {
+    // Routes are checked against the built address space: still a bad show, still exit 2.
+    if (isVjError(error) && error.code === ErrorCode.ShowInvalid) {
+      process.stderr.write(`vj-host: ${error.message}\n`);
+      process.exit(EXIT_USAGE);
+    }
+    throw error;
+  }
 }
 
 /** The show file (or the embedded default) with command-line overrides applied, checked as one. */
@@ -52,6 +61,8 @@ function resolveShow(options: CliOptions, registry: PipelineRegistry): Show {
   const { frameSize: _, ...document } = base;
   if (options.fps !== null) document.fps = options.fps;
   if (options.size) document.size = `${options.size.width}x${options.size.height}`;
+  if (options.oscPort !== null) document.osc = { ...document.osc, port: options.oscPort };
+  if (options.oscQueryPort !== null) document.oscquery = { ...document.oscquery, port: options.oscQueryPort };
   if (options.shmName !== null) {
     const shm = document.outputs.find((o) => o.type === 'shm');
     if (shm) shm.name = options.shmName;

@@ -20,4 +20,12 @@ export const defaultShow: ShowFile = {
   ],
   mixer: { crossfade: 0, mode: 'crossfade' },
   outputs: [{ type: 'shm', name: 'vj-host', slots: 3 }],
+  modulation: {
+    lfos: { lfo1: { shape: 'sine', sync: true, division: '2 bars' } },
+    envelopes: {},
+    // A slow swing of the feedback's spin, locked to the beat: the default show is already playable.
+    routes: [{ id: 'swing', source: 'lfo1:out', target: '/deck/a/fx/0/rotation', amount: 0.004 }],
+  },
+  osc: { port: 9000, bind: '127.0.0.1', allow: [], feedback: [], signals: {}, enabled: true },
+  oscquery: { port: 9001, bind: '127.0.0.1', enabled: true },
 };

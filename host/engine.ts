@@ -11,6 +11,8 @@ import { mixDecks, mixerParams, type MixerParams } from '../pipelines/builtins/m
 import type { Stage, StageStats } from '../pipelines/stage.js';
 import type { Output, OutputStats } from '../outputs/contract.js';
 import { ParamSpace } from './param-space.js';
+import { ActionSpace } from './actions.js';
+import { Modulation, type ModulationConfig } from '../modulators/modulation.js';
 
 export interface EngineDeck {
   id: string;
@@ -26,6 +28,7 @@ export interface EngineOptions {
   log: Log;
   pool?: FramePool;
   now?: () => number;
+  modulation?: ModulationConfig;
 }
 
 export interface EngineStats {
@@ -43,6 +46,9 @@ export interface EngineStats {
   outputs: OutputStats[];
   /** Buffers ever allocated by the frame pool: flat in steady state. */
   poolAllocated: number;
+  modulation: { routes: number; signals: number };
+  /** Stats of the host's other parts (OSC, OSCQuery, ...), by name. */
+  sections: Record<string, unknown>;
 }
 
 export const clockParams = Type.Object(
@@ -58,6 +64,8 @@ export class Engine {
   readonly size: Size;
   readonly fps: number;
   readonly params = new ParamSpace();
+  readonly actions = new ActionSpace();
+  readonly modulation: Modulation;
   readonly pool: FramePool;
   readonly tempo: Tempo;
   private readonly driver: FrameDriver;
@@ -77,6 +85,7 @@ export class Engine {
   private outputErrorsLogged = new Set<string>();
   private last: Frame | null = null;
   private running = false;
+  private readonly sections = new Map<string, () => unknown>();
 
   constructor(options: EngineOptions) {
     this.size = options.size;
@@ -91,6 +100,27 @@ export class Engine {
     this.mixFrame = this.pool.acquire(this.size.width, this.size.height);
     this.params.add('/mixer', mixerParams, this.mixer);
     this.params.add('/clock', clockParams, this.clockValues);
+    this.modulation = new Modulation(this.params, options.modulation ?? { lfos: {}, envelopes: {} });
+    for (const g of this.modulation.generatorList()) this.params.add(g.paramPrefix, g.params, g.values);
+    this.registerActions();
+  }
+
+  private registerActions(): void {
+    this.actions.register('/clock/tap', 'Tap tempo: tap on the beat; two taps set the BPM (median of the last eight).', (_args, timeMs) => {
+      const bpm = this.modulation.tapTempo.tap(timeMs);
+      if (bpm !== null) {
+        this.params.set('/clock/bpm', bpm, 'tap');
+        this.tempo.alignToNearestBeat();
+      }
+    });
+    this.actions.register('/clock/resync', 'Makes this instant a downbeat.', () => this.tempo.resync());
+    this.actions.register('/clock/nudge', 'Shifts the beat by the given number of beats (e.g. 0.05 or -0.05).', (args) => {
+      const beats = Number(args[0]);
+      if (Number.isFinite(beats) && Math.abs(beats) <= 16) this.tempo.nudge(beats);
+    });
+    for (const [id, env] of this.modulation.envelopes) {
+      this.actions.register(`/env/${id}/trigger`, `Plays envelope ${id} once.`, () => env.trigger());
+    }
   }
 
   setMixer(values: Partial<MixerParams>): void {
@@ -102,6 +132,11 @@ export class Engine {
     deck.stages.forEach((stage, i) => {
       this.params.add(i === 0 ? `/deck/${deck.id}/source` : `/deck/${deck.id}/fx/${i - 1}`, stage.definition.params, stage.params);
     });
+  }
+
+  /** Adds a named block to stats() (e.g. "osc"). */
+  addStatsSection(name: string, read: () => unknown): void {
+    this.sections.set(name, read);
   }
 
   addOutput(output: Output): void {
@@ -133,9 +168,12 @@ export class Engine {
   tick(info: TickInfo): void {
     const started = this.now();
     this.droppedFrames += info.skipped;
+    // Actions first: a tap may set the BPM, which then lands in this same frame.
+    this.actions.applyPending();
     this.params.applyPending();
     this.tempo.bpm = this.clockValues.bpm;
     updateClockState(this.clock, info.frame, info.scheduledMs / 1000, this.fps, this.tempo);
+    this.modulation.update(this.clock, info.scheduledMs);
 
     for (let d = 0; d < this.decks.length && d < 2; d++) {
       const deck = this.decks[d]!;
@@ -187,6 +225,8 @@ export class Engine {
       stages: this.decks.flatMap((d) => d.stages.map((s) => s.stats())),
       outputs: this.outputs.map((o) => o.stats()),
       poolAllocated: this.pool.allocated,
+      modulation: { routes: this.modulation.matrix.routes().length, signals: this.modulation.bus.list().length },
+      sections: Object.fromEntries([...this.sections].map(([name, read]) => [name, read()])),
     };
   }
 }

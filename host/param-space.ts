@@ -6,10 +6,19 @@ import { describeParams, type ParamInfo } from '../core/params.js';
 export interface ParamEntry {
   path: string;
   info: ParamInfo;
-  /** The live values object the owner reads each frame, and the key in it. */
+  /** The live values object the owner reads each frame, and the key in it (base + modulation). */
   target: Record<string, unknown>;
   key: string;
+  /** The value set by the show, a surface or a preset, before modulation. */
+  base: unknown;
+  /** True while modulation routes drive `target[key]` (the matrix writes it every frame). */
+  modulated: boolean;
 }
+
+/** Who asked for a change: a surface tags its changes so feedback is not echoed back to it. */
+export type ChangeOrigin = string | null;
+
+export type ChangeListener = (entry: ParamEntry, value: unknown, origin: ChangeOrigin) => void;
 
 export type SetResult =
   | { ok: true; value: unknown; clamped: boolean }
@@ -23,12 +32,14 @@ export type SetResult =
 export class ParamSpace {
   private readonly entries = new Map<string, ParamEntry>();
   private readonly pending = new Map<string, unknown>();
+  private readonly pendingOrigin = new Map<string, ChangeOrigin>();
+  private readonly listeners = new Set<ChangeListener>();
 
   /** Adds every parameter of `schema` under `prefix` (e.g. "/deck/a/fx/0"), read and written in `target`. */
   add(prefix: string, schema: TSchema, target: Record<string, unknown>): void {
     for (const info of describeParams(schema)) {
       const path = `${prefix}/${info.name}`;
-      this.entries.set(path, { path, info, target, key: info.name });
+      this.entries.set(path, { path, info, target, key: info.name, base: target[info.name] ?? info.default, modulated: false });
     }
   }
 
@@ -37,6 +48,7 @@ export class ParamSpace {
       if (path.startsWith(`${prefix}/`)) {
         this.entries.delete(path);
         this.pending.delete(path);
+        this.pendingOrigin.delete(path);
       }
     }
   }
@@ -53,20 +65,32 @@ export class ParamSpace {
     return [...this.entries.values()];
   }
 
-  /** The value frames are rendered with now (pending changes not yet applied). */
+  /** The value frames are rendered with now, modulation included (pending changes not yet applied). */
   get(path: string): unknown {
     const entry = this.entries.get(path);
     return entry ? entry.target[entry.key] : undefined;
   }
 
-  /** Checks and queues a change for the next frame. Out-of-range numbers are clamped, not refused. */
-  set(path: string, raw: unknown): SetResult {
+  /** The base value (before modulation). */
+  base(path: string): unknown {
+    return this.entries.get(path)?.base;
+  }
+
+  /** Checks and queues a change of the base value for the next frame. Out-of-range numbers are clamped, not refused. */
+  set(path: string, raw: unknown, origin: ChangeOrigin = null): SetResult {
     const entry = this.entries.get(path);
     if (!entry) return { ok: false, code: ErrorCode.ParamUnknown, message: `${path}: no such parameter` };
     const result = coerce(entry.info, raw);
     if (!result.ok) return { ok: false, code: ErrorCode.ParamInvalid, message: `${path}: ${result.message}` };
     this.pending.set(path, result.value);
+    this.pendingOrigin.set(path, origin);
     return { ok: true, value: result.value, clamped: result.clamped };
+  }
+
+  /** Hears every applied base-value change once, at the frame boundary (for OSC/UI feedback). */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Applies queued changes; called by the frame loop at the start of a tick. Returns how many. */
@@ -75,9 +99,14 @@ export class ParamSpace {
     if (count === 0) return 0;
     for (const [path, value] of this.pending) {
       const entry = this.entries.get(path);
-      if (entry) entry.target[entry.key] = value;
+      if (!entry) continue;
+      entry.base = value;
+      if (!entry.modulated) entry.target[entry.key] = value;
+      const origin = this.pendingOrigin.get(path) ?? null;
+      for (const listener of this.listeners) listener(entry, value, origin);
     }
     this.pending.clear();
+    this.pendingOrigin.clear();
     return count;
   }
 }

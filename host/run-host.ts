@@ -6,6 +6,8 @@ import { buildEngine } from './build-engine.js';
 import type { Engine } from './engine.js';
 import type { Show } from './show.js';
 import { formatStatusLine } from './status-line.js';
+import { OscInput } from './osc/osc-input.js';
+import { OscQueryServer } from './oscquery/oscquery-server.js';
 
 const STOP_DEADLINE_MS = 1500;
 
@@ -14,6 +16,13 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
   const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log });
   keepRunningOnStrayErrors(log);
   await engine.start();
+  const osc = show.osc.enabled ? new OscInput(engine, show.osc, log.child({ part: 'osc' })) : null;
+  const oscPort = (await osc?.start()) ?? null;
+  if (osc) engine.addStatsSection('osc', () => osc.stats());
+  if (oscPort !== null) log.info({ oscPort }, `OSC listening on ${show.osc.bind}:${oscPort}`);
+  const oscQuery = show.oscquery.enabled ? new OscQueryServer(engine, show.oscquery, () => oscPort, log.child({ part: 'oscquery' })) : null;
+  const queryPort = (await oscQuery?.start()) ?? null;
+  if (queryPort !== null) log.info({ oscQueryPort: queryPort }, `OSCQuery at http://${show.oscquery.bind}:${queryPort}/`);
   log.info(
     { show: show.name, size: `${show.frameSize.width}x${show.frameSize.height}`, fps: show.fps, outputs: engine.outputList().map((o) => o.stats().detail) },
     `vj-host running "${show.name}" at ${show.frameSize.width}x${show.frameSize.height} ${show.fps} fps`,
@@ -34,7 +43,9 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
       log.error('stop took too long; exiting');
       process.exit(1);
     }, STOP_DEADLINE_MS).unref();
-    engine.stop().then(
+    osc?.stop();
+    const stopped = Promise.all([engine.stop(), oscQuery?.stop()]);
+    stopped.then(
       () => {
         log.info({ frames: engine.stats().frames }, 'stopped');
         process.exit(0);

@@ -4,6 +4,8 @@ import { ErrorCode, VjError, describeError } from '../core/errors.js';
 import { parseSize, type Size } from '../core/frame.js';
 import { validate } from '../core/validation.js';
 import { mixerParams } from '../pipelines/builtins/mixer.js';
+import { envelopeParams } from '../modulators/envelope.js';
+import { lfoParams } from '../modulators/lfo.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import { findOutputType, outputTypes } from '../outputs/index.js';
 
@@ -32,6 +34,51 @@ const OutputRef = Type.Unsafe<{ type: string; id?: string; [field: string]: unkn
   ),
 );
 
+const ModulationSection = Type.Object(
+  {
+    lfos: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,15}$' }), Type.Record(Type.String(), Type.Unknown()), {
+      default: {},
+      description: 'LFO settings by id; lfo1..lfo4 always exist.',
+    }),
+    envelopes: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,15}$' }), Type.Record(Type.String(), Type.Unknown()), {
+      default: {},
+      description: 'Envelope settings by id; env1 and env2 always exist.',
+    }),
+    routes: Type.Array(Type.Unknown(), { default: [], maxItems: 4096, description: 'Modulation routes (checked against the address space when the show is built).' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const OscSection = Type.Object(
+  {
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 9000, description: 'UDP port; 0 picks a free one.' }),
+    bind: Type.String({ default: '127.0.0.1', description: 'Address to listen on; 0.0.0.0 for tablets on the network.' }),
+    allow: Type.Array(Type.String(), { default: [], description: 'Only these sender addresses are heard (empty: everyone who can reach the port).' }),
+    feedback: Type.Array(
+      Type.Object({ host: Type.String({ minLength: 1 }), port: Type.Integer({ minimum: 1, maximum: 65535 }) }, { additionalProperties: false }),
+      { default: [], description: 'Surfaces that receive every parameter change (TouchOSC, Open Stage Control).' },
+    ),
+    signals: Type.Record(Type.String({ pattern: '^/' }), Type.Tuple([Type.Number(), Type.Number()]), {
+      default: {},
+      description: 'Declared input ranges of OSC addresses used as signals (otherwise learned from the values seen).',
+    }),
+    enabled: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const OscQuerySection = Type.Object(
+  {
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 9001, description: 'HTTP/WebSocket port; 0 picks a free one.' }),
+    bind: Type.String({ default: '127.0.0.1' }),
+    enabled: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export type OscConfig = Static<typeof OscSection>;
+export type OscQueryConfig = Static<typeof OscQuerySection>;
+
 /** The show file as written on disk. Parameter and output fields are checked against their own schemas after this. */
 export const ShowSchema = Type.Object(
   {
@@ -43,6 +90,9 @@ export const ShowSchema = Type.Object(
     decks: Type.Array(Deck, { minItems: 1, maxItems: 2, description: 'Deck A, and optionally deck B for the mixer.' }),
     mixer: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
     outputs: Type.Array(OutputRef, { default: [] }),
+    modulation: ModulationSection,
+    osc: OscSection,
+    oscquery: OscQuerySection,
   },
   { additionalProperties: false },
 );
@@ -88,6 +138,8 @@ export function checkShow(input: unknown, registry: PipelineRegistry, label = 's
       if (ids.indexOf(id) !== i) problems.push(`decks[${i}].id: "${id}" is used by another deck`);
     });
     problems.push(...validate(mixerParams, show.mixer, 'mixer'));
+    for (const [id, values] of Object.entries(show.modulation.lfos)) problems.push(...validate(lfoParams, values, `modulation.lfos.${id}`));
+    for (const [id, values] of Object.entries(show.modulation.envelopes)) problems.push(...validate(envelopeParams, values, `modulation.envelopes.${id}`));
     show.outputs.forEach((output, i) => {
       const type = findOutputType(String(output.type));
       if (type) problems.push(...validate(type.config, output, `outputs[${i}]`));

@@ -1,3 +1,4 @@
+import type { OscStats } from './osc/osc-input.js';
 import type { EngineStats } from './engine.js';
 
 /** One terminal line a VJ can read at a glance: fps, frame time, per-stage time, drops, outputs. */
@@ -15,7 +16,15 @@ export function formatStatusLine(stats: EngineStats): string {
     `dropped ${stats.droppedFrames}`,
     `out ${outputs || 'none'}`,
     `${stats.clock.bpm.toFixed(1)} bpm`,
+    ...oscPart(stats.sections.osc as OscStats | undefined),
   ].join(' | ');
+}
+
+function oscPart(osc: OscStats | undefined): string[] {
+  if (!osc) return [];
+  if (osc.state !== 'listening') return [`osc ${osc.state}`];
+  const bad = Object.values(osc.bad).reduce((a, b) => a + (b ?? 0), 0);
+  return [`osc :${osc.port} ${osc.messages} msg${bad ? ` ${bad} bad` : ''}`];
 }
 
 /** "/deck/a/fx/0" -> "a/fx0", "/deck/a/source" -> "a/src" */

@@ -4,30 +4,22 @@ import { Type, type Static } from '@sinclair/typebox';
  * Smoothing filters a route runs its signal through, in order. Each is tiny, declares its own
  * settings, and works on the frame's time step so results do not depend on the frame rate.
  */
-export const LagSettings = Type.Object(
-  { type: Type.Literal('lag'), time: Type.Number({ minimum: 0, maximum: 30, default: 0.1, description: 'Seconds to cover ~63% of a jump (one-pole).' }) },
-  { additionalProperties: false },
-);
-export const SlewSettings = Type.Object(
-  {
-    type: Type.Literal('slew'),
-    rise: Type.Number({ minimum: 0, maximum: 1000, default: 1, description: 'Largest rise per second (signal units).' }),
-    fall: Type.Number({ minimum: 0, maximum: 1000, default: 1, description: 'Largest fall per second (signal units).' }),
-  },
-  { additionalProperties: false },
-);
-export const OneEuroSettings = Type.Object(
-  {
-    type: Type.Literal('one-euro'),
-    minCutoff: Type.Number({ minimum: 0.001, maximum: 100, default: 1, description: 'Hz: smoothing when the input is still.' }),
-    beta: Type.Number({ minimum: 0, maximum: 10, default: 0.05, description: 'How fast smoothing drops when the input moves.' }),
-    dCutoff: Type.Number({ minimum: 0.001, maximum: 100, default: 1 }),
-  },
-  { additionalProperties: false },
-);
-export const FilterSettings = Type.Union([LagSettings, SlewSettings, OneEuroSettings]);
-export type FilterSettings = Static<typeof FilterSettings>;
 export const FilterTypes = ['lag', 'slew', 'one-euro'] as const;
+
+/** One object for every filter type (each reads its own fields), so defaults apply and errors name the field. */
+export const FilterSettings = Type.Object(
+  {
+    type: Type.String({ enum: [...FilterTypes], description: 'lag: one-pole smoothing; slew: rate limit; one-euro: jitter filter for tablets.' }),
+    time: Type.Number({ minimum: 0, maximum: 30, default: 0.1, description: 'lag: seconds to cover ~63% of a jump.' }),
+    rise: Type.Number({ minimum: 0, maximum: 1000, default: 1, description: 'slew: largest rise per second.' }),
+    fall: Type.Number({ minimum: 0, maximum: 1000, default: 1, description: 'slew: largest fall per second.' }),
+    minCutoff: Type.Number({ minimum: 0.001, maximum: 100, default: 1, description: 'one-euro: Hz of smoothing when still.' }),
+    beta: Type.Number({ minimum: 0, maximum: 10, default: 0.05, description: 'one-euro: how fast smoothing drops when moving.' }),
+    dCutoff: Type.Number({ minimum: 0.001, maximum: 100, default: 1, description: 'one-euro: Hz of the speed estimate.' }),
+  },
+  { additionalProperties: false },
+);
+export type FilterSettings = Static<typeof FilterSettings>;
 
 export interface Filter {
   /** `dt` in seconds since the previous frame. */
@@ -38,7 +30,7 @@ export interface Filter {
 class Lag implements Filter {
   private y = 0;
   private primed = false;
-  constructor(private readonly s: Static<typeof LagSettings>) {}
+  constructor(private readonly s: FilterSettings) {}
   process(x: number, dt: number): number {
     if (!this.primed || this.s.time <= 0) return this.prime(x);
     this.y += (x - this.y) * (1 - Math.exp(-dt / this.s.time));
@@ -57,7 +49,7 @@ class Lag implements Filter {
 class Slew implements Filter {
   private y = 0;
   private primed = false;
-  constructor(private readonly s: Static<typeof SlewSettings>) {}
+  constructor(private readonly s: FilterSettings) {}
   process(x: number, dt: number): number {
     if (!this.primed) {
       this.primed = true;
@@ -80,7 +72,7 @@ class OneEuro implements Filter {
   private x = 0;
   private dx = 0;
   private primed = false;
-  constructor(private readonly s: Static<typeof OneEuroSettings>) {}
+  constructor(private readonly s: FilterSettings) {}
   process(x: number, dt: number): number {
     if (!this.primed || dt <= 0) {
       if (!this.primed) this.reset(x);
@@ -105,7 +97,7 @@ function alpha(cutoff: number, dt: number): number {
 }
 
 export function createFilter(settings: FilterSettings): Filter {
-  switch (settings.type) {
+  switch (settings.type as (typeof FilterTypes)[number]) {
     case 'lag':
       return new Lag(settings);
     case 'slew':

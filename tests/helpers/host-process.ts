@@ -17,9 +17,12 @@ export interface HostProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts the real CLI (built JS) as a child process, logs as JSON lines. */
+/**
+ * Starts the real CLI (built JS) as a child process, logs as JSON lines. OSC and OSCQuery take free
+ * ports unless the test names them, so hosts running side by side never fight over 9000/9001.
+ */
 export function startHost(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): HostProcess {
-  const child = spawn(process.execPath, [cliPath, '--log-format', 'json', ...args], {
+  const child = spawn(process.execPath, [cliPath, '--log-format', 'json', '--osc-port', '0', '--oscquery-port', '0', ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

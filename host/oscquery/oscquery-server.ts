@@ -1,0 +1,140 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { encode } from 'node-osc';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { describeError } from '../../core/errors.js';
+import type { Log } from '../../core/log.js';
+import type { Engine } from '../engine.js';
+import { oscArgument } from '../osc/osc-value.js';
+import type { OscQueryConfig } from '../show.js';
+import { advertise } from './mdns.js';
+import { buildNamespace, nodeAt, type OscQueryNode } from './namespace.js';
+
+const ATTRIBUTES = ['FULL_PATH', 'CONTENTS', 'TYPE', 'ACCESS', 'VALUE', 'RANGE', 'DESCRIPTION', 'UNIT'] as const;
+const MAX_LISTENS_PER_CLIENT = 4096;
+
+/**
+ * OSCQuery (the proposal by Vidvox & co.): the namespace as JSON over HTTP, generated from the same
+ * parameter schemas as everything else, plus LISTEN/IGNORE over a WebSocket on the same port, after
+ * which changes to the listened paths arrive as binary OSC messages.
+ */
+export class OscQueryServer {
+  private server: http.Server | null = null;
+  private wss: WebSocketServer | null = null;
+  private unadvertise: (() => void)[] = [];
+  private unsubscribe: (() => void) | null = null;
+  private readonly listening = new Map<WebSocket, Set<string>>();
+  private portValue: number | null = null;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly config: OscQueryConfig,
+    private readonly oscPort: () => number | null,
+    private readonly log: Log,
+  ) {}
+
+  get port(): number | null {
+    return this.portValue;
+  }
+
+  async start(): Promise<number | null> {
+    const server = http.createServer((req, res) => this.answer(req, res));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.config.port, this.config.bind, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      this.log.error(`OSCQuery unavailable on ${this.config.bind}:${this.config.port}: ${describeError(error)}; the show goes on without it`);
+      return null;
+    }
+    server.on('error', (error) => this.log.warn(`OSCQuery server error: ${describeError(error)}`));
+    this.server = server;
+    this.portValue = (server.address() as AddressInfo).port;
+    this.wss = new WebSocketServer({ server, maxPayload: 64 * 1024 });
+    this.wss.on('connection', (ws) => this.onSocket(ws));
+    this.wss.on('error', () => {});
+    this.unsubscribe = this.engine.params.onChange((entry, value) => {
+      for (const [ws, paths] of this.listening) {
+        if (!paths.has(entry.path)) continue;
+        try {
+          ws.send(encode({ oscType: 'message', address: entry.path, args: [oscArgument(entry.info, value)] }));
+        } catch {
+          // a closing socket: its listens go with it
+        }
+      }
+    });
+    this.unadvertise.push(advertise('vj-host', '_oscjson._tcp', this.portValue, this.log));
+    const osc = this.oscPort();
+    if (osc) this.unadvertise.push(advertise('vj-host', '_osc._udp', osc, this.log));
+    return this.portValue;
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    for (const stop of this.unadvertise) stop();
+    for (const ws of this.listening.keys()) ws.terminate();
+    this.wss?.close();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = null;
+  }
+
+  hostInfo(): Record<string, unknown> {
+    return {
+      NAME: 'vj-host',
+      OSC_PORT: this.oscPort(),
+      OSC_TRANSPORT: 'UDP',
+      WS_PORT: this.portValue,
+      EXTENSIONS: {
+        ACCESS: true, VALUE: true, RANGE: true, DESCRIPTION: true, TYPE: true, UNIT: true,
+        TAGS: false, CLIPMODE: false, CRITICAL: false, OVERLOADS: false, LISTEN: true, PATH_CHANGED: false,
+      },
+    };
+  }
+
+  private answer(req: http.IncomingMessage, res: http.ServerResponse): void {
+    try {
+      if (req.method !== 'GET') return reply(res, 405, { error: 'only GET' });
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const query = url.search.slice(1);
+      if (query === 'HOST_INFO') return reply(res, 200, this.hostInfo());
+      const root = buildNamespace(this.engine.params.list(), this.engine.actions.list());
+      const node = nodeAt(root, decodeURIComponent(url.pathname));
+      if (!node) return reply(res, 404, { error: `no such path: ${url.pathname}` });
+      if (!query) return reply(res, 200, node);
+      if (!(ATTRIBUTES as readonly string[]).includes(query)) return reply(res, 400, { error: `unknown attribute: ${query}` });
+      const value = node[query as keyof OscQueryNode];
+      if (value === undefined) return reply(res, 204, null);
+      return reply(res, 200, { [query]: value });
+    } catch (error) {
+      reply(res, 500, { error: describeError(error) });
+    }
+  }
+
+  private onSocket(ws: WebSocket): void {
+    const paths = new Set<string>();
+    this.listening.set(ws, paths);
+    ws.on('close', () => this.listening.delete(ws));
+    ws.on('error', () => this.listening.delete(ws));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return; // OSC from a websocket client is not a control path here
+      let command: { COMMAND?: unknown; DATA?: unknown };
+      try {
+        command = JSON.parse(Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.concat(data as Buffer[]).toString("utf8")) as { COMMAND?: unknown; DATA?: unknown };
+      } catch {
+        return;
+      }
+      if (typeof command.DATA !== 'string') return;
+      if (command.COMMAND === 'LISTEN' && this.engine.params.has(command.DATA) && paths.size < MAX_LISTENS_PER_CLIENT) paths.add(command.DATA);
+      if (command.COMMAND === 'IGNORE') paths.delete(command.DATA);
+    });
+  }
+}
+
+function reply(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(body === null ? undefined : JSON.stringify(body));
+}

@@ -1,0 +1,209 @@
+import { ErrorCode, VjError } from '../core/errors.js';
+import { validate } from '../core/validation.js';
+import { applyCurve, type Curve } from './curves.js';
+import { createFilter, type Filter } from './filters.js';
+import { RouteSchema, type CombineMode, type RouteConfig } from './route.js';
+import type { SignalBus } from './signal-bus.js';
+
+/** What the matrix needs of a parameter: its range and where its live value lives. */
+export interface ModulationTarget {
+  path: string;
+  info: { kind: string; min?: number; max?: number; modulatable: boolean };
+  target: Record<string, unknown>;
+  key: string;
+  base: unknown;
+  modulated: boolean;
+}
+
+export interface TargetLookup {
+  entry(path: string): ModulationTarget | undefined;
+}
+
+/** Signals that may be routed before they are first seen (tablets and controllers announce themselves by sending). */
+const LATE_SIGNAL_PREFIXES = ['osc:', 'midi:', 'audio:'];
+
+interface CompiledRoute {
+  config: RouteConfig;
+  slot: number;
+  bipolar: boolean;
+  inMin: number;
+  inSpan: number;
+  curve: Curve;
+  filters: Filter[];
+  combine: CombineMode;
+  /** Latest output, as a fraction of the target range, for meters. */
+  last: number;
+}
+
+interface TargetState {
+  entry: ModulationTarget;
+  min: number;
+  max: number;
+  integer: boolean;
+  routes: CompiledRoute[];
+  /** Combined modulation last frame (fraction of range). */
+  modulation: number;
+}
+
+/**
+ * Evaluates every route once per frame at frame time: base value + combined modulation, clamped to the
+ * parameter's range. Allocation-free per frame; routes can be replaced at any time between frames.
+ */
+export class ModulationMatrix {
+  private configs: RouteConfig[] = [];
+  private targets: TargetState[] = [];
+  private nextId = 1;
+
+  constructor(
+    private readonly bus: SignalBus,
+    private readonly params: TargetLookup,
+  ) {}
+
+  routes(): readonly RouteConfig[] {
+    return this.configs;
+  }
+
+  /** Replaces all routes; all or nothing. Throws a VjError naming every bad field. */
+  setRoutes(routes: unknown[], label = 'routes'): RouteConfig[] {
+    const checked = routes.map((r, i) => this.check(r, `${label}[${i}]`));
+    const problems = checked.flatMap((c) => (c.ok ? [] : c.problems));
+    if (problems.length) throw new VjError(ErrorCode.ShowInvalid, `${label} are invalid:\n  ${problems.join('\n  ')}`, problems);
+    const configs = checked.map((c) => (c.ok ? c.route : null)!);
+    const ids = new Set<string>();
+    for (const c of configs) {
+      if (!c.id || ids.has(c.id)) c.id = this.freshId(ids);
+      ids.add(c.id);
+    }
+    this.rebuild(configs);
+    return configs;
+  }
+
+  /** Adds one route; returns it with its id, or the problems. */
+  addRoute(route: unknown): { ok: true; route: RouteConfig } | { ok: false; problems: string[] } {
+    const c = this.check(route, 'route');
+    if (!c.ok) return c;
+    const ids = new Set(this.configs.map((r) => r.id!));
+    if (!c.route.id || ids.has(c.route.id)) c.route.id = this.freshId(ids);
+    this.rebuild([...this.configs, c.route]);
+    return { ok: true, route: c.route };
+  }
+
+  updateRoute(id: string, patch: Record<string, unknown>): { ok: true; route: RouteConfig } | { ok: false; problems: string[] } {
+    const index = this.configs.findIndex((r) => r.id === id);
+    if (index < 0) return { ok: false, problems: [`route "${id}" does not exist`] };
+    const c = this.check({ ...this.configs[index], ...patch, id }, 'route');
+    if (!c.ok) return c;
+    const next = [...this.configs];
+    next[index] = c.route;
+    this.rebuild(next);
+    return { ok: true, route: c.route };
+  }
+
+  removeRoute(id: string): boolean {
+    const next = this.configs.filter((r) => r.id !== id);
+    if (next.length === this.configs.length) return false;
+    this.rebuild(next);
+    return true;
+  }
+
+  /** Modulation on a parameter last frame, as a fraction of its range (0 when unrouted). */
+  modulationOf(path: string): number {
+    return this.targets.find((t) => t.entry.path === path)?.modulation ?? 0;
+  }
+
+  /** Per-route output last frame, for meters. */
+  routeLevels(): { id: string; value: number }[] {
+    return this.targets.flatMap((t) => t.routes.map((r) => ({ id: r.config.id!, value: r.last })));
+  }
+
+  /** Runs every route for this frame. `dt` is the frame's time step in seconds. */
+  evaluate(dt: number): void {
+    for (const t of this.targets) {
+      let acc = 0;
+      let any = false;
+      for (const r of t.routes) {
+        const m = this.routeValue(r, dt);
+        r.last = m;
+        if (!any) acc = m;
+        else if (r.combine === 'add') acc += m;
+        else if (r.combine === 'max') acc = m > acc ? m : acc;
+        else acc = m;
+        any = true;
+      }
+      t.modulation = acc;
+      const base = typeof t.entry.base === 'number' ? t.entry.base : t.min;
+      let v = base + acc * (t.max - t.min);
+      v = v < t.min ? t.min : v > t.max ? t.max : v;
+      t.entry.target[t.entry.key] = t.integer ? Math.round(v) : v;
+    }
+  }
+
+  private routeValue(r: CompiledRoute, dt: number): number {
+    let x = (this.bus.value(r.slot) - r.inMin) / r.inSpan; // 0..1
+    x = x < 0 ? 0 : x > 1 ? 1 : x;
+    if (r.bipolar) x = x * 2 - 1;
+    if (r.config.invert) x = r.bipolar ? -x : 1 - x;
+    x = applyCurve(r.curve, x, r.bipolar, r.config.steps);
+    for (let i = 0; i < r.filters.length; i++) x = r.filters[i]!.process(x, dt);
+    return x * r.config.amount + r.config.offset;
+  }
+
+  private check(route: unknown, at: string): { ok: true; route: RouteConfig } | { ok: false; problems: string[] } {
+    const copy = structuredClone(route) as RouteConfig;
+    const problems = validate(RouteSchema, copy, at);
+    if (problems.length) return { ok: false, problems };
+    const entry = this.params.entry(copy.target);
+    if (!entry) problems.push(`${at}.target: no parameter "${copy.target}"`);
+    else if (!entry.info.modulatable || (entry.info.kind !== 'number' && entry.info.kind !== 'integer')) {
+      problems.push(`${at}.target: "${copy.target}" is not modulatable (a ${entry.info.kind})`);
+    }
+    if (this.bus.slot(copy.source) === undefined && !LATE_SIGNAL_PREFIXES.some((p) => copy.source.startsWith(p))) {
+      const known = this.bus.list().map((s) => s.name).filter((n) => !n.startsWith('osc:')).slice(0, 20);
+      problems.push(`${at}.source: unknown signal "${copy.source}" (known: ${known.join(', ')}${known.length === 20 ? ', …' : ''})`);
+    }
+    if (copy.inputRange && copy.inputRange[0] === copy.inputRange[1]) problems.push(`${at}.inputRange: the two ends must differ`);
+    return problems.length ? { ok: false, problems } : { ok: true, route: copy };
+  }
+
+  private freshId(taken: Set<string>): string {
+    let id: string;
+    do id = `route${this.nextId++}`;
+    while (taken.has(id));
+    return id;
+  }
+
+  private rebuild(configs: RouteConfig[]): void {
+    const byTarget = new Map<string, TargetState>();
+    for (const config of configs) {
+      if (!config.enabled) continue;
+      const entry = this.params.entry(config.target)!;
+      const slot = this.bus.slot(config.source) ?? this.bus.register(config.source, 'unipolar', 'announced by a route before first seen');
+      if (slot === null) continue;
+      const bipolar = this.bus.info(slot)?.polarity === 'bipolar';
+      const [inMin, inMax] = config.inputRange ?? (bipolar ? [-1, 1] : [0, 1]);
+      let t = byTarget.get(config.target);
+      if (!t) {
+        t = { entry, min: entry.info.min ?? 0, max: entry.info.max ?? 1, integer: entry.info.kind === 'integer', routes: [], modulation: 0 };
+        byTarget.set(config.target, t);
+      }
+      // Keep the filter state of an unchanged route, so editing one route does not jolt the others.
+      const previous = this.targets.find((old) => old.entry.path === config.target)?.routes.find((r) => r.config === config);
+      t.routes.push(
+        previous ?? {
+          config, slot, bipolar, inMin, inSpan: inMax - inMin, curve: config.curve as Curve,
+          filters: config.filters.map((f) => createFilter(f)), combine: config.combine as CombineMode, last: 0,
+        },
+      );
+    }
+    // Parameters that lost their last route go back to their base value.
+    for (const old of this.targets) {
+      if (!byTarget.has(old.entry.path)) {
+        old.entry.modulated = false;
+        old.entry.target[old.entry.key] = old.entry.base;
+      }
+    }
+    for (const t of byTarget.values()) t.entry.modulated = true;
+    this.configs = configs;
+    this.targets = [...byTarget.values()];
+  }
+}
