@@ -76,6 +76,14 @@ function clampBpm(value: number): number {
   return Math.min(MAX_BPM, Math.max(MIN_BPM, value));
 }
 
+/** Re-reads the beat position into `state` after the tempo moved it mid-frame (a tap, a resync). */
+export function refreshBeat(state: ClockState, tempo: Tempo): void {
+  state.beat = tempo.beat;
+  state.beatPhase = tempo.beat - Math.floor(tempo.beat);
+  state.bar = tempo.beat / tempo.beatsPerBar;
+  state.barPhase = state.bar - Math.floor(state.bar);
+}
+
 /** Fills `state` for a tick in place (no allocation per frame). */
 export function updateClockState(state: ClockState, frame: number, time: Seconds, fps: number, tempo: Tempo): void {
   const dt = frame === 0 ? 0 : Math.max(0, time - state.time);
@@ -85,11 +93,8 @@ export function updateClockState(state: ClockState, frame: number, time: Seconds
   state.time = time;
   state.fps = fps;
   state.bpm = tempo.bpm;
-  state.beat = tempo.beat;
-  state.beatPhase = tempo.beat - Math.floor(tempo.beat);
   state.beatsPerBar = tempo.beatsPerBar;
-  state.bar = tempo.beat / tempo.beatsPerBar;
-  state.barPhase = state.bar - Math.floor(state.bar);
+  refreshBeat(state, tempo);
 }
 
 export function initialClockState(fps: number): ClockState {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { initialClockState, Tempo, updateClockState, type ClockState } from '../core/clock.js';
+import { initialClockState, refreshBeat, Tempo, updateClockState, type ClockState } from '../core/clock.js';
 import type { FrameDriver, TickInfo } from '../core/driver.js';
 import { describeError } from '../core/errors.js';
 import type { Frame, Size } from '../core/frame.js';
@@ -86,6 +86,8 @@ export class Engine {
   private last: Frame | null = null;
   private running = false;
   private readonly sections = new Map<string, () => unknown>();
+  /** Set by a tap: the frame being rendered lands on the nearest beat. */
+  private alignOnBeat = false;
 
   constructor(options: EngineOptions) {
     this.size = options.size;
@@ -110,7 +112,7 @@ export class Engine {
       const bpm = this.modulation.tapTempo.tap(timeMs);
       if (bpm !== null) {
         this.params.set('/clock/bpm', bpm, 'tap');
-        this.tempo.alignToNearestBeat();
+        this.alignOnBeat = true;
       }
     });
     this.actions.register('/clock/resync', 'Makes this instant a downbeat.', () => this.tempo.resync());
@@ -173,6 +175,11 @@ export class Engine {
     this.params.applyPending();
     this.tempo.bpm = this.clockValues.bpm;
     updateClockState(this.clock, info.frame, info.scheduledMs / 1000, this.fps, this.tempo);
+    if (this.alignOnBeat) {
+      this.alignOnBeat = false;
+      this.tempo.alignToNearestBeat();
+      refreshBeat(this.clock, this.tempo);
+    }
     this.modulation.update(this.clock, info.scheduledMs);
 
     for (let d = 0; d < this.decks.length && d < 2; d++) {
