@@ -1,0 +1,185 @@
+import { encode } from 'node-osc';
+import { afterEach, describe, expect, it } from 'vitest';
+import { handled, oscHarness, snapshot, Tablet, type OscHarness } from '../helpers/osc-harness.js';
+
+let h: OscHarness;
+afterEach(async () => {
+  await h?.close(); // idempotent: a test that made no harness leaves the previous, closed one
+});
+
+/** Sends one message and waits until the host has handled it. */
+async function send(address: string, ...args: (number | string | boolean | { type: string; value: unknown })[]): Promise<void> {
+  const before = snapshot(h.osc);
+  await h.client.send(h.port, address, ...args);
+  await handled(h.osc, before);
+}
+
+describe('OSC input over real UDP', () => {
+  it('a float to a parameter path changes that parameter on the next frame', async () => {
+    h = await oscHarness();
+    h.driver.tick();
+    await send('/deck/a/fx/0/zoom', { type: 'f', value: 1.25 });
+    expect(h.engine.params.get('/deck/a/fx/0/zoom')).toBe(1);
+    h.driver.tick();
+    expect(h.engine.params.get('/deck/a/fx/0/zoom')).toBe(1.25);
+    expect(h.engine.lastFrame).not.toBeNull();
+  });
+
+  it('takes each value in the parameter’s own type: booleans as T/F or 0/1, enums by name or index, clamps numbers', async () => {
+    h = await oscHarness();
+    await send('/deck/a/source/disc', false);
+    h.driver.tick();
+    expect(h.engine.params.get('/deck/a/source/disc')).toBe(false);
+    await send('/deck/a/source/disc', 1);
+    h.driver.tick();
+    expect(h.engine.params.get('/deck/a/source/disc')).toBe(true);
+    await send('/mixer/mode', 'screen');
+    h.driver.tick();
+    expect(h.engine.params.get('/mixer/mode')).toBe('screen');
+    await send('/mixer/mode', 1);
+    h.driver.tick();
+    expect(h.engine.params.get('/mixer/mode')).toBe('add');
+    await send('/mixer/crossfade', { type: 'f', value: 7 });
+    await send('/clock/bpm', 140);
+    h.driver.tick();
+    expect(h.engine.params.get('/mixer/crossfade')).toBe(1);
+    expect(h.engine.stats().clock.bpm).toBe(140);
+  });
+
+  it('fans address patterns out to every matching parameter (OSC 1.0: * ? [] {})', async () => {
+    h = await oscHarness();
+    await send('/deck/*/fx/0/mix', { type: 'f', value: 0.3 });
+    await send('/deck/{a,b}/fx/0/decay', { type: 'f', value: 0.2 });
+    await send('/deck/[ab]/fx/0/hueShif?', 45);
+    h.driver.tick();
+    for (const deck of ['a', 'b']) {
+      expect(h.engine.params.get(`/deck/${deck}/fx/0/mix`)).toBeCloseTo(0.3, 6);
+      expect(h.engine.params.get(`/deck/${deck}/fx/0/decay`)).toBeCloseTo(0.2, 6);
+      expect(h.engine.params.get(`/deck/${deck}/fx/0/hueShift`)).toBe(45);
+    }
+    await send('/deck/*/nothing');
+    expect(h.osc.stats().bad['no-match']).toBe(1);
+  });
+
+  it('handles bundles, nested ones included', async () => {
+    h = await oscHarness();
+    const before = snapshot(h.osc);
+    const bundle = encode({
+      oscType: 'bundle',
+      timetag: 0,
+      elements: [
+        { oscType: 'message', address: '/mixer/crossfade', args: [{ type: 'f', value: 0.5 }] },
+        { oscType: 'bundle', timetag: 0, elements: [{ oscType: 'message', address: '/clock/bpm', args: [{ type: 'f', value: 100 }] }] },
+      ],
+    });
+    await h.client.sendRaw(h.port, bundle);
+    await handled(h.osc, before, 2);
+    h.driver.tick();
+    expect(h.engine.params.get('/mixer/crossfade')).toBe(0.5);
+    expect(h.engine.stats().clock.bpm).toBe(100);
+  });
+
+  it('any other address becomes a routable signal the first time a surface sends it, normalised by the range seen', async () => {
+    h = await oscHarness();
+    expect(h.engine.modulation.bus.slot('osc:/1/fader3')).toBeUndefined();
+    await send('/1/fader3', { type: 'f', value: 0.25 });
+    expect(h.engine.modulation.bus.list().some((s) => s.name === 'osc:/1/fader3')).toBe(true);
+    const added = h.engine.modulation.matrix.addRoute({ source: 'osc:/1/fader3', target: '/mixer/crossfade', amount: 1 });
+    expect(added.ok).toBe(true);
+    h.driver.tick();
+    expect(h.engine.params.get('/mixer/crossfade')).toBeCloseTo(0.25, 6);
+    // A controller sending 0..127 widens the learned range: 127 is now the top.
+    await send('/midi/cc1', 127);
+    await send('/midi/cc1', 63.5);
+    expect(h.engine.modulation.bus.valueOf('osc:/midi/cc1')).toBeCloseTo(0.5, 6);
+    await send('/2/toggle1', true);
+    expect(h.engine.modulation.bus.valueOf('osc:/2/toggle1')).toBe(1);
+  });
+
+  it('uses declared signal ranges from the show', async () => {
+    h = await oscHarness({ signals: { '/knob': [0, 127] } });
+    await send('/knob', 31.75);
+    expect(h.engine.modulation.bus.valueOf('osc:/knob')).toBeCloseTo(0.25, 6);
+  });
+
+  it('/clock/tap every 500 ms sets 120 BPM', async () => {
+    h = await oscHarness();
+    for (let i = 0; i < 5; i++) {
+      await send('/clock/tap');
+      h.driver.tick();
+      if (i < 4) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(h.engine.stats().clock.bpm).toBeGreaterThan(118);
+    expect(h.engine.stats().clock.bpm).toBeLessThan(122);
+  });
+});
+
+describe('OSC feedback', () => {
+  it('a subscriber gets the full state, then each changed address once per burst, coalesced to the latest value', async () => {
+    h = await oscHarness();
+    const tablet = await new Tablet().open();
+    try {
+      await send('/vjhost/subscribe', tablet.port); // sent from the harness client, feedback to `tablet`
+      h.driver.tick();
+      h.osc.feedback.flush();
+      await waitFor(() => tablet.received.length >= h.engine.params.list().length);
+      expect(new Set(tablet.received.map((m) => m.address)).size).toBe(h.engine.params.list().length);
+      tablet.received.length = 0;
+
+      // A preset-like bulk change: twenty parameters, each set three times before the frame.
+      const paths = h.engine.params.list().filter((e) => e.info.kind === 'number').slice(0, 20).map((e) => e.path);
+      for (let round = 0; round < 3; round++) {
+        for (const path of paths) {
+          const e = h.engine.params.entry(path)!;
+          h.engine.params.set(path, (e.info.min ?? 0) + ((e.info.max ?? 1) - (e.info.min ?? 0)) * (0.1 + round * 0.2), 'preset');
+        }
+      }
+      h.driver.tick();
+      h.osc.feedback.flush();
+      await waitFor(() => tablet.received.length >= 20);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(tablet.received.map((m) => m.address).sort()).toEqual([...paths].sort());
+      for (const m of tablet.received) {
+        const e = h.engine.params.entry(m.address)!;
+        expect(m.args[0]).toBeCloseTo((e.info.min ?? 0) + ((e.info.max ?? 1) - (e.info.min ?? 0)) * 0.5, 3);
+      }
+    } finally {
+      tablet.close();
+    }
+  });
+
+  it('never echoes a change back to the surface that sent it; other surfaces get it', async () => {
+    h = await oscHarness();
+    const other = await new Tablet().open();
+    try {
+      await send('/vjhost/subscribe'); // the harness client subscribes itself (reply to its own port)
+      const before = snapshot(h.osc);
+      await other.send(h.port, '/vjhost/subscribe');
+      await handled(h.osc, before);
+      h.driver.tick();
+      h.osc.feedback.flush();
+      await waitFor(() => h.client.received.length > 0 && other.received.length > 0);
+      await new Promise((r) => setTimeout(r, 50));
+      h.client.received.length = 0;
+      other.received.length = 0;
+
+      await send('/mixer/crossfade', { type: 'f', value: 0.75 });
+      h.driver.tick();
+      h.osc.feedback.flush();
+      await waitFor(() => other.received.length > 0);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(other.received).toEqual([{ address: '/mixer/crossfade', args: [0.75] }]);
+      expect(h.client.received).toEqual([]);
+    } finally {
+      other.close();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
