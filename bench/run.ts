@@ -1,10 +1,11 @@
 import { feedbackKernelBench } from './feedback-kernel.js';
 import { frameLoopBench } from './frame-loop.js';
+import { modulationBench } from './modulation.js';
 import { printResult, writeResult, type Bench } from './result.js';
 import { shmOutputBench } from './shm-output.js';
 
 /** `npm run bench` runs every benchmark; `npm run bench -- <name>` runs one. Results: bench/results/<name>.json. */
-const benches: Bench[] = [shmOutputBench, feedbackKernelBench, frameLoopBench];
+const benches: Bench[] = [shmOutputBench, feedbackKernelBench, modulationBench, frameLoopBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

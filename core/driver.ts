@@ -58,7 +58,15 @@ export class RealtimeDriver implements FrameDriver {
     this.timer = setTimeout(this.fire, delay);
   }
 
+  // The timer only wakes the loop; the tick itself runs in the check phase (setImmediate), after the
+  // poll phase has handled any I/O that arrived meanwhile, so an OSC message that came in before the
+  // frame was due always makes that frame.
   private readonly fire = (): void => {
+    if (!this.timer) return;
+    setImmediate(this.run);
+  };
+
+  private readonly run = (): void => {
     if (!this.timer || !this.onTick) return;
     const elapsed = this.now() - this.startMs;
     const due = Math.floor(elapsed / this.periodMs);

@@ -22,13 +22,19 @@ export interface TargetLookup {
 /** Signals that may be routed before they are first seen (tablets and controllers announce themselves by sending). */
 const LATE_SIGNAL_PREFIXES = ['osc:', 'midi:', 'audio:'];
 
+/** A route with everything the per-frame loop reads copied into flat fields. */
 interface CompiledRoute {
   config: RouteConfig;
   slot: number;
   bipolar: boolean;
   inMin: number;
   inSpan: number;
+  invert: boolean;
   curve: Curve;
+  linear: boolean;
+  steps: number;
+  amount: number;
+  offset: number;
   filters: Filter[];
   combine: CombineMode;
   /** Latest output, as a fraction of the target range, for meters. */
@@ -142,10 +148,10 @@ export class ModulationMatrix {
     let x = (this.bus.value(r.slot) - r.inMin) / r.inSpan; // 0..1
     x = x < 0 ? 0 : x > 1 ? 1 : x;
     if (r.bipolar) x = x * 2 - 1;
-    if (r.config.invert) x = r.bipolar ? -x : 1 - x;
-    x = applyCurve(r.curve, x, r.bipolar, r.config.steps);
+    if (r.invert) x = r.bipolar ? -x : 1 - x;
+    if (!r.linear) x = applyCurve(r.curve, x, r.bipolar, r.steps);
     for (let i = 0; i < r.filters.length; i++) x = r.filters[i]!.process(x, dt);
-    return x * r.config.amount + r.config.offset;
+    return x * r.amount + r.offset;
   }
 
   private check(route: unknown, at: string): { ok: true; route: RouteConfig } | { ok: false; problems: string[] } {
@@ -190,8 +196,9 @@ export class ModulationMatrix {
       const previous = this.targets.find((old) => old.entry.path === config.target)?.routes.find((r) => r.config === config);
       t.routes.push(
         previous ?? {
-          config, slot, bipolar, inMin, inSpan: inMax - inMin, curve: config.curve as Curve,
-          filters: config.filters.map((f) => createFilter(f)), combine: config.combine as CombineMode, last: 0,
+          config, slot, bipolar, inMin, inSpan: inMax - inMin, invert: config.invert, curve: config.curve as Curve,
+          linear: config.curve === 'linear', steps: config.steps, amount: config.amount, offset: config.offset,
+          filters: config.filters.map((f) => createFilter(f)), combine: config.combine as CombineMode, last: 0.5,
         },
       );
     }

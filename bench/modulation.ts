@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Type } from '@sinclair/typebox';
+import { RealtimeDriver } from '../core/driver.js';
+import { silentLog } from '../core/log.js';
+import { defaultParams, Param } from '../core/params.js';
+import { buildEngine } from '../host/build-engine.js';
+import { OscInput } from '../host/osc/osc-input.js';
+import { ParamSpace } from '../host/param-space.js';
+import { checkShow } from '../host/show.js';
+import { ModulationMatrix } from '../modulators/matrix.js';
+import { SignalBus } from '../modulators/signal-bus.js';
+import { registerBuiltins } from '../pipelines/builtins/index.js';
+import { PipelineRegistry } from '../pipelines/registry.js';
+import { higherIsBetter, info, lowerIsBetter, percentile, type Bench, type Metric } from './result.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** 1,000 routes (4 per target on 250 parameters, mixed curves and filters) evaluated per frame. */
+function matrixMetrics(): Metric[] {
+  const params = new ParamSpace();
+  const schema = Type.Object(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`p${i}`, Param.number({ default: 0.5, min: 0, max: 1 })])));
+  // Live values objects as pipelines hold them: every parameter present from the start, with its default.
+  for (let n = 0; n < 25; n++) params.add(`/bench/${n}`, schema, { ...defaultParams(schema) });
+  const bus = new SignalBus();
+  const slots = Array.from({ length: 16 }, (_, i) => bus.register(`sig${i}:out`, i % 2 ? 'bipolar' : 'unipolar')!);
+  const matrix = new ModulationMatrix(bus, params);
+  const curves = ['linear', 'exponential', 'logarithmic', 's-curve', 'stepped'];
+  const filters = [[], [{ type: 'lag', time: 0.2 }], [{ type: 'one-euro' }], [{ type: 'slew', rise: 2, fall: 2 }]];
+  const routes = params.list().flatMap((entry, t) =>
+    Array.from({ length: 4 }, (_, k) => ({
+      source: `sig${(t + k) % 16}:out`, target: entry.path, amount: 0.1, curve: curves[(t + k) % curves.length],
+      filters: filters[k % filters.length], combine: (['add', 'max', 'add', 'last'] as const)[k],
+    })),
+  );
+  matrix.setRoutes(routes);
+  const frames = 5000;
+  const times = new Float64Array(frames);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let f = 0; f < 200; f++) evaluate(f);
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  for (let f = 0; f < frames; f++) {
+    const t = performance.now();
+    evaluate(f);
+    times[f] = (performance.now() - t) * 1000;
+  }
+  const heapAfter = process.memoryUsage().heapUsed;
+  function evaluate(frame: number): void {
+    for (let i = 0; i < slots.length; i++) bus.set(slots[i]!, Math.sin(frame * 0.05 + i), frame);
+    matrix.evaluate(1 / 60);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  return [
+    info('matrix routes', routes.length, 'routes'),
+    lowerIsBetter('matrix eval per frame, median', percentile(sorted, 0.5), 'µs', 200),
+    lowerIsBetter('matrix eval per frame, p99', percentile(sorted, 0.99), 'µs', 200),
+    info('heap allocated per evaluation (no GC in between)', (heapAfter - heapBefore) / frames, 'bytes'),
+  ];
+}
+
+async function oscMetrics(): Promise<Metric[]> {
+  const registry = new PipelineRegistry();
+  registerBuiltins(registry);
+  const show = checkShow(
+    {
+      size: '640x360',
+      decks: [{ id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'feedback', params: { zoom: 1.01 } }] }],
+      osc: { port: 0 },
+    },
+    registry,
+  );
+  const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log: silentLog });
+  await engine.start();
+  const osc = new OscInput(engine, show.osc, silentLog);
+  const port = (await osc.start())!;
+
+  // Instrument the one call that makes a change ready for the next frame, and every tick's start,
+  // on the clock all processes share.
+  const clock = () => performance.timeOrigin + performance.now();
+  const handledAt = new Map<number, number>();
+  const set = engine.params.set.bind(engine.params);
+  engine.params.set = (p, value, origin) => {
+    if (p === '/deck/a/fx/0/zoom' && typeof value === 'number') handledAt.set(Math.round((value - 0.25) * 1e6), clock());
+    return set(p, value, origin);
+  };
+  const tickStarts: number[] = [];
+  const tick = engine.tick.bind(engine);
+  engine.tick = (info) => {
+    tickStarts.push(clock());
+    tick(info);
+  };
+
+  // 1) Loss and latency: 9,000 msg/s of background traffic plus 1,000 msg/s of probes (10,000 in all),
+  //    each from its own process.
+  const seconds = 4;
+  const framesBefore = engine.stats().frames;
+  const droppedBefore = engine.stats().droppedFrames;
+  const messagesBefore = osc.stats().messages;
+  const start = performance.now();
+  const [backgroundSent, probeLines] = await Promise.all([
+    runSender([port, 9000, seconds]).then(Number),
+    runSender([port, 1000, seconds, '/deck/a/fx/0/zoom', 'probe']),
+  ]);
+  const elapsed = (performance.now() - start) / 1000;
+  const fps = (engine.stats().frames - framesBefore) / elapsed;
+  const dropped = engine.stats().droppedFrames - droppedBefore;
+  await new Promise((r) => setTimeout(r, 200));
+  const handled = osc.stats().messages - messagesBefore;
+  const probes = probeLines.trim().split('\n').map((line) => line.split(' ').map(Number) as [number, number]);
+  const latencies: number[] = [];
+  let missedFrame = 0;
+  for (const [id, sentAt] of probes) {
+    const at = handledAt.get(id);
+    if (at === undefined) continue;
+    latencies.push(at - sentAt);
+    // A tick that began after the message was sent but before it was queued rendered without it.
+    if (tickStarts.some((t) => t > sentAt + 0.05 && t < at)) missedFrame++;
+  }
+
+  // 2) Sustained capacity: a sender flat out for two seconds; what the host handles per second on its core.
+  const capacityBefore = osc.stats().messages;
+  const capacityStart = performance.now();
+  const blasted = Number(await runSender([port, 200_000, 2]));
+  await new Promise((r) => setTimeout(r, 200));
+  const capacity = (osc.stats().messages - capacityBefore) / ((performance.now() - capacityStart) / 1000);
+
+  osc.stop();
+  await engine.stop();
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return [
+    info('traffic during the latency run', (backgroundSent + probes.length) / elapsed, 'msg/s'),
+    lowerIsBetter('messages lost below 10,000 msg/s', backgroundSent + probes.length - handled, 'messages', 0),
+    lowerIsBetter('UDP send -> change ready for next frame, p50', percentile(sorted, 0.5), 'ms', 1),
+    lowerIsBetter('UDP send -> change ready for next frame, p99', percentile(sorted, 0.99), 'ms', 1),
+    lowerIsBetter('changes that missed the next frame', missedFrame, 'messages', 0),
+    info('latency samples', sorted.length, 'messages'),
+    higherIsBetter('frame loop fps during OSC traffic (30 fps show)', fps, 'fps', 29.7),
+    lowerIsBetter('frames dropped during OSC traffic', dropped, 'frames', 0),
+    info('sustained OSC messages handled per second (sender flat out)', capacity, 'msg/s', 'higher'),
+    info('messages the flat-out sender managed', blasted / 2, 'msg/s', 'higher'),
+  ];
+}
+
+function runSender(args: (string | number)[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(here, 'osc-sender.js'), ...args.map(String)]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`osc-sender exited ${code}`))));
+  });
+}
+
+export const modulationBench: Bench = {
+  name: 'modulation',
+  description: 'Matrix cost with 1,000 routes; OSC loss, latency and capacity with the frame loop running.',
+  async run() {
+    return { metrics: [...matrixMetrics(), ...(await oscMetrics())] };
+  },
+};

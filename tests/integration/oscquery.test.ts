@@ -1,0 +1,106 @@
+import { decode } from 'node-osc';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { describeParams } from '../../core/params.js';
+import { OscQueryServer } from '../../host/oscquery/oscquery-server.js';
+import { oscTypeOf, type OscQueryNode } from '../../host/oscquery/namespace.js';
+import { mixerParams } from '../../pipelines/builtins/mixer.js';
+import { lfoParams } from '../../modulators/lfo.js';
+import { silentLog } from '../../core/log.js';
+import { oscHarness, registry, type OscHarness } from '../helpers/osc-harness.js';
+
+let h: OscHarness;
+let query: OscQueryServer | null = null;
+afterEach(async () => {
+  await query?.stop();
+  query = null;
+  await h?.close();
+});
+
+async function start(): Promise<string> {
+  h = await oscHarness();
+  query = new OscQueryServer(h.engine, { port: 0, bind: '127.0.0.1', enabled: true }, () => h.port, silentLog);
+  const port = await query.start();
+  return `http://127.0.0.1:${port}`;
+}
+
+function leaves(node: OscQueryNode, out = new Map<string, OscQueryNode>()): Map<string, OscQueryNode> {
+  if (node.TYPE !== undefined) out.set(node.FULL_PATH, node);
+  for (const child of Object.values(node.CONTENTS ?? {})) leaves(child, out);
+  return out;
+}
+
+describe('OSCQuery server', () => {
+  it('GET / returns a namespace whose paths, types and ranges equal the pipelines’ own schemas', async () => {
+    const base = await start();
+    const res = await fetch(`${base}/`);
+    expect(res.status).toBe(200);
+    const found = leaves((await res.json()) as OscQueryNode);
+
+    // Expected, read off the registry's schemas for the harness show's decks (not a hand-written list).
+    const expected = new Map<string, ReturnType<typeof describeParams>[number]>();
+    const decks = { a: ['test-pattern', 'feedback'], b: ['solid', 'feedback'] };
+    for (const [deck, [source, fx]] of Object.entries(decks)) {
+      for (const p of describeParams(registry.get(source!)!.params)) expected.set(`/deck/${deck}/source/${p.name}`, p);
+      for (const p of describeParams(registry.get(fx!)!.params)) expected.set(`/deck/${deck}/fx/0/${p.name}`, p);
+    }
+    for (const p of describeParams(mixerParams)) expected.set(`/mixer/${p.name}`, p);
+    for (const p of describeParams(lfoParams)) expected.set(`/lfo/lfo1/${p.name}`, p);
+
+    for (const [path, p] of expected) {
+      const node = found.get(path);
+      expect(node, path).toBeDefined();
+      expect(node!.TYPE, path).toBe(oscTypeOf(p));
+      expect(node!.ACCESS, path).toBe(3);
+      if (p.kind === 'number' || p.kind === 'integer') expect(node!.RANGE, path).toEqual([{ MIN: p.min, MAX: p.max }]);
+      if (p.kind === 'enum') expect(node!.RANGE, path).toEqual([{ VALS: p.options }]);
+      expect(node!.VALUE, path).toEqual([h.engine.params.base(path)]);
+    }
+    // Every parameter in the address space is there, and actions too.
+    for (const entry of h.engine.params.list()) expect(found.has(entry.path), entry.path).toBe(true);
+    expect(found.get('/clock/tap')).toMatchObject({ TYPE: 'N', ACCESS: 2 });
+  });
+
+  it('answers ?HOST_INFO, attribute queries, sub-trees and unknown paths', async () => {
+    const base = await start();
+    const info = (await (await fetch(`${base}/?HOST_INFO`)).json()) as Record<string, unknown>;
+    expect(info).toMatchObject({ NAME: 'vj-host', OSC_PORT: h.port, OSC_TRANSPORT: 'UDP', EXTENSIONS: { LISTEN: true, VALUE: true, RANGE: true } });
+    h.engine.params.set('/deck/a/fx/0/zoom', 2.5);
+    h.driver.tick();
+    expect(await (await fetch(`${base}/deck/a/fx/0/zoom?VALUE`)).json()).toEqual({ VALUE: [2.5] });
+    expect(await (await fetch(`${base}/deck/a/fx/0/zoom?RANGE`)).json()).toEqual({ RANGE: [{ MIN: 0.25, MAX: 4 }] });
+    const deck = (await (await fetch(`${base}/deck/b`)).json()) as OscQueryNode;
+    expect(Object.keys(deck.CONTENTS ?? {}).sort()).toEqual(['fx', 'source']);
+    expect((await fetch(`${base}/deck/z`)).status).toBe(404);
+    expect((await fetch(`${base}/deck/a/fx/0/zoom?COLOUR`)).status).toBe(400);
+    expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('LISTEN over the WebSocket streams changes of that path as OSC messages; IGNORE stops them', async () => {
+    const base = await start();
+    const ws = new WebSocket(base.replace('http', 'ws'));
+    const received: { address: string; value: unknown }[] = [];
+    ws.on('message', (data: Buffer) => {
+      const m = decode(data) as { address: string; args: { value: unknown }[] };
+      received.push({ address: m.address, value: m.args[0]?.value });
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ COMMAND: 'LISTEN', DATA: '/mixer/crossfade' }));
+    ws.send('not json at all');
+    ws.send(JSON.stringify({ COMMAND: 'LISTEN', DATA: '/no/such/path' }));
+    await new Promise((r) => setTimeout(r, 50));
+    h.engine.params.set('/mixer/crossfade', 0.25);
+    h.engine.params.set('/clock/bpm', 130); // not listened to
+    h.driver.tick();
+    const deadline = Date.now() + 2000;
+    while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(received).toEqual([{ address: '/mixer/crossfade', value: 0.25 }]);
+    ws.send(JSON.stringify({ COMMAND: 'IGNORE', DATA: '/mixer/crossfade' }));
+    await new Promise((r) => setTimeout(r, 50));
+    h.engine.params.set('/mixer/crossfade', 0.5);
+    h.driver.tick();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(received).toHaveLength(1);
+    ws.close();
+  });
+});
