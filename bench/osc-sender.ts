@@ -3,16 +3,17 @@ import { encode } from 'node-osc';
 
 /**
  * OSC traffic from its own process (so it does not share the host's event loop):
- *   node osc-sender.js <port> <messagesPerSecond> <seconds> [address] [probe]
- * Background mode sends one packet over and over and prints how many it sent. Probe mode sends
- * values that identify each message (0.25 + id / 1e6) and prints "id sentAtMs" lines on a clock
- * shared by every process on the machine (performance.timeOrigin + performance.now()).
+ *   node osc-sender.js <port> <messagesPerSecond> <seconds> [address] [probeEvery]
+ * Sends one background packet over and over, spread evenly (1 ms steps). With probeEvery = N, every
+ * Nth message is a probe to /deck/a/fx/0/zoom whose value identifies it (0.25 + id / 1e6), and the
+ * output is "id sentAtMs" lines on the clock every process shares (performance.timeOrigin + now());
+ * otherwise it prints how many it sent.
  */
-const [portText, rateText, secondsText, address = '/bench/background', mode] = process.argv.slice(2);
+const [portText, rateText, secondsText, address = '/bench/background', probeEveryText] = process.argv.slice(2);
+const probeEvery = Number(probeEveryText ?? 0);
 const port = Number(portText);
 const rate = Number(rateText);
 const seconds = Number(secondsText);
-const probe = mode === 'probe';
 const socket = dgram.createSocket('udp4');
 const background = encode({ oscType: 'message', address, args: [{ type: 'f', value: 0.5 }] });
 const sentAt: string[] = [];
@@ -21,11 +22,11 @@ const start = performance.now();
 const timer = setInterval(() => {
   const due = Math.min(Math.round(((performance.now() - start) / 1000) * rate), Math.round(rate * seconds));
   for (; sent < due; sent++) {
-    if (probe) {
-      const id = sent;
-      socket.send(encode({ oscType: 'message', address, args: [{ type: 'f', value: 0.25 + id / 1e6 }] }), port, '127.0.0.1', () => {
-        sentAt.push(`${id} ${(performance.timeOrigin + performance.now()).toFixed(4)}`);
-      });
+    if (probeEvery && sent % probeEvery === 0) {
+      const id = sent / probeEvery;
+      const packet = encode({ oscType: 'message', address: '/deck/a/fx/0/zoom', args: [{ type: 'f', value: 0.25 + id / 1e6 }] });
+      sentAt.push(`${id} ${(performance.timeOrigin + performance.now()).toFixed(4)}`);
+      socket.send(packet, port, '127.0.0.1');
     } else {
       socket.send(background, port, '127.0.0.1');
     }
@@ -33,8 +34,8 @@ const timer = setInterval(() => {
   if (performance.now() - start >= seconds * 1000) {
     clearInterval(timer);
     setTimeout(() => {
-      process.stdout.write(probe ? `${sentAt.join('\n')}\n` : `${sent}\n`);
+      process.stdout.write(probeEvery ? `${sent}\n${sentAt.join('\n')}\n` : `${sent}\n`);
       socket.close();
     }, 100);
   }
-}, 5);
+}, 1);

@@ -87,6 +87,7 @@ export class Engine {
   private last: Frame | null = null;
   private running = false;
   private readonly sections = new Map<string, () => unknown>();
+  private readonly frameInputs: (() => void)[] = [];
   /** Set by a tap: the frame being rendered lands on the nearest beat. */
   private alignOnBeat = false;
 
@@ -137,6 +138,11 @@ export class Engine {
     });
   }
 
+  /** Runs `pump` at the start of every tick, before changes are applied (inputs that queue off-thread). */
+  addFrameInput(pump: () => void): void {
+    this.frameInputs.push(pump);
+  }
+
   /** Adds a named block to stats() (e.g. "osc"). */
   addStatsSection(name: string, read: () => unknown): void {
     this.sections.set(name, read);
@@ -177,6 +183,7 @@ export class Engine {
     this.ticksStartedCount++;
     const started = this.now();
     this.droppedFrames += info.skipped;
+    for (const pump of this.frameInputs) pump();
     // Actions first: a tap may set the BPM, which then lands in this same frame.
     this.actions.applyPending();
     this.params.applyPending();

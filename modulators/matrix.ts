@@ -124,11 +124,16 @@ export class ModulationMatrix {
 
   /** Runs every route for this frame. `dt` is the frame's time step in seconds. */
   evaluate(dt: number): void {
-    for (const t of this.targets) {
+    const values = this.bus.valuesView;
+    const targets = this.targets;
+    for (let ti = 0; ti < targets.length; ti++) {
+      const t = targets[ti]!;
       let acc = 0;
       let any = false;
-      for (const r of t.routes) {
-        const m = this.routeValue(r, dt);
+      const routes = t.routes;
+      for (let ri = 0; ri < routes.length; ri++) {
+        const r = routes[ri]!;
+        const m = routeValue(r, values[r.slot]!, dt);
         r.last = m;
         if (!any) acc = m;
         else if (r.combine === 'add') acc += m;
@@ -142,16 +147,6 @@ export class ModulationMatrix {
       v = v < t.min ? t.min : v > t.max ? t.max : v;
       t.entry.target[t.entry.key] = t.integer ? Math.round(v) : v;
     }
-  }
-
-  private routeValue(r: CompiledRoute, dt: number): number {
-    let x = (this.bus.value(r.slot) - r.inMin) / r.inSpan; // 0..1
-    x = x < 0 ? 0 : x > 1 ? 1 : x;
-    if (r.bipolar) x = x * 2 - 1;
-    if (r.invert) x = r.bipolar ? -x : 1 - x;
-    if (!r.linear) x = applyCurve(r.curve, x, r.bipolar, r.steps);
-    for (let i = 0; i < r.filters.length; i++) x = r.filters[i]!.process(x, dt);
-    return x * r.amount + r.offset;
   }
 
   private check(route: unknown, at: string): { ok: true; route: RouteConfig } | { ok: false; problems: string[] } {
@@ -213,4 +208,16 @@ export class ModulationMatrix {
     this.configs = configs;
     this.targets = [...byTarget.values()];
   }
+}
+
+/** One route's output this frame, as a fraction of its target's range. */
+function routeValue(r: CompiledRoute, signal: number, dt: number): number {
+  let x = (signal - r.inMin) / r.inSpan; // 0..1
+  x = x < 0 ? 0 : x > 1 ? 1 : x;
+  if (r.bipolar) x = x * 2 - 1;
+  if (r.invert) x = r.bipolar ? -x : 1 - x;
+  if (!r.linear) x = applyCurve(r.curve, x, r.bipolar, r.steps);
+  const filters = r.filters;
+  for (let i = 0; i < filters.length; i++) x = filters[i]!.process(x, dt);
+  return x * r.amount + r.offset;
 }

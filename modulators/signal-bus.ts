@@ -42,6 +42,11 @@ export class SignalBus {
     this.times[slot] = timeMs;
   }
 
+  /** Every slot's latest value, for hot loops that read many (the matrix). */
+  get valuesView(): Float64Array {
+    return this.values;
+  }
+
   value(slot: number): number {
     return this.values[slot] ?? 0;
   }

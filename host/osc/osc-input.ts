@@ -1,18 +1,18 @@
 import dgram from 'node:dgram';
-import { decode } from 'node-osc';
+import { Worker } from 'node:worker_threads';
+import { distPath } from '../../core/dist-path.js';
 import { describeError } from '../../core/errors.js';
 import type { Log } from '../../core/log.js';
-import { OncePerKind } from '../../core/once-per-kind.js';
-import { compilePattern, isPattern } from '../../modulators/osc/address-pattern.js';
-import { OscSignals } from '../../modulators/osc/osc-signals.js';
 import type { Engine } from '../engine.js';
 import type { OscConfig } from '../show.js';
 import { OscFeedback } from './osc-feedback.js';
+import {
+  Counter, createMailbox, decodeOrigin, drain, mailboxViews, OscProblems, RecordKind, signalName,
+  type MailboxViews, type OscProblem,
+} from './osc-mailbox.js';
+import type { OscThreadData, OscThreadMessage } from './osc-thread.js';
 
-/** Kinds of bad input, each counted and logged at most once a second. */
-export type OscProblem =
-  | 'malformed' | 'too-deep' | 'bad-address' | 'not-allowed' | 'missing-argument' | 'wrong-type'
-  | 'not-finite' | 'no-match' | 'too-many-signals' | 'action-queue-full';
+export type { OscProblem };
 
 export interface OscStats {
   state: 'stopped' | 'listening' | 'failed';
@@ -27,216 +27,189 @@ export interface OscStats {
   lastError: string | null;
 }
 
-interface DecodedMessage {
-  oscType: 'message';
-  address: string;
-  args: { value: unknown }[];
-}
-interface DecodedBundle {
-  oscType: 'bundle';
-  elements: (DecodedMessage | DecodedBundle)[];
-}
-
-const MAX_BUNDLE_DEPTH = 32;
+const START_TIMEOUT_MS = 5000;
 
 /**
- * OSC over UDP: every parameter path is an address (in the parameter's own units), actions such as
- * /clock/tap are addresses, address patterns fan out, and any other address becomes a signal source.
- * Everything arriving is validated here; bad input is counted by kind and the show goes on.
+ * OSC input. Every parameter path is an address (in the parameter's own units), actions such as
+ * /clock/tap are addresses, address patterns fan out, any other address becomes a signal source.
+ * Reception and checking run on their own thread (osc-thread.ts), which queues checked changes in
+ * shared memory; the frame loop takes them at the start of each tick. Bad input is counted by kind
+ * and logged at most once a second per kind; the show goes on.
  */
 export class OscInput {
-  private socket: dgram.Socket | null = null;
-  private readonly signals: OscSignals;
   readonly feedback: OscFeedback;
-  private readonly problems: OncePerKind;
-  private stats_: OscStats;
+  private worker: Worker | null = null;
+  private readonly views: MailboxViews;
+  private readonly buffers = createMailbox();
+  private readonly paths: string[];
+  private readonly kinds: OscThreadData['params'];
+  private readonly actionPaths: string[];
+  private readonly signalSlots: number[] = [];
+  private state: OscStats['state'] = 'stopped';
+  private port: number | null = null;
+  private lastError: string | null = null;
+  private sender: dgram.Socket | null = null;
+  /** Sees every change as the frame loop takes it, with its arrival and queueing times (benchmarks). */
+  onTaken: ((path: string, value: unknown, arrivedMs: number, queuedMs: number) => void) | null = null;
 
   constructor(
     private readonly engine: Engine,
     private readonly config: OscConfig,
     private readonly log: Log,
-    private readonly now: () => number = () => performance.now(),
   ) {
-    this.signals = new OscSignals(engine.modulation.bus, config.signals);
-    this.feedback = new OscFeedback(engine.params, (packet, port, host) => this.socket?.send(packet, port, host));
-    this.problems = new OncePerKind((kind, message, { total, suppressed }) =>
-      log.warn({ kind, total, suppressed }, `OSC ${kind}: ${message}${suppressed ? ` (+${suppressed} more in the last second)` : ''}`),
-    );
-    this.stats_ = {
-      state: 'stopped', port: null, bind: config.bind, packets: 0, messages: 0, applied: 0, signals: 0, bad: {},
-      feedback: { destinations: 0, sent: 0 }, lastError: null,
-    };
+    this.views = mailboxViews(this.buffers);
+    this.kinds = engine.params.list().map((e) => ({ ...e.info, path: e.path }));
+    this.paths = this.kinds.map((p) => p.path);
+    this.actionPaths = engine.actions.list().map((a) => a.path);
+    this.feedback = new OscFeedback(engine.params, (packet, port, host) => this.sender?.send(packet, port, host));
   }
 
-  /** Binds the port; resolves with the port (useful with port 0). A port in use is reported, not thrown. */
+  /** Binds the port; resolves with it (useful with port 0), or null when it cannot (reported, not thrown). */
   async start(): Promise<number | null> {
-    const socket = dgram.createSocket({ type: this.config.bind.includes(':') ? 'udp6' : 'udp4' });
-    socket.on('message', (packet, rinfo) => this.onPacket(packet, rinfo));
+    const workerData: OscThreadData = {
+      port: this.config.port, bind: this.config.bind, allow: this.config.allow,
+      declaredSignals: this.config.signals,
+      params: this.kinds, actions: this.actionPaths, mailbox: this.buffers,
+    };
+    const worker = new Worker(distPath(import.meta.url, 'host', 'osc', 'osc-thread.js'), { workerData });
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(this.config.port, this.config.bind, () => {
-          socket.off('error', reject);
-          resolve();
+      this.port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the OSC thread did not start')), START_TIMEOUT_MS);
+        worker.on('message', (m: OscThreadMessage) => {
+          if (m.type === 'listening') {
+            clearTimeout(timer);
+            resolve(m.port);
+          } else if (m.type === 'failed') {
+            clearTimeout(timer);
+            reject(new Error(m.error));
+          } else {
+            this.onThreadMessage(m);
+          }
+        });
+        worker.once('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
         });
       });
     } catch (error) {
-      this.stats_.state = 'failed';
-      this.stats_.lastError = describeError(error);
-      this.log.error(`OSC input unavailable on ${this.config.bind}:${this.config.port}: ${this.stats_.lastError}; the show goes on without it`);
-      socket.close();
+      this.state = 'failed';
+      this.lastError = describeError(error);
+      this.log.error(`OSC input unavailable on ${this.config.bind}:${this.config.port}: ${this.lastError}; the show goes on without it`);
+      void worker.terminate();
       return null;
     }
-    socket.on('error', (error) => {
-      this.stats_.lastError = describeError(error);
-      this.log.warn(`OSC socket error: ${this.stats_.lastError}`);
+    worker.on('error', (error) => {
+      this.state = 'failed';
+      this.lastError = describeError(error);
+      this.log.error(`OSC thread failed: ${this.lastError}; the show goes on without OSC input`);
     });
-    this.socket = socket;
-    this.stats_.state = 'listening';
-    this.stats_.port = socket.address().port;
+    worker.unref();
+    this.worker = worker;
+    this.state = 'listening';
+    this.sender = dgram.createSocket(this.config.bind.includes(':') ? 'udp6' : 'udp4');
+    this.sender.on('error', (error) => this.log.warn(`OSC feedback socket error: ${describeError(error)}`));
+    this.sender.unref();
     for (const d of this.config.feedback) this.feedback.add({ host: d.host, port: d.port, originKey: `osc:${d.host}:${d.port}`, fromShow: true });
     this.feedback.start();
-    return this.stats_.port;
+    this.engine.addFrameInput(() => this.pump());
+    return this.port;
   }
 
   stop(): void {
     this.feedback.stop();
-    this.socket?.close();
-    this.socket = null;
-    this.stats_.state = 'stopped';
+    this.worker?.postMessage({ type: 'stop' });
+    const worker = this.worker;
+    setTimeout(() => void worker?.terminate(), 200).unref();
+    this.worker = null;
+    this.sender?.close();
+    this.sender = null;
+    if (this.state !== 'failed') this.state = 'stopped';
+  }
+
+  /** Moves everything the OSC thread queued into the engine; the frame loop calls it at each tick's start. */
+  pump(): void {
+    const { params, actions, modulation } = this.engine;
+    drain(this.views, (kind, index, value, origin, arrivedMs, queuedMs) => {
+      if (kind === RecordKind.param) {
+        const path = this.paths[index];
+        const info = this.kinds[index];
+        if (!path || !info) return;
+        const decoded = decodeValue(info, value);
+        params.set(path, decoded, decodeOrigin(origin));
+        this.onTaken?.(path, decoded, arrivedMs, queuedMs);
+      } else if (kind === RecordKind.action) {
+        const path = this.actionPaths[index];
+        if (path) actions.invoke(path, Number.isNaN(value) ? [] : [value], arrivedMs);
+      }
+    });
+    const known = Atomics.load(this.views.counters, Counter.signals);
+    while (this.signalSlots.length < known) {
+      const slot = modulation.bus.register(`osc:${signalName(this.views, this.signalSlots.length)}`, 'unipolar', 'OSC input');
+      this.signalSlots.push(slot ?? -1);
+    }
+    for (let id = 0; id < this.signalSlots.length; id++) {
+      const slot = this.signalSlots[id]!;
+      if (slot >= 0) modulation.bus.set(slot, this.views.signalValues[id]!, this.views.signalTimes[id]!);
+    }
   }
 
   stats(): OscStats {
+    const c = this.views.counters;
+    const bad: Partial<Record<OscProblem, number>> = {};
+    OscProblems.forEach((kind, i) => {
+      const n = Atomics.load(c, Counter.bad + i);
+      if (n) bad[kind] = n;
+    });
     return {
-      ...this.stats_,
-      bad: { ...this.stats_.bad },
-      signals: this.signals.count,
+      state: this.state,
+      port: this.port,
+      bind: this.config.bind,
+      packets: Atomics.load(c, Counter.packets),
+      messages: Atomics.load(c, Counter.messages),
+      applied: Atomics.load(c, Counter.applied),
+      signals: Atomics.load(c, Counter.signals),
+      bad,
       feedback: { destinations: this.feedback.list().length, sent: this.feedback.sent },
+      lastError: this.lastError,
     };
   }
 
-  private bad(kind: OscProblem, message: string): void {
-    this.stats_.bad[kind] = (this.stats_.bad[kind] ?? 0) + 1;
-    this.problems.note(kind, message);
-  }
-
-  private onPacket(packet: Buffer, rinfo: dgram.RemoteInfo): void {
-    this.stats_.packets++;
-    const time = this.now();
-    if (this.config.allow.length && !this.config.allow.includes(rinfo.address)) {
-      this.bad('not-allowed', `packet from ${rinfo.address}, which is not in osc.allow`);
-      return;
-    }
-    let decoded: DecodedMessage | DecodedBundle;
-    try {
-      decoded = decode(packet) as DecodedMessage | DecodedBundle;
-    } catch (error) {
-      this.bad('malformed', `undecodable packet of ${packet.length} bytes from ${rinfo.address}:${rinfo.port} (${describeError(error)})`);
-      return;
-    }
-    this.dispatch(decoded, rinfo, time, 0);
-  }
-
-  private dispatch(item: DecodedMessage | DecodedBundle, rinfo: dgram.RemoteInfo, time: number, depth: number): void {
-    if (item.oscType === 'bundle') {
-      if (depth >= MAX_BUNDLE_DEPTH) {
-        this.bad('too-deep', `bundle nested deeper than ${MAX_BUNDLE_DEPTH} levels from ${rinfo.address}`);
-        return;
+  private onThreadMessage(m: OscThreadMessage): void {
+    switch (m.type) {
+      case 'problem':
+        this.log.warn({ kind: m.kind, total: m.total, suppressed: m.suppressed }, `OSC ${m.kind}: ${m.message}${m.suppressed ? ` (+${m.suppressed} more in the last second)` : ''}`);
+        break;
+      case 'subscribe':
+        if (this.feedback.add({ host: m.host, port: m.port, originKey: decodeOrigin(m.origin) ?? `osc:${m.host}:${m.port}`, fromShow: false })) {
+          this.log.info(`OSC feedback: ${m.host}:${m.port} subscribed`);
+        }
+        break;
+      case 'unsubscribe':
+        this.feedback.remove(m.host, m.port);
+        break;
+      case 'text-param': {
+        const path = this.paths[m.index];
+        if (path) this.engine.params.set(path, m.value, decodeOrigin(m.origin));
+        break;
       }
-      for (const element of item.elements) this.dispatch(element, rinfo, time, depth + 1);
-      return;
+      case 'listening':
+      case 'failed':
+        break;
     }
-    this.stats_.messages++;
-    this.handleMessage(item.address, item.args.map((a) => a.value), rinfo, time);
   }
+}
 
-  private handleMessage(address: string, args: unknown[], rinfo: dgram.RemoteInfo, time: number): void {
-    if (typeof address !== 'string' || !address.startsWith('/') || address.length > 512) {
-      this.bad('bad-address', `address ${JSON.stringify(String(address).slice(0, 60))} does not start with "/"`);
-      return;
-    }
-    const origin = `osc:${rinfo.address}:${rinfo.port}`;
-    if (address === '/vjhost/subscribe' || address === '/vjhost/unsubscribe') {
-      this.subscription(address, args, rinfo, origin);
-      return;
-    }
-    if (isPattern(address)) {
-      this.handlePattern(address, args, rinfo, origin, time);
-      return;
-    }
-    const { params, actions } = this.engine;
-    if (actions.has(address)) {
-      if (actions.invoke(address, args, time)) this.stats_.applied++;
-      else this.bad('action-queue-full', `too many actions queued before the next frame; ${address} dropped`);
-      return;
-    }
-    if (params.has(address)) {
-      this.setParam(address, args, origin);
-      return;
-    }
-    this.feedSignal(address, args, time);
-  }
-
-  private setParam(address: string, args: unknown[], origin: string): void {
-    if (args.length === 0) {
-      this.bad('missing-argument', `${address} needs a value`);
-      return;
-    }
-    const value = args[0];
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      this.bad('not-finite', `${address} got ${String(value)}`);
-      return;
-    }
-    const result = this.engine.params.set(address, value, origin);
-    if (result.ok) this.stats_.applied++;
-    else this.bad('wrong-type', result.message);
-  }
-
-  private handlePattern(address: string, args: unknown[], rinfo: dgram.RemoteInfo, origin: string, time: number): void {
-    const regex = compilePattern(address);
-    if (!regex) {
-      this.bad('bad-address', `malformed address pattern ${JSON.stringify(address.slice(0, 60))}`);
-      return;
-    }
-    let matched = 0;
-    for (const entry of this.engine.params.list()) {
-      if (regex.test(entry.path)) {
-        matched++;
-        this.setParam(entry.path, args, origin);
-      }
-    }
-    for (const action of this.engine.actions.list()) {
-      if (regex.test(action.path)) {
-        matched++;
-        this.engine.actions.invoke(action.path, args, time);
-      }
-    }
-    if (!matched) this.bad('no-match', `pattern ${address} from ${rinfo.address} matches no parameter`);
-  }
-
-  private feedSignal(address: string, args: unknown[], time: number): void {
-    const value = args[0];
-    const numeric = typeof value === 'boolean' ? (value ? 1 : 0) : value;
-    if (typeof numeric !== 'number') {
-      this.bad('wrong-type', `${address} as a signal needs a number or T/F, got ${args.length ? typeof value : 'nothing'}`);
-      return;
-    }
-    if (!Number.isFinite(numeric)) {
-      this.bad('not-finite', `${address} got ${String(numeric)}`);
-      return;
-    }
-    if (this.signals.feed(address, numeric, time)) this.stats_.applied++;
-    else this.bad('too-many-signals', `more than the allowed number of distinct OSC signal addresses; ${address} ignored`);
-  }
-
-  private subscription(address: string, args: unknown[], rinfo: dgram.RemoteInfo, origin: string): void {
-    const port = typeof args[0] === 'number' && Number.isInteger(args[0]) && args[0] > 0 && args[0] < 65536 ? args[0] : rinfo.port;
-    if (address === '/vjhost/unsubscribe') {
-      this.feedback.remove(rinfo.address, port);
-      return;
-    }
-    if (this.feedback.add({ host: rinfo.address, port, originKey: origin, fromShow: false })) {
-      this.log.info(`OSC feedback: ${rinfo.address}:${port} subscribed`);
-    }
+function decodeValue(info: OscThreadData['params'][number], value: number): unknown {
+  switch (info.kind) {
+    case 'boolean':
+      return value !== 0;
+    case 'enum':
+      return info.options?.[value];
+    case 'color':
+      return `#${value.toString(16).padStart(6, '0')}`;
+    case 'number':
+    case 'integer':
+    case 'string':
+      return value;
   }
 }

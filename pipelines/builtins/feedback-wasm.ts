@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { distPath } from '../../core/dist-path.js';
 import type { Log } from '../../core/log.js';
 import { createJobBuffer, jobViews, renderChunks, Slot, writeJob, type JobViews, type KernelRender } from './feedback-job.js';
 import type { FeedbackTransform } from './feedback-kernel.js';
@@ -23,7 +22,7 @@ let unavailableReason = '';
 export function feedbackWasmModule(): { module: WebAssembly.Module | null; reason: string | null } {
   if (compiled === undefined) {
     try {
-      const bytes = fs.readFileSync(distPath('wasm', 'feedback.wasm'));
+      const bytes = fs.readFileSync(distPath(import.meta.url, 'wasm', 'feedback.wasm'));
       if (!WebAssembly.validate(bytes)) throw new Error('this runtime cannot run it (WebAssembly SIMD or threads missing?)');
       compiled = new WebAssembly.Module(bytes);
     } catch (error) {
@@ -32,16 +31,6 @@ export function feedbackWasmModule(): { module: WebAssembly.Module | null; reaso
     }
   }
   return { module: compiled, reason: compiled ? null : unavailableReason };
-}
-
-/** A file under dist/ in the package, found from this file whether it runs from source (tests) or from dist. */
-function distPath(...parts: string[]): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', ...parts);
-    dir = path.dirname(dir);
-  }
-  throw new Error(`cannot find the package folder holding dist/${parts.join('/')}`);
 }
 
 /**
@@ -91,7 +80,7 @@ export class WasmFeedbackKernel {
 
   private async startHelper(): Promise<void> {
     const buffer = createJobBuffer();
-    const worker = new Worker(distPath('pipelines', 'builtins', 'feedback-worker.js'), {
+    const worker = new Worker(distPath(import.meta.url, 'pipelines', 'builtins', 'feedback-worker.js'), {
       workerData: { module: this.module, memory: this.memory, job: buffer },
     });
     try {

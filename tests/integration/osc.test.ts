@@ -83,6 +83,7 @@ describe('OSC input over real UDP', () => {
     h = await oscHarness();
     expect(h.engine.modulation.bus.slot('osc:/1/fader3')).toBeUndefined();
     await send('/1/fader3', { type: 'f', value: 0.25 });
+    h.driver.tick();
     expect(h.engine.modulation.bus.list().some((s) => s.name === 'osc:/1/fader3')).toBe(true);
     const added = h.engine.modulation.matrix.addRoute({ source: 'osc:/1/fader3', target: '/mixer/crossfade', amount: 1 });
     expect(added.ok).toBe(true);
@@ -91,14 +92,17 @@ describe('OSC input over real UDP', () => {
     // A controller sending 0..127 widens the learned range: 127 is now the top.
     await send('/midi/cc1', 127);
     await send('/midi/cc1', 63.5);
+    h.driver.tick();
     expect(h.engine.modulation.bus.valueOf('osc:/midi/cc1')).toBeCloseTo(0.5, 6);
     await send('/2/toggle1', true);
+    h.driver.tick();
     expect(h.engine.modulation.bus.valueOf('osc:/2/toggle1')).toBe(1);
   });
 
   it('uses declared signal ranges from the show', async () => {
     h = await oscHarness({ signals: { '/knob': [0, 127] } });
     await send('/knob', 31.75);
+    h.driver.tick();
     expect(h.engine.modulation.bus.valueOf('osc:/knob')).toBeCloseTo(0.25, 6);
   });
 
@@ -120,6 +124,7 @@ describe('OSC feedback', () => {
     const tablet = await new Tablet().open();
     try {
       await send('/vjhost/subscribe', tablet.port); // sent from the harness client, feedback to `tablet`
+      await waitFor(() => h.osc.feedback.list().length === 1);
       h.driver.tick();
       h.osc.feedback.flush();
       await waitFor(() => tablet.received.length >= h.engine.params.list().length);
@@ -156,6 +161,7 @@ describe('OSC feedback', () => {
       const before = snapshot(h.osc);
       await other.send(h.port, '/vjhost/subscribe');
       await handled(h.osc, before);
+      await waitFor(() => h.osc.feedback.list().length === 2);
       h.driver.tick();
       h.osc.feedback.flush();
       await waitFor(() => h.client.received.length > 0 && other.received.length > 0);

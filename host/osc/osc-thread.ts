@@ -1,0 +1,209 @@
+import dgram from 'node:dgram';
+import { parentPort, workerData } from 'node:worker_threads';
+import { decode } from 'node-osc';
+import type { ParamInfo } from '../../core/params.js';
+import { OncePerKind } from '../../core/once-per-kind.js';
+import { compilePattern, isPattern } from '../../modulators/osc/address-pattern.js';
+import { coerce } from '../param-space.js';
+import {
+  count, countProblem, Counter, encodeOrigin, mailboxViews, MAX_SIGNALS, publishSignalName, push, RecordKind,
+  type MailboxBuffers, type OscProblem,
+} from './osc-mailbox.js';
+
+/**
+ * The OSC thread: owns the UDP socket, decodes and checks every packet, and queues checked changes
+ * in shared memory for the frame loop. Running apart from the frame loop, it takes a message the
+ * moment it arrives, even while a frame is being rendered.
+ */
+export interface OscThreadData {
+  port: number;
+  bind: string;
+  allow: string[];
+  declaredSignals: Record<string, [number, number]>;
+  params: (Pick<ParamInfo, 'kind' | 'min' | 'max' | 'options' | 'name' | 'default' | 'live' | 'modulatable'> & { path: string })[];
+  actions: string[];
+  mailbox: MailboxBuffers;
+}
+
+export type OscThreadMessage =
+  | { type: 'listening'; port: number }
+  | { type: 'failed'; error: string }
+  | { type: 'problem'; kind: OscProblem; message: string; total: number; suppressed: number }
+  | { type: 'subscribe'; host: string; port: number; origin: number }
+  | { type: 'unsubscribe'; host: string; port: number }
+  | { type: 'text-param'; index: number; value: string; origin: number };
+
+interface DecodedMessage {
+  oscType: 'message';
+  address: string;
+  args: { value: unknown }[];
+}
+interface DecodedBundle {
+  oscType: 'bundle';
+  elements: (DecodedMessage | DecodedBundle)[];
+}
+
+const MAX_BUNDLE_DEPTH = 32;
+const data = workerData as OscThreadData;
+const views = mailboxViews(data.mailbox);
+const paramIndex = new Map(data.params.map((p, i) => [p.path, i]));
+const actionIndex = new Map(data.actions.map((a, i) => [a, i]));
+const signals = new Map<string, { id: number; lo: number; hi: number; declared: boolean }>();
+const now = (): number => performance.timeOrigin + performance.now();
+const post = (message: OscThreadMessage): void => parentPort!.postMessage(message);
+const problems = new OncePerKind((kind, message, { total, suppressed }) => post({ type: 'problem', kind: kind as OscProblem, message, total, suppressed }));
+
+function bad(kind: OscProblem, message: string): void {
+  countProblem(views, kind);
+  problems.note(kind, message);
+}
+
+const socket = dgram.createSocket({ type: data.bind.includes(':') ? 'udp6' : 'udp4' });
+socket.on('message', onPacket);
+socket.once('error', (error) => post({ type: 'failed', error: error.message }));
+socket.bind(data.port, data.bind, () => {
+  socket.removeAllListeners('error');
+  socket.on('error', () => {});
+  post({ type: 'listening', port: socket.address().port });
+});
+parentPort!.on('message', (message: { type: string }) => {
+  if (message.type === 'stop') socket.close(() => process.exit(0));
+});
+
+function onPacket(packet: Buffer, rinfo: dgram.RemoteInfo): void {
+  handlePacket(packet, rinfo);
+  // Counted once handled, so anyone waiting on the count sees the packet's effects.
+  count(views, Counter.packets);
+}
+
+function handlePacket(packet: Buffer, rinfo: dgram.RemoteInfo): void {
+  const arrived = now();
+  if (data.allow.length && !data.allow.includes(rinfo.address)) {
+    bad('not-allowed', `packet from ${rinfo.address}, which is not in osc.allow`);
+    return;
+  }
+  let decoded: DecodedMessage | DecodedBundle;
+  try {
+    decoded = decode(packet) as DecodedMessage | DecodedBundle;
+  } catch (error) {
+    bad('malformed', `undecodable packet of ${packet.length} bytes from ${rinfo.address}:${rinfo.port} (${(error as Error).message})`);
+    return;
+  }
+  dispatch(decoded, rinfo, encodeOrigin(rinfo.address, rinfo.port), arrived, 0);
+}
+
+function dispatch(item: DecodedMessage | DecodedBundle, rinfo: dgram.RemoteInfo, origin: number, arrived: number, depth: number): void {
+  if (item.oscType === 'bundle') {
+    if (depth >= MAX_BUNDLE_DEPTH) {
+      bad('too-deep', `bundle nested deeper than ${MAX_BUNDLE_DEPTH} levels from ${rinfo.address}`);
+      return;
+    }
+    for (const element of item.elements) dispatch(element, rinfo, origin, arrived, depth + 1);
+    return;
+  }
+  handleMessage(item.address, item.args.map((a) => a.value), rinfo, origin, arrived);
+  count(views, Counter.messages);
+}
+
+function handleMessage(address: string, args: unknown[], rinfo: dgram.RemoteInfo, origin: number, arrived: number): void {
+  if (typeof address !== 'string' || !address.startsWith('/') || address.length > 512) {
+    bad('bad-address', `address ${JSON.stringify(String(address).slice(0, 60))} does not start with "/"`);
+    return;
+  }
+  if (address === '/vjhost/subscribe' || address === '/vjhost/unsubscribe') {
+    const port = typeof args[0] === 'number' && Number.isInteger(args[0]) && args[0] > 0 && args[0] < 65536 ? args[0] : rinfo.port;
+    post(address === '/vjhost/subscribe' ? { type: 'subscribe', host: rinfo.address, port, origin } : { type: 'unsubscribe', host: rinfo.address, port });
+    return;
+  }
+  if (isPattern(address)) {
+    const regex = compilePattern(address);
+    if (!regex) {
+      bad('bad-address', `malformed address pattern ${JSON.stringify(address.slice(0, 60))}`);
+      return;
+    }
+    let matched = 0;
+    data.params.forEach((p, i) => {
+      if (regex.test(p.path)) {
+        matched++;
+        setParam(i, args, origin, arrived);
+      }
+    });
+    data.actions.forEach((a, i) => {
+      if (regex.test(a)) {
+        matched++;
+        queueAction(i, args, origin, arrived);
+      }
+    });
+    if (!matched) bad('no-match', `pattern ${address} from ${rinfo.address} matches no parameter`);
+    return;
+  }
+  const action = actionIndex.get(address);
+  if (action !== undefined) return queueAction(action, args, origin, arrived);
+  const param = paramIndex.get(address);
+  if (param !== undefined) return setParam(param, args, origin, arrived);
+  feedSignal(address, args, arrived);
+}
+
+function setParam(index: number, args: unknown[], origin: number, arrived: number): void {
+  const info = data.params[index]!;
+  if (args.length === 0) return bad('missing-argument', `${info.path} needs a value`);
+  const raw = args[0];
+  if (typeof raw === 'number' && !Number.isFinite(raw)) return bad('not-finite', `${info.path} got ${String(raw)}`);
+  const result = coerce(info, raw);
+  if (!result.ok) return bad('wrong-type', `${info.path}: ${result.message}`);
+  let value: number;
+  switch (info.kind) {
+    case 'number':
+    case 'integer':
+      value = result.value as number;
+      break;
+    case 'boolean':
+      value = result.value ? 1 : 0;
+      break;
+    case 'enum':
+      value = (info.options ?? []).indexOf(result.value as string);
+      break;
+    case 'color':
+      value = parseInt((result.value as string).slice(1), 16);
+      break;
+    case 'string':
+      post({ type: 'text-param', index, value: result.value as string, origin });
+      count(views, Counter.applied);
+      return;
+  }
+  queue(RecordKind.param, index, value, origin, arrived);
+}
+
+function queueAction(index: number, args: unknown[], origin: number, arrived: number): void {
+  const first = typeof args[0] === 'number' ? args[0] : Number.NaN;
+  queue(RecordKind.action, index, first, origin, arrived);
+}
+
+function queue(kind: number, index: number, value: number, origin: number, arrived: number): void {
+  if (push(views, kind, index, value, origin, arrived, now())) count(views, Counter.applied);
+  else bad('queue-full', 'the frame loop has not taken OSC changes for a while; change dropped');
+}
+
+function feedSignal(address: string, args: unknown[], arrived: number): void {
+  const raw = args[0];
+  const value = typeof raw === 'boolean' ? (raw ? 1 : 0) : raw;
+  if (typeof value !== 'number') return bad('wrong-type', `${address} as a signal needs a number or T/F, got ${args.length ? typeof raw : 'nothing'}`);
+  if (!Number.isFinite(value)) return bad('not-finite', `${address} got ${String(value)}`);
+  let s = signals.get(address);
+  if (!s) {
+    if (signals.size >= MAX_SIGNALS) return bad('too-many-signals', `more than ${MAX_SIGNALS} distinct OSC signal addresses; ${address} ignored`);
+    const range = data.declaredSignals[address];
+    s = range ? { id: signals.size, lo: Math.min(...range), hi: Math.max(...range), declared: true } : { id: signals.size, lo: 0, hi: 1, declared: false };
+    signals.set(address, s);
+    publishSignalName(views, s.id, address);
+  }
+  // Normalised by the declared range, or by the range seen so far (starting from 0..1, the usual fader).
+  if (!s.declared) {
+    if (value < s.lo) s.lo = value;
+    if (value > s.hi) s.hi = value;
+  }
+  const normalised = (value - s.lo) / (s.hi - s.lo || 1);
+  views.signalValues[s.id] = normalised < 0 ? 0 : normalised > 1 ? 1 : normalised;
+  views.signalTimes[s.id] = arrived;
+  count(views, Counter.applied);
+}
