@@ -5,7 +5,8 @@ import { printResult, writeResult, type Bench } from './result.js';
 import { shmOutputBench } from './shm-output.js';
 
 /** `npm run bench` runs every benchmark; `npm run bench -- <name>` runs one. Results: bench/results/<name>.json. */
-const benches: Bench[] = [shmOutputBench, feedbackKernelBench, modulationBench, frameLoopBench];
+// The frame loop first: it is the most sensitive to what earlier runs leave warm or busy.
+const benches: Bench[] = [frameLoopBench, shmOutputBench, feedbackKernelBench, modulationBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -30,10 +30,17 @@ export interface Filter {
 class Lag implements Filter {
   private y = 0;
   private primed = false;
+  // The step coefficient only changes with the frame time: computed again only then.
+  private lastDt = -1;
+  private k = 0;
   constructor(private readonly s: FilterSettings) {}
   process(x: number, dt: number): number {
     if (!this.primed || this.s.time <= 0) return this.prime(x);
-    this.y += (x - this.y) * (1 - Math.exp(-dt / this.s.time));
+    if (dt !== this.lastDt) {
+      this.lastDt = dt;
+      this.k = 1 - Math.exp(-dt / this.s.time);
+    }
+    this.y += (x - this.y) * this.k;
     return this.y;
   }
   reset(x: number): void {
@@ -72,14 +79,20 @@ class OneEuro implements Filter {
   private x = 0;
   private dx = 0;
   private primed = false;
+  private lastDt = -1;
+  private dAlpha = 0;
   constructor(private readonly s: FilterSettings) {}
   process(x: number, dt: number): number {
     if (!this.primed || dt <= 0) {
       if (!this.primed) this.reset(x);
       return this.x;
     }
+    if (dt !== this.lastDt) {
+      this.lastDt = dt;
+      this.dAlpha = alpha(this.s.dCutoff, dt);
+    }
     const rawDx = (x - this.x) / dt;
-    this.dx += (rawDx - this.dx) * alpha(this.s.dCutoff, dt);
+    this.dx += (rawDx - this.dx) * this.dAlpha;
     const cutoff = this.s.minCutoff + this.s.beta * Math.abs(this.dx);
     this.x += (x - this.x) * alpha(cutoff, dt);
     return this.x;
