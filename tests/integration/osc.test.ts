@@ -153,6 +153,24 @@ describe('OSC feedback', () => {
     }
   });
 
+  it('sends changes to the surfaces the show lists, without their asking', async () => {
+    const listed = await new Tablet().open();
+    try {
+      h = await oscHarness({ feedback: [{ host: '127.0.0.1', port: listed.port }] });
+      h.driver.tick();
+      h.osc.feedback.flush();
+      await waitFor(() => listed.received.length >= h.engine.params.list().length); // the full state first
+      listed.received.length = 0;
+      h.engine.params.set('/clock/bpm', 132, 'ui');
+      h.driver.tick();
+      h.osc.feedback.flush();
+      await waitFor(() => listed.received.length > 0);
+      expect(listed.received).toEqual([{ address: '/clock/bpm', args: [132] }]);
+    } finally {
+      listed.close();
+    }
+  });
+
   it('never echoes a change back to the surface that sent it; other surfaces get it', async () => {
     h = await oscHarness();
     const other = await new Tablet().open();

@@ -140,6 +140,18 @@ describe('modulation matrix in the frame loop (manual clock)', () => {
     expect(read()).toBeCloseTo(0.48, 6);
   });
 
+  it('a free-running LFO with retrigger restarts its cycle on every beat', async () => {
+    // 0.5 Hz saw at 120 BPM: without retrigger it would take 4 beats to wrap; with it, it wraps on each beat.
+    const { engine, driver } = await engineWith({ modulation: { lfos: { lfo1: { shape: 'saw-up', rate: 0.5, retrigger: true } }, routes: [] } }, 100);
+    const read = () => engine.modulation.bus.valueOf('lfo1:uni')!;
+    driver.tick(50); // frames 0..49: just before the first beat (t = 0.49 s)
+    expect(read()).toBeCloseTo(0.245, 6);
+    driver.tick(1); // t = 0.5 s: the beat
+    expect(read()).toBeCloseTo(0, 6);
+    driver.tick(25); // a quarter second into the second beat
+    expect(read()).toBeCloseTo(0.125, 6);
+  });
+
   it('combines routes on one target with add, max and last, in route order', async () => {
     const { engine, driver } = await engineWith({
       modulation: {
