@@ -28,4 +28,5 @@ export const defaultShow: ShowFile = {
   },
   osc: { port: 9000, bind: '127.0.0.1', allow: [], feedback: [], signals: {}, enabled: true },
   oscquery: { port: 9001, bind: '127.0.0.1', enabled: true },
+  midi: { enabled: true, inputs: ['*'], mappings: [] },
 };

@@ -52,7 +52,13 @@ export interface EngineStats {
 }
 
 export const clockParams = Type.Object(
-  { bpm: Param.number({ default: 120, min: 20, max: 300, unit: 'bpm', label: 'BPM' }) },
+  {
+    bpm: Param.number({ default: 120, min: 20, max: 300, unit: 'bpm', label: 'BPM' }),
+    source: Param.enum({
+      options: ['internal', 'midi', 'audio'] as const, default: 'internal', label: 'Clock source',
+      description: 'Who sets the tempo: the host (BPM, tap), incoming MIDI clock, or the audio beat tracker.',
+    }),
+  },
   { additionalProperties: false },
 );
 

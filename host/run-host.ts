@@ -8,6 +8,7 @@ import type { Show } from './show.js';
 import { formatStatusLine } from './status-line.js';
 import { OscInput } from './osc/osc-input.js';
 import { OscQueryServer } from './oscquery/oscquery-server.js';
+import { startMidi } from './midi/start-midi.js';
 
 const STOP_DEADLINE_MS = 1500;
 
@@ -22,6 +23,7 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
   if (oscPort !== null) log.info({ oscPort }, `OSC listening on ${show.osc.bind}:${oscPort}`);
   const oscQuery = show.oscquery.enabled ? new OscQueryServer(engine, show.oscquery, () => oscPort, log.child({ part: 'oscquery' })) : null;
   const queryPort = (await oscQuery?.start()) ?? null;
+  const midi = show.midi.enabled ? startMidi(engine, show.midi, log.child({ part: 'midi' })) : null;
   if (queryPort !== null) log.info({ oscQueryPort: queryPort }, `OSCQuery at http://${show.oscquery.bind}:${queryPort}/`);
   log.info(
     { show: show.name, size: `${show.frameSize.width}x${show.frameSize.height}`, fps: show.fps, outputs: engine.outputList().map((o) => o.stats().detail) },
@@ -44,6 +46,7 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
       process.exit(1);
     }, STOP_DEADLINE_MS).unref();
     osc?.stop();
+    midi?.stop();
     const stopped = Promise.all([engine.stop(), oscQuery?.stop()]);
     stopped.then(
       () => {

@@ -6,6 +6,7 @@ import { validate } from '../core/validation.js';
 import { mixerParams } from '../pipelines/builtins/mixer.js';
 import { envelopeParams } from '../modulators/envelope.js';
 import { lfoParams } from '../modulators/lfo.js';
+import { MidiMappingSchema } from './midi/midi-mappings.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import { findOutputType, outputTypes } from '../outputs/index.js';
 
@@ -76,7 +77,17 @@ const OscQuerySection = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const MidiSection = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    inputs: Type.Array(Type.String({ minLength: 1 }), { default: ['*'], description: 'Input ports to open, by name substring; "*" for all.' }),
+    mappings: Type.Array(MidiMappingSchema, { default: [], description: 'Controls mapped to switches, choices and actions (knobs on numbers are routes).' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export type OscConfig = Static<typeof OscSection>;
+export type MidiConfig = Static<typeof MidiSection>;
 export type OscQueryConfig = Static<typeof OscQuerySection>;
 
 /** The show file as written on disk. Parameter and output fields are checked against their own schemas after this. */
@@ -93,6 +104,7 @@ export const ShowSchema = Type.Object(
     modulation: ModulationSection,
     osc: OscSection,
     oscquery: OscQuerySection,
+    midi: MidiSection,
   },
   { additionalProperties: false },
 );

@@ -35,6 +35,7 @@ interface CompiledRoute {
   steps: number;
   amount: number;
   offset: number;
+  absolute: boolean;
   filters: Filter[];
   combine: CombineMode;
   /** Latest output, as a fraction of the target range, for meters. */
@@ -131,9 +132,13 @@ export class ModulationMatrix {
       let acc = 0;
       let any = false;
       const routes = t.routes;
+      const base = typeof t.entry.base === 'number' ? t.entry.base : t.min;
+      const span = t.max - t.min;
       for (let ri = 0; ri < routes.length; ri++) {
         const r = routes[ri]!;
-        const m = routeValue(r, values[r.slot]!, dt);
+        let m = routeValue(r, values[r.slot]!, dt);
+        // An absolute route names a position in the range: express it relative to the base.
+        if (r.absolute) m -= span ? (base - t.min) / span : 0;
         r.last = m;
         if (!any) acc = m;
         else if (r.combine === 'add') acc += m;
@@ -142,8 +147,7 @@ export class ModulationMatrix {
         any = true;
       }
       t.modulation = acc;
-      const base = typeof t.entry.base === 'number' ? t.entry.base : t.min;
-      let v = base + acc * (t.max - t.min);
+      let v = base + acc * span;
       v = v < t.min ? t.min : v > t.max ? t.max : v;
       t.entry.target[t.entry.key] = t.integer ? Math.round(v) : v;
     }
@@ -192,7 +196,7 @@ export class ModulationMatrix {
       t.routes.push(
         previous ?? {
           config, slot, bipolar, inMin, inSpan: inMax - inMin, invert: config.invert, curve: config.curve as Curve,
-          linear: config.curve === 'linear', steps: config.steps, amount: config.amount, offset: config.offset,
+          linear: config.curve === 'linear', steps: config.steps, amount: config.amount, offset: config.offset, absolute: config.absolute,
           filters: config.filters.map((f) => createFilter(f)), combine: config.combine as CombineMode, last: 0.5,
         },
       );

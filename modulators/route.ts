@@ -22,6 +22,10 @@ export const RouteSchema = Type.Object(
     invert: Type.Boolean({ default: false }),
     filters: Type.Array(FilterSettings, { default: [], maxItems: 8 }),
     combine: Type.String({ enum: [...CombineModes], default: 'add', description: 'How this route folds into earlier routes on the same target.' }),
+    absolute: Type.Boolean({
+      default: false,
+      description: 'The signal sets the position in the range itself (a learned knob) instead of adding to the base value.',
+    }),
     enabled: Type.Boolean({ default: true }),
   },
   { additionalProperties: false },
