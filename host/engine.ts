@@ -96,6 +96,8 @@ export class Engine {
   private readonly frameInputs: (() => void)[] = [];
   /** Set by a tap: the frame being rendered lands on the nearest beat. */
   private alignOnBeat = false;
+  /** Set by /clock/resync (or MIDI start): the frame being rendered becomes a downbeat. */
+  private resyncOnFrame = false;
 
   constructor(options: EngineOptions) {
     this.size = options.size;
@@ -123,7 +125,9 @@ export class Engine {
         this.alignOnBeat = true;
       }
     });
-    this.actions.register('/clock/resync', 'Makes this instant a downbeat.', () => this.tempo.resync());
+    this.actions.register('/clock/resync', 'Makes this frame a downbeat.', () => {
+      this.resyncOnFrame = true;
+    });
     this.actions.register('/clock/nudge', 'Shifts the beat by the given number of beats (e.g. 0.05 or -0.05).', (args) => {
       const beats = Number(args[0]);
       if (Number.isFinite(beats) && Math.abs(beats) <= 16) this.tempo.nudge(beats);
@@ -195,9 +199,10 @@ export class Engine {
     this.params.applyPending();
     this.tempo.bpm = this.clockValues.bpm;
     updateClockState(this.clock, info.frame, info.scheduledMs / 1000, this.fps, this.tempo);
-    if (this.alignOnBeat) {
-      this.alignOnBeat = false;
-      this.tempo.alignToNearestBeat();
+    if (this.alignOnBeat || this.resyncOnFrame) {
+      if (this.resyncOnFrame) this.tempo.resync();
+      else this.tempo.alignToNearestBeat();
+      this.alignOnBeat = this.resyncOnFrame = false;
       refreshBeat(this.clock, this.tempo);
     }
     this.modulation.update(this.clock, info.scheduledMs);

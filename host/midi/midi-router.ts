@@ -110,7 +110,15 @@ export class MidiRouter {
       case 'programChange':
         for (const l of this.programListeners) l({ port, channel: e.channel, program: e.program, time: e.time });
         return;
-      default:
+      case 'noteOn':
+      case 'noteOff':
+      case 'cc':
+      case 'cc14':
+      case 'nrpn':
+      case 'rpn':
+      case 'pitchBend':
+      case 'channelPressure':
+      case 'polyPressure':
         break;
     }
     const signal = this.signals.handle(port, e, e.time);
@@ -149,8 +157,9 @@ export class MidiRouter {
     } else {
       // A knob learned onto a number sweeps the parameter's whole range; re-learning replaces it.
       const matrix = this.engine.modulation.matrix;
-      for (const r of matrix.routes()) if (r.id?.startsWith('learn:') && r.target === target) matrix.removeRoute(r.id);
-      const added = matrix.addRoute({ id: `learn:${target}`, source, target, amount: 1, combine: 'last', absolute: true });
+      for (const r of matrix.routes()) if (r.id?.startsWith('learn.') && r.target === target) matrix.removeRoute(r.id);
+      const id = `learn${target.replace(/[^A-Za-z0-9_-]/g, '.')}`;
+      const added = matrix.addRoute({ id, source, target, amount: 1, combine: 'last', absolute: true });
       if (!added.ok) {
         this.log.warn(`MIDI learn: ${added.problems.join('; ')}`);
         return;

@@ -42,7 +42,12 @@ export class MidiSignals {
       case 'nrpn':
       case 'rpn':
         return this.write(`${prefix}/ch${e.channel}/${e.type}${e.parameter}`, e.value / 16383, 'unipolar', timeMs);
-      default:
+      case 'programChange':
+      case 'clock':
+      case 'start':
+      case 'continue':
+      case 'stop':
+      case 'songPosition':
         return null;
     }
   }
