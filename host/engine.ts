@@ -128,6 +128,9 @@ export class Engine {
     this.actions.register('/clock/resync', 'Makes this frame a downbeat.', () => {
       this.resyncOnFrame = true;
     });
+    this.actions.register('/clock/beat', 'A beat just happened (an external tempo source): this frame lands on the nearest beat.', () => {
+      this.alignOnBeat = true;
+    });
     this.actions.register('/clock/nudge', 'Shifts the beat by the given number of beats (e.g. 0.05 or -0.05).', (args) => {
       const beats = Number(args[0]);
       if (Number.isFinite(beats) && Math.abs(beats) <= 16) this.tempo.nudge(beats);

@@ -9,6 +9,7 @@ import { formatStatusLine } from './status-line.js';
 import { OscInput } from './osc/osc-input.js';
 import { OscQueryServer } from './oscquery/oscquery-server.js';
 import { startMidi } from './midi/start-midi.js';
+import { AudioInput } from './audio/audio-input.js';
 
 const STOP_DEADLINE_MS = 1500;
 
@@ -24,6 +25,11 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
   const oscQuery = show.oscquery.enabled ? new OscQueryServer(engine, show.oscquery, () => oscPort, log.child({ part: 'oscquery' })) : null;
   const queryPort = (await oscQuery?.start()) ?? null;
   const midi = show.midi.enabled ? startMidi(engine, show.midi, log.child({ part: 'midi' })) : null;
+  const audio = show.audio.enabled ? new AudioInput(engine, show.audio, log.child({ part: 'audio' })) : null;
+  if (audio) {
+    engine.addStatsSection('audio', () => audio.stats());
+    await audio.start();
+  }
   if (queryPort !== null) log.info({ oscQueryPort: queryPort }, `OSCQuery at http://${show.oscquery.bind}:${queryPort}/`);
   log.info(
     { show: show.name, size: `${show.frameSize.width}x${show.frameSize.height}`, fps: show.fps, outputs: engine.outputList().map((o) => o.stats().detail) },
@@ -47,6 +53,7 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
     }, STOP_DEADLINE_MS).unref();
     osc?.stop();
     midi?.stop();
+    audio?.stop();
     const stopped = Promise.all([engine.stop(), oscQuery?.stop()]);
     stopped.then(
       () => {

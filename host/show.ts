@@ -86,7 +86,22 @@ const MidiSection = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const AudioSection = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    source: Type.String({ enum: ['capture', 'file'], default: 'capture', description: 'A capture device, or a file played in real time and looped.' }),
+    device: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null, description: 'Capture device name (substring); null for the default.' }),
+    file: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null, description: 'Any audio file ffmpeg reads, for source "file".' }),
+    sampleRate: Type.Integer({ enum: [44100, 48000, 96000], default: 48000 }),
+    channels: Type.Integer({ minimum: 1, maximum: 8, default: 2 }),
+    attackMs: Type.Number({ minimum: 0, maximum: 2000, default: 5, description: 'Envelope follower attack.' }),
+    releaseMs: Type.Number({ minimum: 0, maximum: 10000, default: 150, description: 'Envelope follower release.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export type OscConfig = Static<typeof OscSection>;
+export type AudioConfig = Static<typeof AudioSection>;
 export type MidiConfig = Static<typeof MidiSection>;
 export type OscQueryConfig = Static<typeof OscQuerySection>;
 
@@ -105,6 +120,7 @@ export const ShowSchema = Type.Object(
     osc: OscSection,
     oscquery: OscQuerySection,
     midi: MidiSection,
+    audio: AudioSection,
   },
   { additionalProperties: false },
 );
