@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # System packages vj-host's tests need, in one place (CI and a new developer machine run this same list).
 # Debian/Ubuntu only; elsewhere, install the equivalents by hand.
-#   python3 — the shared-memory reader example (docs/examples/shm_reader.py) runs as a separate reader process in tests.
+#   python3 — the shared-memory reader example (docs/examples/shm_reader.py) runs as a separate reader process in tests;
+#             node-gyp also needs it to build naudiodon.
+#   g++, make — naudiodon (audio capture) builds from source on install.
+#   ffmpeg    — the audio file source decodes with it (and the tests play generated WAVs through it).
 set -euo pipefail
 
-packages=(python3)
+packages=(python3 g++ make ffmpeg)
 
 missing=()
 for p in "${packages[@]}"; do

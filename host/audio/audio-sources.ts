@@ -46,7 +46,7 @@ export class CaptureSource implements PcmSource {
     try {
       pa = createRequire(import.meta.url)('naudiodon') as NaudiodonModule;
     } catch (error) {
-      throw new Error(`the audio library did not load (${describeError(error)})`);
+      throw new Error(`the audio library did not load (${describeError(error)})`, { cause: error });
     }
     let deviceId = -1;
     if (this.device) {

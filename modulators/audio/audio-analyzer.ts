@@ -31,7 +31,7 @@ const LOW = [20, 250];
 const MID = [250, 4000];
 const HIGH = [4000, 16000];
 const PULSE_MS = 100;
-const MIN_ONSET_GAP_MS = 100;
+const MIN_ONSET_GAP_MS = 150;
 
 /**
  * Per block (512 samples at 48 kHz): RMS, loudness, spectral centroid and flux (meyda), band energies
@@ -52,10 +52,14 @@ export class AudioAnalyzer {
   private readonly followed = new Float64Array(FOLLOWED);
   private readonly peaks = new Float64Array(FOLLOWED);
   private readonly floors = new Float64Array(FOLLOWED);
-  private previousSpectrum: Float32Array | null = null;
-  private readonly fluxHistory = new Float64Array(48);
-  private fluxCursor = 0;
-  private fluxCount = 0;
+  private logSpectra: Float32Array[] | null = null;
+  /** The kick-drum part of the flux (the low band alone), which a bed of hiss cannot drown. */
+  private lowFlux = 0;
+  // The kick detector also wants 40% of the last second's peak: a kick's own ringing after it is not a new kick.
+  private readonly lowDetector = new AdaptiveThreshold(48, 0.4);
+  private readonly fullDetector = new AdaptiveThreshold(48, 0);
+  private lastLowFlux = 0;
+  private spectraSeen = 0;
   private lastFlux = 0;
   private readonly attack: number;
   private readonly release: number;
@@ -129,36 +133,88 @@ export class AudioAnalyzer {
     this.values[18] = this.tracker.bpm ? (this.tracker.bpm - 20) / 280 : 0;
   }
 
-  /** Half-wave rectified change of the log-compressed spectrum: energy arriving, not leaving. */
+  /**
+   * Half-wave rectified change of the log-compressed spectrum against the block before last (energy
+   * arriving, not leaving): a kick that starts late in one block shows whole in the next, wherever the
+   * block boundaries fall.
+   */
   private flux(spectrum: Float32Array): number {
-    const prev = this.previousSpectrum;
+    const n = spectrum.length;
+    if (!this.logSpectra) this.logSpectra = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+    const [older, , current] = this.logSpectra as [Float32Array, Float32Array, Float32Array];
+    for (let i = 0; i < n; i++) current[i] = Math.log1p(spectrum[i]!);
     let sum = 0;
-    if (prev) {
-      for (let i = 1; i < spectrum.length; i++) {
-        const d = Math.log1p(spectrum[i]!) - Math.log1p(prev[i]!);
-        if (d > 0) sum += d;
+    let low = 0;
+    const lowEnd = this.bandBins[0]![1];
+    if (this.spectraSeen >= 2) {
+      for (let i = 1; i < n; i++) {
+        const d = current[i]! - older[i]!;
+        if (d > 0) {
+          sum += d;
+          if (i < lowEnd) low += d;
+        }
       }
     }
-    if (!this.previousSpectrum) this.previousSpectrum = new Float32Array(spectrum.length);
-    this.previousSpectrum.set(spectrum);
-    return sum / spectrum.length;
+    this.lowFlux = low;
+    this.spectraSeen++;
+    // Rotate: current becomes previous, previous becomes older.
+    this.logSpectra = [this.logSpectra[1]!, current, older];
+    return sum / n;
   }
 
   private detectOnset(flux: number, timeMs: number): void {
-    let mean = 0;
-    for (let i = 0; i < this.fluxCount; i++) mean += this.fluxHistory[i]!;
-    mean = this.fluxCount ? mean / this.fluxCount : 0;
-    const threshold = mean * 1.5 + 0.01;
-    const rising = flux > this.lastFlux;
-    if (flux > threshold && rising && timeMs - this.lastOnsetMs >= MIN_ONSET_GAP_MS) {
+    // Two detection functions, each against its own adaptive threshold: the whole spectrum (snares,
+    // hats, any attack) and the low band alone (kicks under a bed of noise or pads).
+    const full = this.fullDetector.exceeds(flux, 0.01) && flux > this.lastFlux;
+    const low = this.lowDetector.exceeds(this.lowFlux, 0.05) && this.lowFlux > this.lastLowFlux;
+    if ((full || low) && timeMs - this.lastOnsetMs >= MIN_ONSET_GAP_MS) {
       this.onsets++;
       this.lastOnsetMs = timeMs;
       this.onsetPulseUntil = timeMs + this.blockMs + PULSE_MS;
       this.tracker.onset(timeMs);
     }
     this.lastFlux = flux;
-    this.fluxHistory[this.fluxCursor] = flux;
-    this.fluxCursor = (this.fluxCursor + 1) % this.fluxHistory.length;
-    if (this.fluxCount < this.fluxHistory.length) this.fluxCount++;
+    this.lastLowFlux = this.lowFlux;
+  }
+
+}
+
+
+/**
+ * Is a value an outlier against the last `size` values? Median plus four median absolute deviations
+ * (plus a floor for silence): a steady bed sets its own baseline, and the previous peak (an outlier
+ * itself) does not raise the bar for the next one. Allocation-free.
+ */
+class AdaptiveThreshold {
+  private readonly history: Float64Array;
+  private readonly scratch: Float64Array;
+  private cursor = 0;
+  private count = 0;
+  private peak = 0;
+
+  /** `relative`: the value must also reach this share of the recent peak (which halves every ~48 values). */
+  constructor(
+    size: number,
+    private readonly relative: number,
+  ) {
+    this.history = new Float64Array(size);
+    this.scratch = new Float64Array(size);
+  }
+
+  exceeds(value: number, floor: number): boolean {
+    const n = this.count;
+    const sorted = this.scratch.subarray(0, n);
+    sorted.set(this.history.subarray(0, n));
+    sorted.sort();
+    const median = n ? sorted[n >> 1]! : 0;
+    for (let i = 0; i < n; i++) sorted[i] = Math.abs(sorted[i]! - median);
+    sorted.sort();
+    const mad = n ? sorted[n >> 1]! : 0;
+    this.history[this.cursor] = value;
+    this.cursor = (this.cursor + 1) % this.history.length;
+    if (this.count < this.history.length) this.count++;
+    const peak = this.peak;
+    this.peak = Math.max(value, this.peak * Math.pow(0.5, 1 / this.history.length));
+    return value > median + 4 * mad + floor && value >= this.relative * peak;
   }
 }
