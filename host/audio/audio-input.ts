@@ -6,6 +6,7 @@ import type { AudioConfig } from '../show.js';
 import { CaptureSource, FileSource, type PcmSource } from './audio-sources.js';
 import { BlockAssembler } from './block-assembler.js';
 
+/** The default analysis block (audio.blockSize in the show). */
 export const BLOCK_SIZE = 512;
 
 export interface AudioStats {
@@ -40,7 +41,7 @@ export class AudioInput {
     private readonly config: AudioConfig,
     private readonly log: Log,
   ) {
-    this.analyzer = new AudioAnalyzer({ sampleRate: config.sampleRate, blockSize: BLOCK_SIZE, attackMs: config.attackMs, releaseMs: config.releaseMs });
+    this.analyzer = new AudioAnalyzer({ sampleRate: config.sampleRate, blockSize: config.blockSize, attackMs: config.attackMs, releaseMs: config.releaseMs });
     this.slots = AudioSignalNames.map(
       (name) => engine.modulation.bus.register(`audio:${name}`, 'unipolar', `audio analysis: ${name}`) ?? -1,
     );
@@ -51,8 +52,8 @@ export class AudioInput {
     const source: PcmSource =
       c.source === 'file'
         ? new FileSource(c.file ?? '', c.sampleRate)
-        : new CaptureSource(c.sampleRate, c.channels, c.device, BLOCK_SIZE);
-    const assembler = new BlockAssembler(BLOCK_SIZE, source.sampleRate, source.channels, source.format, performance.now(), (block, time) => this.analyse(block, time));
+        : new CaptureSource(c.sampleRate, c.channels, c.device, c.blockSize);
+    const assembler = new BlockAssembler(c.blockSize, source.sampleRate, source.channels, source.format, performance.now(), (block, time) => this.analyse(block, time));
     try {
       if (c.source === 'file' && !c.file) throw new Error('audio.file is not set');
       await source.start((chunk) => assembler.push(chunk));

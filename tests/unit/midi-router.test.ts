@@ -159,3 +159,36 @@ describe('MIDI into the host', () => {
     feedback.stop();
   });
 });
+
+describe('learned mappings are saved in the show', () => {
+  it('a snapshot of the running show carries learned routes and mappings, and a host started from it plays them', async () => {
+    const { showSnapshot } = await import('../../host/show-snapshot.js');
+    const show = checkShow({ size: '32x18', decks: [{ id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'feedback' }] }] }, registry);
+    const driver = new ManualDriver();
+    const engine = await buildEngine(show, registry, { driver, log: silentLog });
+    await engine.start();
+    const router = new MidiRouter(engine, silentLog);
+    router.arm('/deck/a/fx/0/zoom');
+    router.receive(PORT, [0xb0, 21, 10], 0);
+    router.arm('/deck/a/source/disc');
+    router.receive(PORT, [0x90, 36, 100], 0);
+    engine.params.set('/mixer/crossfade', 0.4);
+    driver.tick();
+
+    const saved = JSON.parse(JSON.stringify(showSnapshot(show, engine, router.mappings.list()))) as unknown;
+    const again = checkShow(saved, registry);
+    expect(again.midi.mappings).toEqual([{ source: `midi:${KEY}/ch1/note36`, target: '/deck/a/source/disc', mode: 'toggle' }]);
+    expect(again.modulation.routes).toHaveLength(1);
+    expect(again.mixer.crossfade).toBe(0.4);
+
+    const driver2 = new ManualDriver();
+    const engine2 = await buildEngine(again, registry, { driver: driver2, log: silentLog });
+    await engine2.start();
+    const router2 = new MidiRouter(engine2, silentLog);
+    expect(router2.loadMappings(again.midi.mappings)).toEqual([]);
+    router2.receive(PORT, [0xb0, 21, 127, 0x90, 36, 100], 0);
+    driver2.tick();
+    expect(engine2.params.get('/deck/a/fx/0/zoom')).toBe(4);
+    expect(engine2.params.get('/deck/a/source/disc')).toBe(!engine.params.get('/deck/a/source/disc'));
+  });
+});
