@@ -9,6 +9,7 @@ const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, coerceTy
 // Our schema metadata, carried for UI/address-space use; not validation keywords.
 ajv.addVocabulary(['unit', 'label', 'live', 'modulatable', 'step']);
 ajv.addFormat('color', /^#[0-9a-fA-F]{6}$/);
+ajv.addFormat('date-time', { validate: (text: string) => !Number.isNaN(Date.parse(text)) && /^\d{4}-\d\d-\d\dT/.test(text) });
 
 const cache = new WeakMap<object, ValidateFunction>();
 

@@ -14,6 +14,8 @@ export interface CliOptions {
   shmName: string | null;
   oscPort: number | null;
   oscQueryPort: number | null;
+  presets: string | null;
+  resume: boolean;
   logFormat: LogFormat;
   logLevel: LogLevel;
   status: boolean;
@@ -34,6 +36,8 @@ Options:
       --shm-name <name>   file name of the shared-memory output in /dev/shm (overrides the show)
       --osc-port <n>      OSC input UDP port (default 9000; 0 = any free port, logged at start)
       --oscquery-port <n> OSCQuery HTTP/WebSocket port (default 9001; 0 = any free port)
+      --presets <dir>     presets folder (default: ~/.local/share/vj-host/presets; overrides the show)
+      --no-resume         start from the show, not from the live state saved by the last run
       --list-pipelines    print every pipeline (built-in and plugin, with failures) and exit
       --log-format <f>    pretty | json (default: pretty on a terminal, json otherwise)
       --log-level <l>     debug | info | warn | error | silent (default: info)
@@ -59,6 +63,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'shm-name': { type: 'string' },
         'osc-port': { type: 'string' },
         'oscquery-port': { type: 'string' },
+        presets: { type: 'string' },
+        'no-resume': { type: 'boolean', default: false },
         'list-pipelines': { type: 'boolean', default: false },
         'log-format': { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
@@ -100,6 +106,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     shmName: v['shm-name'] ?? null,
     oscPort,
     oscQueryPort,
+    presets: v.presets ?? null,
+    resume: !v['no-resume'],
     logFormat: logFormat as LogFormat,
     logLevel: logLevel as LogLevel,
     status: !v['no-status'],

@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
   try {
-    await runHost(show, registry, log, { status: options.status });
+    await runHost(show, registry, log, { status: options.status, resume: options.resume });
   } catch (error) {
     // Routes are checked against the built address space: still a bad show, still exit 2.
     if (isVjError(error) && error.code === ErrorCode.ShowInvalid) {
@@ -61,6 +61,7 @@ function resolveShow(options: CliOptions, registry: PipelineRegistry): Show {
   const { frameSize: _, ...document } = base;
   if (options.fps !== null) document.fps = options.fps;
   if (options.size) document.size = `${options.size.width}x${options.size.height}`;
+  if (options.presets !== null) document.presets = { ...document.presets, dir: options.presets };
   if (options.oscPort !== null) document.osc = { ...document.osc, port: options.oscPort };
   if (options.oscQueryPort !== null) document.oscquery = { ...document.oscquery, port: options.oscQueryPort };
   if (options.shmName !== null) {

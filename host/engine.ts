@@ -94,6 +94,7 @@ export class Engine {
   private running = false;
   private readonly sections = new Map<string, () => unknown>();
   private readonly frameInputs: (() => void)[] = [];
+  private readonly clockListeners: ((clock: ClockState) => void)[] = [];
   /** Set by a tap: the frame being rendered lands on the nearest beat. */
   private alignOnBeat = false;
   /** Set by /clock/resync (or MIDI start): the frame being rendered becomes a downbeat. */
@@ -156,6 +157,11 @@ export class Engine {
     this.frameInputs.push(pump);
   }
 
+  /** Runs `listener` every tick right after the clock is updated, before modulation and rendering (preset morphs). */
+  addClockListener(listener: (clock: ClockState) => void): void {
+    this.clockListeners.push(listener);
+  }
+
   /** Adds a named block to stats() (e.g. "osc"). */
   addStatsSection(name: string, read: () => unknown): void {
     this.sections.set(name, read);
@@ -208,6 +214,7 @@ export class Engine {
       this.alignOnBeat = this.resyncOnFrame = false;
       refreshBeat(this.clock, this.tempo);
     }
+    for (const listener of this.clockListeners) listener(this.clock);
     this.modulation.update(this.clock, info.scheduledMs);
 
     for (let d = 0; d < this.decks.length && d < 2; d++) {

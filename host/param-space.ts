@@ -87,6 +87,22 @@ export class ParamSpace {
     return { ok: true, value: result.value, clamped: result.clamped };
   }
 
+  /**
+   * Checks and applies a base-value change at once. Only for the frame loop's own steps (preset
+   * morphs run inside the tick, after queued changes were applied); everything from outside uses set().
+   */
+  setNow(path: string, raw: unknown, origin: ChangeOrigin = null): SetResult {
+    const result = this.set(path, raw, origin);
+    if (!result.ok) return result;
+    this.pending.delete(path);
+    this.pendingOrigin.delete(path);
+    const entry = this.entries.get(path)!;
+    entry.base = result.value;
+    if (!entry.modulated) entry.target[entry.key] = result.value;
+    for (const listener of this.listeners) listener(entry, result.value, origin);
+    return result;
+  }
+
   /** Hears every applied base-value change once, at the frame boundary (for OSC/UI feedback). */
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);

@@ -10,12 +10,14 @@ import { OscInput } from './osc/osc-input.js';
 import { OscQueryServer } from './oscquery/oscquery-server.js';
 import { startMidi } from './midi/start-midi.js';
 import { AudioInput } from './audio/audio-input.js';
+import { setupPresets } from './presets-setup.js';
 
 const STOP_DEADLINE_MS = 1500;
 
 /** Runs a show until SIGINT/SIGTERM, then stops cleanly (outputs closed) and exits 0. */
-export async function runHost(show: Show, registry: PipelineRegistry, log: Log, options: { status: boolean }): Promise<void> {
+export async function runHost(show: Show, registry: PipelineRegistry, log: Log, options: { status: boolean; resume: boolean }): Promise<void> {
   const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log });
+  const presets = setupPresets(engine, show.presets, log.child({ part: 'presets' }), { resume: options.resume });
   keepRunningOnStrayErrors(log);
   await engine.start();
   const osc = show.osc.enabled ? new OscInput(engine, show.osc, log.child({ part: 'osc' })) : null;
@@ -25,6 +27,8 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
   const oscQuery = show.oscquery.enabled ? new OscQueryServer(engine, show.oscquery, () => oscPort, log.child({ part: 'oscquery' })) : null;
   const queryPort = (await oscQuery?.start()) ?? null;
   const midi = show.midi.enabled ? startMidi(engine, show.midi, log.child({ part: 'midi' })) : null;
+  // A program change recalls that slot of the current bank, at the next frame.
+  midi?.router.onProgramChange((e) => engine.actions.invoke('/preset/recall', [e.program], e.time));
   const audio = show.audio.enabled ? new AudioInput(engine, show.audio, log.child({ part: 'audio' })) : null;
   if (audio) {
     engine.addStatsSection('audio', () => audio.stats());
@@ -53,6 +57,7 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
     }, STOP_DEADLINE_MS).unref();
     osc?.stop();
     midi?.stop();
+    presets.stop();
     audio?.stop();
     const stopped = Promise.all([engine.stop(), oscQuery?.stop()]);
     stopped.then(

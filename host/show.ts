@@ -7,6 +7,7 @@ import { mixerParams } from '../pipelines/builtins/mixer.js';
 import { envelopeParams } from '../modulators/envelope.js';
 import { lfoParams } from '../modulators/lfo.js';
 import { MidiMappingSchema } from './midi/midi-mappings.js';
+import { CueSchema } from '../presets/cue-list.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import { findOutputType, outputTypes } from '../outputs/index.js';
 
@@ -101,7 +102,21 @@ const AudioSection = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const PresetsSection = Type.Object(
+  {
+    dir: Type.String({
+      default: '',
+      description: 'Presets folder (one JSON file per preset, a folder per bank); empty: $XDG_DATA_HOME/vj-host/presets (~/.local/share/vj-host/presets).',
+    }),
+    bank: Type.String({ default: 'default', description: 'The bank that slot numbers (MIDI program change, /preset/recall 3) refer to.' }),
+    cues: Type.Array(CueSchema, { default: [] }),
+    autosave: Type.Boolean({ default: true, description: 'Save the live state at most once a second and resume it after a crash.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export type OscConfig = Static<typeof OscSection>;
+export type PresetsConfig = Static<typeof PresetsSection>;
 export type AudioConfig = Static<typeof AudioSection>;
 export type MidiConfig = Static<typeof MidiSection>;
 export type OscQueryConfig = Static<typeof OscQuerySection>;
@@ -122,6 +137,7 @@ export const ShowSchema = Type.Object(
     oscquery: OscQuerySection,
     midi: MidiSection,
     audio: AudioSection,
+    presets: PresetsSection,
   },
   { additionalProperties: false },
 );

@@ -60,6 +60,7 @@ export class ModulationMatrix {
   private configs: RouteConfig[] = [];
   private targets: TargetState[] = [];
   private nextId = 1;
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(
     private readonly bus: SignalBus,
@@ -68,6 +69,12 @@ export class ModulationMatrix {
 
   routes(): readonly RouteConfig[] {
     return this.configs;
+  }
+
+  /** Hears every change of the route set (added, changed, removed, replaced). */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** Replaces all routes; all or nothing. Throws a VjError naming every bad field. */
@@ -211,6 +218,7 @@ export class ModulationMatrix {
     for (const t of byTarget.values()) t.entry.modulated = true;
     this.configs = configs;
     this.targets = [...byTarget.values()];
+    for (const listener of this.changeListeners) listener();
   }
 }
 

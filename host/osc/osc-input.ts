@@ -192,6 +192,11 @@ export class OscInput {
         if (path) this.engine.params.set(path, m.value, decodeOrigin(m.origin));
         break;
       }
+      case 'text-action': {
+        const path = this.actionPaths[m.index];
+        if (path) this.engine.actions.invoke(path, [m.value], m.arrived);
+        break;
+      }
       case 'listening':
       case 'failed':
         break;

@@ -31,7 +31,8 @@ export type OscThreadMessage =
   | { type: 'problem'; kind: OscProblem; message: string; total: number; suppressed: number }
   | { type: 'subscribe'; host: string; port: number; origin: number }
   | { type: 'unsubscribe'; host: string; port: number }
-  | { type: 'text-param'; index: number; value: string; origin: number };
+  | { type: 'text-param'; index: number; value: string; origin: number }
+  | { type: 'text-action'; index: number; value: string; arrived: number };
 
 interface DecodedMessage {
   oscType: 'message';
@@ -175,6 +176,12 @@ function setParam(index: number, args: unknown[], origin: number, arrived: numbe
 }
 
 function queueAction(index: number, args: unknown[], origin: number, arrived: number): void {
+  if (typeof args[0] === 'string') {
+    // A name (/preset/recall "sunrise"): strings do not fit the numeric mailbox, so it goes by message.
+    post({ type: 'text-action', index, value: args[0].slice(0, 200), arrived });
+    count(views, Counter.applied);
+    return;
+  }
   const first = typeof args[0] === 'number' ? args[0] : Number.NaN;
   queue(RecordKind.action, index, first, origin, arrived);
 }

@@ -22,7 +22,9 @@ export interface HostProcess {
  * ports unless the test names them, so hosts running side by side never fight over 9000/9001.
  */
 export function startHost(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): HostProcess {
-  const child = spawn(process.execPath, [cliPath, '--log-format', 'json', '--osc-port', '0', '--oscquery-port', '0', ...args], {
+  // Each host gets its own presets folder: no test resumes another's live state, none writes to the user's.
+  const presets = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-test-presets-'));
+  const child = spawn(process.execPath, [cliPath, '--log-format', 'json', '--osc-port', '0', '--oscquery-port', '0', '--presets', presets, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,154 @@
+import os from 'node:os';
+import path from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { describeError } from '../core/errors.js';
+import type { Log } from '../core/log.js';
+import { Param } from '../core/params.js';
+import { CueList } from '../presets/cue-list.js';
+import { LiveStateKeeper } from '../presets/live-state.js';
+import type { Preset } from '../presets/preset.js';
+import { PresetPlayer } from '../presets/preset-player.js';
+import { PresetStore, type PresetInput } from '../presets/preset-store.js';
+import type { Engine } from './engine.js';
+import type { PresetsConfig } from './show.js';
+
+export const presetParams = Type.Object(
+  {
+    morph: Param.number({ default: 0, min: 0, max: 1, unit: 'normalized', label: 'Morph A -> B', description: 'Scrubs between presets A and B.' }),
+    a: Type.String({ default: '', maxLength: 100, description: 'Preset A for scrubbing (a name in the current bank).' }),
+    b: Type.String({ default: '', maxLength: 100, description: 'Preset B for scrubbing.' }),
+  },
+  { additionalProperties: false },
+);
+
+export interface PresetsHandle {
+  store: PresetStore;
+  player: PresetPlayer;
+  cues: CueList;
+  keeper: LiveStateKeeper | null;
+  /** Presets by bank, as the frame loop sees them (no disk access on the frame loop). */
+  cached(bank: string): Preset[];
+  /** "Capture this look now": every base value and the routes, saved as a preset. */
+  capture(name: string, options?: { bank?: string; slot?: number; prefix?: string }): Preset;
+  save(input: PresetInput): Preset;
+  stop(): void;
+}
+
+/**
+ * Presets in the running host: the store and its in-memory index, the player in the frame loop, the
+ * cue list, actions for OSC/MIDI (`/preset/recall <slot|name>`, `/preset/save <name>`, `/cue/go`,
+ * `/cue/next`, `/cue/previous`, `/cue/jump <n>`), the A/B scrub parameters and crash recovery.
+ */
+/** Where presets live when the show does not say: the user's data folder, not wherever the host was started. */
+export function defaultPresetsDir(): string {
+  const base = process.env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'vj-host', 'presets');
+}
+
+export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, options: { resume: boolean }): PresetsHandle {
+  const config = { ...configIn, dir: configIn.dir || defaultPresetsDir() };
+  const store = new PresetStore(config.dir);
+  const cache = new Map<string, Preset[]>();
+  const reindex = (): void => {
+    cache.clear();
+    const { presets, problems } = store.list();
+    for (const p of presets) cache.set(p.bank, [...(cache.get(p.bank) ?? []), p]);
+    for (const problem of problems) log.warn(`preset skipped: ${problem.reason}`);
+  };
+  reindex();
+  const find = (bank: string, key: unknown): Preset | undefined => {
+    const list = cache.get(bank) ?? [];
+    if (typeof key === 'number') return list.find((p) => p.slot === Math.round(key));
+    if (typeof key === 'string') return list.find((p) => p.name === key) ?? (/^\d+$/.test(key) ? list.find((p) => p.slot === Number(key)) : undefined);
+    return undefined;
+  };
+
+  const scrubValues = { morph: 0, a: '', b: '' };
+  engine.params.add('/preset', presetParams, scrubValues);
+  const player = new PresetPlayer(engine.params, engine.modulation.matrix);
+  engine.addClockListener((clock) => player.frame(clock, engine.params.get('/preset/morph') as number));
+
+  const cues = new CueList(config.cues, (cue) => {
+    const preset = find(cue.bank, cue.preset);
+    if (preset) player.recall(preset, cue.transition ?? {});
+    else log.warn(`cue "${cue.label ?? cue.preset}": no preset "${cue.preset}" in bank "${cue.bank}"`);
+  });
+
+  engine.actions.register('/preset/recall', `Recalls a preset of bank "${config.bank}" by slot number or name.`, (args) => {
+    const preset = find(config.bank, args[0]);
+    if (preset) player.recall(preset);
+    else log.warn(`preset recall: nothing at ${JSON.stringify(args[0])} in bank "${config.bank}"`);
+  });
+  engine.actions.register('/preset/save', 'Captures the current look as a preset (name optional).', (args) => {
+    const name = typeof args[0] === 'string' && args[0] ? args[0] : `Look ${new Date().toISOString().slice(0, 19).replace('T', ' ').replace(/:/g, '.')}`;
+    try {
+      handle.capture(name);
+    } catch (error) {
+      log.warn(`preset save refused: ${describeError(error)}`);
+    }
+  });
+  engine.actions.register('/cue/go', 'Fires the next cue.', () => cues.go());
+  engine.actions.register('/cue/next', 'Fires the next cue.', () => cues.go());
+  engine.actions.register('/cue/previous', 'Goes back one cue.', () => cues.previous());
+  engine.actions.register('/cue/jump', 'Fires cue number n (from 0).', (args) => cues.jump(Number(args[0])));
+
+  // Scrubbing: name two presets, then move /preset/morph.
+  engine.params.onChange((entry) => {
+    if (entry.path === '/preset/a' || entry.path === '/preset/b') {
+      player.scrub(find(config.bank, engine.params.base('/preset/a')) ?? null, find(config.bank, engine.params.base('/preset/b')) ?? null);
+    }
+  });
+
+  const liveParams = (): Record<string, unknown> =>
+    Object.fromEntries(engine.params.list().filter((e) => !e.path.startsWith('/preset/')).map((e) => [e.path, e.base]));
+  const keeper = config.autosave
+    ? new LiveStateKeeper(
+        config.dir,
+        () => ({ params: liveParams(), routes: [...engine.modulation.matrix.routes()], preset: player.state().current, cue: cues.index }),
+        (message) => log.warn(message),
+      )
+    : null;
+  if (keeper) {
+    if (options.resume) resume(engine, keeper, cues, log);
+    engine.params.onChange(() => keeper.touch());
+    engine.modulation.matrix.onChange(() => keeper.touch());
+    keeper.start();
+  }
+
+  const handle: PresetsHandle = {
+    store, player, cues, keeper,
+    cached: (bank) => cache.get(bank) ?? [],
+    save(input) {
+      const preset = store.save(input);
+      reindex();
+      return preset;
+    },
+    capture(name, o = {}) {
+      const params = Object.fromEntries(Object.entries(liveParams()).filter(([path]) => !o.prefix || path.startsWith(o.prefix)));
+      const preset = handle.save({
+        name, bank: o.bank ?? config.bank, params, routes: o.prefix ? undefined : [...engine.modulation.matrix.routes()],
+        ...(o.slot !== undefined ? { slot: o.slot } : {}),
+      });
+      log.info(`preset saved: ${preset.bank}/${preset.name}`);
+      return preset;
+    },
+    stop() {
+      keeper?.stop();
+    },
+  };
+  return handle;
+}
+
+function resume(engine: Engine, keeper: LiveStateKeeper, cues: CueList, log: Log): void {
+  const state = keeper.load();
+  if (!state) return;
+  let applied = 0;
+  for (const [path, value] of Object.entries(state.params)) if (engine.params.set(path, value, 'resume').ok) applied++;
+  try {
+    engine.modulation.matrix.setRoutes(state.routes, 'live state routes');
+  } catch (error) {
+    log.warn(`live state routes not restored: ${describeError(error)}`);
+  }
+  cues.restore(state.cue);
+  log.info(`resumed the live state saved at ${state.saved}: ${applied} parameters, ${state.routes.length} routes${state.preset ? `, preset "${state.preset}"` : ''}`);
+}

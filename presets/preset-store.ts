@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../core/atomic-file.js';
+import { describeError } from '../core/errors.js';
+import { validate } from '../core/validation.js';
+import { migrate, PRESET_VERSION, PresetSchema, type Preset } from './preset.js';
+
+/** Letters, digits, spaces and a few marks; no slashes, no "..", no control characters, no leading dot. */
+const NAME = /^[\p{L}\p{N}][\p{L}\p{N} _.,'()&+-]{0,99}$/u;
+const BANK = /^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$/;
+
+export class PresetNameError extends Error {}
+
+export function checkName(name: string, what = 'preset name'): void {
+  if (typeof name !== 'string' || !NAME.test(name) || name.includes('..')) {
+    throw new PresetNameError(`${what} ${JSON.stringify(String(name).slice(0, 60))} is refused: use letters, digits, spaces and - _ . , ' ( ) & + (no slashes, no "..")`);
+  }
+}
+
+function checkBank(bank: string): void {
+  if (typeof bank !== 'string' || !BANK.test(bank)) throw new PresetNameError(`bank name ${JSON.stringify(String(bank).slice(0, 60))} is refused: letters, digits, spaces, - and _`);
+}
+
+export interface ListResult {
+  presets: Preset[];
+  /** Files that were skipped, and why (corrupt, unknown version, invalid). */
+  problems: { file: string; reason: string }[];
+}
+
+export type PresetInput = Omit<Preset, 'version' | 'created' | 'updated' | 'bank' | 'tags' | 'transition'> &
+  Partial<Pick<Preset, 'bank' | 'tags' | 'transition' | 'created'>>;
+
+/**
+ * One JSON file per preset, in a folder per bank: `<dir>/<bank>/<name>.json`. Every write is atomic,
+ * names are confined to their folder, and a file that does not parse or check is reported and
+ * skipped — never loaded half-way.
+ */
+export class PresetStore {
+  constructor(readonly dir: string) {}
+
+  private file(bank: string, name: string): string {
+    checkBank(bank);
+    checkName(name);
+    const file = path.join(this.dir, bank, `${name}.json`);
+    // Belt and braces: whatever the checks missed, nothing leaves the presets folder.
+    if (!path.resolve(file).startsWith(path.resolve(this.dir) + path.sep)) throw new PresetNameError(`${name}: outside the presets folder`);
+    return file;
+  }
+
+  /** Checks and writes a preset; returns it as stored. Throws with every problem named. */
+  save(input: PresetInput): Preset {
+    const now = new Date().toISOString();
+    const existing = this.tryLoad(input.bank ?? 'default', input.name);
+    const doc = { ...input, version: PRESET_VERSION, created: input.created ?? existing?.created ?? now, updated: now };
+    const problems = validate(PresetSchema, doc);
+    if (problems.length) throw new Error(`preset "${input.name}" is invalid: ${problems.join('; ')}`);
+    const preset = doc as Preset;
+    const file = this.file(preset.bank, preset.name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeFileAtomic(file, `${JSON.stringify(preset, null, 2)}\n`);
+    return preset;
+  }
+
+  list(bank?: string): ListResult {
+    const result: ListResult = { presets: [], problems: [] };
+    let banks: string[];
+    try {
+      banks = bank ? [bank] : fs.readdirSync(this.dir, { withFileTypes: true }).filter((d) => d.isDirectory() && BANK.test(d.name)).map((d) => d.name);
+    } catch {
+      return result;
+    }
+    for (const b of banks.sort()) {
+      let files: string[];
+      try {
+        files = fs.readdirSync(path.join(this.dir, b)).filter((f) => f.endsWith('.json') && !f.startsWith('.'));
+      } catch {
+        continue;
+      }
+      for (const f of files.sort()) {
+        const file = path.join(this.dir, b, f);
+        const loaded = this.read(file);
+        if ('preset' in loaded) result.presets.push(loaded.preset);
+        else result.problems.push({ file, reason: loaded.reason });
+      }
+    }
+    return result;
+  }
+
+  load(bank: string, name: string): Preset {
+    const loaded = this.read(this.file(bank, name));
+    if ('reason' in loaded) throw new Error(loaded.reason);
+    return loaded.preset;
+  }
+
+  /** By slot number or name, in a bank. */
+  find(bank: string, key: number | string): Preset | undefined {
+    const { presets } = this.list(bank);
+    return typeof key === 'number' ? presets.find((p) => p.slot === key) : presets.find((p) => p.name === key);
+  }
+
+  remove(bank: string, name: string): boolean {
+    const file = this.file(bank, name);
+    if (!fs.existsSync(file)) return false;
+    fs.rmSync(file);
+    return true;
+  }
+
+  exportBank(bank: string): { format: 'vj-host-bank'; version: 1; bank: string; presets: Preset[] } {
+    checkBank(bank);
+    return { format: 'vj-host-bank', version: 1, bank, presets: this.list(bank).presets };
+  }
+
+  /** Imports a bank file; each preset is checked on its own, so one bad entry does not sink the rest. */
+  importBank(doc: unknown, intoBank?: string): { imported: string[]; problems: string[] } {
+    const d = doc as { format?: unknown; bank?: unknown; presets?: unknown };
+    if (d?.format !== 'vj-host-bank' || !Array.isArray(d.presets)) return { imported: [], problems: ['not a vj-host bank file (format "vj-host-bank" with a presets list)'] };
+    const bank = intoBank ?? String(d.bank);
+    const out = { imported: [] as string[], problems: [] as string[] };
+    for (const [i, entry] of (d.presets as unknown[]).entries()) {
+      try {
+        const migrated = migrate(structuredClone(entry) as Record<string, unknown>);
+        const { version: _v, updated: _u, ...input } = migrated;
+        out.imported.push(this.save({ ...(input as unknown as PresetInput), bank }).name);
+      } catch (error) {
+        out.problems.push(`presets[${i}]: ${describeError(error)}`);
+      }
+    }
+    return out;
+  }
+
+  private tryLoad(bank: string, name: string): Preset | null {
+    try {
+      return this.load(bank, name);
+    } catch {
+      return null;
+    }
+  }
+
+  private read(file: string): { preset: Preset } | { reason: string } {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      return { reason: `${file}: cannot read (${describeError(error)})` };
+    }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (error) {
+      return { reason: `${file}: not valid JSON (${describeError(error)})` };
+    }
+    if (typeof doc !== 'object' || doc === null) return { reason: `${file}: not a preset object` };
+    const version = (doc as { version?: unknown }).version;
+    if (typeof version !== 'number' || version < 1 || version > PRESET_VERSION) {
+      return { reason: `${file}: unknown preset version ${JSON.stringify(version)} (this host reads 1..${PRESET_VERSION})` };
+    }
+    const migrated = migrate(doc as Record<string, unknown>);
+    const problems = validate(PresetSchema, migrated);
+    if (problems.length) return { reason: `${file}: ${problems.join('; ')}` };
+    return { preset: migrated as Preset };
+  }
+}
