@@ -92,14 +92,29 @@ export class ParamSpace {
    * morphs run inside the tick, after queued changes were applied); everything from outside uses set().
    */
   setNow(path: string, raw: unknown, origin: ChangeOrigin = null): SetResult {
+    const entry = this.entries.get(path);
+    // Morphs call this for hundreds of numbers a frame: numbers take a path that allocates nothing.
+    if (entry && typeof raw === 'number' && Number.isFinite(raw) && (entry.info.kind === 'number' || entry.info.kind === 'integer')) {
+      let v = entry.info.kind === 'integer' ? Math.round(raw) : raw;
+      if (entry.info.min !== undefined && v < entry.info.min) v = entry.info.min;
+      if (entry.info.max !== undefined && v > entry.info.max) v = entry.info.max;
+      if (this.pending.size) {
+        this.pending.delete(path);
+        this.pendingOrigin.delete(path);
+      }
+      entry.base = v;
+      if (!entry.modulated) entry.target[entry.key] = v;
+      for (const listener of this.listeners) listener(entry, v, origin);
+      return APPLIED;
+    }
     const result = this.set(path, raw, origin);
     if (!result.ok) return result;
     this.pending.delete(path);
     this.pendingOrigin.delete(path);
-    const entry = this.entries.get(path)!;
-    entry.base = result.value;
-    if (!entry.modulated) entry.target[entry.key] = result.value;
-    for (const listener of this.listeners) listener(entry, result.value, origin);
+    const applied = entry!;
+    applied.base = result.value;
+    if (!applied.modulated) applied.target[applied.key] = result.value;
+    for (const listener of this.listeners) listener(applied, result.value, origin);
     return result;
   }
 
@@ -126,6 +141,8 @@ export class ParamSpace {
     return count;
   }
 }
+
+const APPLIED: SetResult = Object.freeze({ ok: true, value: undefined, clamped: false });
 
 type Coerced = { ok: true; value: unknown; clamped: boolean } | { ok: false; message: string };
 

@@ -139,6 +139,11 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
   return handle;
 }
 
+/** A MIDI program change recalls that slot of the current bank, at the next frame. */
+export function recallOnProgramChange(router: { onProgramChange(l: (e: { program: number; time: number }) => void): unknown }, engine: Engine): void {
+  router.onProgramChange((e) => engine.actions.invoke('/preset/recall', [e.program], e.time));
+}
+
 function resume(engine: Engine, keeper: LiveStateKeeper, cues: CueList, log: Log): void {
   const state = keeper.load();
   if (!state) return;

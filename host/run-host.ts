@@ -10,7 +10,7 @@ import { OscInput } from './osc/osc-input.js';
 import { OscQueryServer } from './oscquery/oscquery-server.js';
 import { startMidi } from './midi/start-midi.js';
 import { AudioInput } from './audio/audio-input.js';
-import { setupPresets } from './presets-setup.js';
+import { recallOnProgramChange, setupPresets } from './presets-setup.js';
 
 const STOP_DEADLINE_MS = 1500;
 
@@ -27,8 +27,7 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
   const oscQuery = show.oscquery.enabled ? new OscQueryServer(engine, show.oscquery, () => oscPort, log.child({ part: 'oscquery' })) : null;
   const queryPort = (await oscQuery?.start()) ?? null;
   const midi = show.midi.enabled ? startMidi(engine, show.midi, log.child({ part: 'midi' })) : null;
-  // A program change recalls that slot of the current bank, at the next frame.
-  midi?.router.onProgramChange((e) => engine.actions.invoke('/preset/recall', [e.program], e.time));
+  if (midi) recallOnProgramChange(midi.router, engine);
   const audio = show.audio.enabled ? new AudioInput(engine, show.audio, log.child({ part: 'audio' })) : null;
   if (audio) {
     engine.addStatsSection('audio', () => audio.stats());

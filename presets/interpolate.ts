@@ -37,8 +37,8 @@ export function interpolate(info: ParamInfo, from: unknown, to: unknown, eased: 
     }
     case 'color': {
       if (typeof from !== 'string' || typeof to !== 'string') return progress >= switchPoint ? to : from;
-      const a = rgbToOklab(parseHexColor(from));
-      const b = rgbToOklab(parseHexColor(to));
+      const a = lab(from);
+      const b = lab(to);
       const [r, g, bl] = oklabToRgb([a[0] + (b[0] - a[0]) * eased, a[1] + (b[1] - a[1]) * eased, a[2] + (b[2] - a[2]) * eased]);
       return `#${((1 << 24) | (r << 16) | (g << 8) | bl).toString(16).slice(1)}`;
     }
@@ -47,4 +47,16 @@ export function interpolate(info: ParamInfo, from: unknown, to: unknown, eased: 
     case 'string':
       return progress >= switchPoint || progress >= 1 ? to : from;
   }
+}
+
+// A morph converts the same two colours every frame: remember the last few conversions.
+const labCache = new Map<string, [number, number, number]>();
+function lab(hex: string): [number, number, number] {
+  let v = labCache.get(hex);
+  if (!v) {
+    if (labCache.size > 1024) labCache.clear();
+    v = rgbToOklab(parseHexColor(hex));
+    labCache.set(hex, v);
+  }
+  return v;
 }
