@@ -11,6 +11,7 @@ import { OscQueryServer } from './oscquery/oscquery-server.js';
 import { startMidi } from './midi/start-midi.js';
 import { AudioInput } from './audio/audio-input.js';
 import { recallOnProgramChange, setupPresets } from './presets-setup.js';
+import { startKeyboard } from './keyboard.js';
 
 const STOP_DEADLINE_MS = 1500;
 
@@ -48,6 +49,7 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
     }
     stopping = true;
     stopStatus();
+    stopKeyboard();
     log.info(`${signal}: stopping`);
     // Never hang on the way out: a stuck plugin dispose must not keep the process alive.
     setTimeout(() => {
@@ -70,6 +72,7 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
       },
     );
   };
+  const stopKeyboard = startKeyboard(engine, log, () => stop('key q'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
