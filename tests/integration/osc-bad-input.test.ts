@@ -1,24 +1,13 @@
 import { encode } from 'node-osc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OncePerKind } from '../../core/once-per-kind.js';
-import type { Log } from '../../core/log.js';
 import { handled, oscHarness, snapshot, type OscHarness } from '../helpers/osc-harness.js';
+import { recordingLog } from '../helpers/recording-log.js';
 
 let h: OscHarness;
 afterEach(async () => {
   await h?.close(); // idempotent: a test that made no harness leaves the previous, closed one
 });
-
-function recordingLog(lines: string[]): Log {
-  const log: Log = {
-    debug: () => {},
-    info: () => {},
-    warn: (a: object | string, b?: string) => lines.push(typeof a === 'string' ? a : (b ?? '')),
-    error: (a: object | string, b?: string) => lines.push(typeof a === 'string' ? a : (b ?? '')),
-    child: () => log,
-  };
-  return log;
-}
 
 /** Sends raw bytes and waits until the host has looked at the packet. */
 async function sendRaw(packet: Buffer): Promise<void> {

@@ -15,6 +15,7 @@ import { PresetStore } from '../../presets/preset-store.js';
 import { registerBuiltins } from '../../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';
 import { CollectingOutput } from '../helpers/collecting-output.js';
+import { recordingLog } from '../helpers/recording-log.js';
 import { repoRoot, startHost, tempDir, uniqueShmName, writeJson, type HostProcess } from '../helpers/host-process.js';
 
 const cleanup: string[] = [];
@@ -137,7 +138,7 @@ describe('presets with the real host', () => {
     const show = checkShow({ size: '32x18', decks: [{ id: 'a', source: { pipeline: 'solid' } }], presets: { dir: presetsDir, autosave: false } }, registry);
     const driver = new ManualDriver();
     const engine = await buildEngine(show, registry, { driver, log: silentLog });
-    const presets = setupPresets(engine, show.presets, { ...silentLog, warn: (m: string | object, text?: string) => warnings.push(typeof m === 'string' ? m : (text ?? JSON.stringify(m))), child: () => silentLog }, { resume: false });
+    const presets = setupPresets(engine, show.presets, recordingLog(warnings), { resume: false });
     await engine.start();
     expect(warnings.some((w) => /Broken\.json: not valid JSON/.test(w))).toBe(true);
     expect(presets.cached('default').map((p) => p.name)).toEqual(['Fine']);

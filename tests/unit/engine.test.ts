@@ -11,6 +11,7 @@ import { PipelineRegistry } from '../../pipelines/registry.js';
 import { buildEngine } from '../../host/build-engine.js';
 import { checkShow } from '../../host/show.js';
 import { CollectingOutput } from '../helpers/collecting-output.js';
+import { recordingLog } from '../helpers/recording-log.js';
 
 /** A decoupled stage whose every run waits until the test releases it, like a slow model. */
 function controllableModel() {
@@ -47,17 +48,6 @@ const throwing = definePipeline({
     dispose() {},
   }),
 });
-
-function recordingLog(lines: string[]): Log {
-  const log: Log = {
-    debug: () => {},
-    info: () => {},
-    warn: (a: object | string, b?: string) => lines.push(typeof a === 'string' ? a : (b ?? '')),
-    error: (a: object | string, b?: string) => lines.push(typeof a === 'string' ? a : (b ?? '')),
-    child: () => log,
-  };
-  return log;
-}
 
 async function engineFor(show: Record<string, unknown>, extra: ReturnType<typeof definePipeline>[] = [], log: Log = silentLog) {
   const registry = new PipelineRegistry();
