@@ -6,6 +6,7 @@ import type { AnyParams, AnyPipelineDefinition, PipelineInstance } from '../pipe
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import { Stage } from '../pipelines/stage.js';
 import { findOutputType } from '../outputs/index.js';
+import { defaultParams } from '../core/params.js';
 import { Engine } from './engine.js';
 import { outputId, type Show } from './show.js';
 
@@ -27,16 +28,7 @@ export async function buildEngine(show: Show, registry: PipelineRegistry, option
     modulation: { lfos: show.modulation.lfos, envelopes: show.modulation.envelopes },
   });
   engine.setMixer(show.mixer);
-  for (const deck of show.decks) {
-    const refs = [deck.source, ...deck.chain];
-    const stages: Stage[] = [];
-    for (const [i, ref] of refs.entries()) {
-      const path = i === 0 ? `/deck/${deck.id}/source` : `/deck/${deck.id}/fx/${i - 1}`;
-      const definition = registry.get(ref.pipeline)!;
-      stages.push(await createStage(engine, definition, { ...ref.params }, path, options.log));
-    }
-    engine.addDeck({ id: deck.id, stages });
-  }
+  for (const deck of show.decks) engine.addDeck({ id: deck.id, stages: await createDeckStages(engine, registry, deck, options.log) });
   // Routes are checked against the address space the decks just declared; a bad one stops start-up.
   engine.modulation.matrix.setRoutes(show.modulation.routes, 'modulation.routes');
   show.outputs.forEach((config, i) => {
@@ -45,6 +37,26 @@ export async function buildEngine(show: Show, registry: PipelineRegistry, option
     engine.addOutput(type.create({ ...config, id }, { fps: show.fps, ...show.frameSize, log: options.log.child({ output: id }) }));
   });
   return engine;
+}
+
+/**
+ * A deck's pipelines, created and ready to render (models loaded, threads started) — at start, or
+ * off the frame loop when a preset changes a deck's chain.
+ */
+export async function createDeckStages(
+  engine: Engine,
+  registry: PipelineRegistry,
+  deck: { id: string; source: { pipeline: string; params: Record<string, unknown> }; chain: { pipeline: string; params: Record<string, unknown> }[] },
+  log: Log,
+): Promise<Stage[]> {
+  const stages: Stage[] = [];
+  for (const [i, ref] of [deck.source, ...deck.chain].entries()) {
+    const path = i === 0 ? `/deck/${deck.id}/source` : `/deck/${deck.id}/fx/${i - 1}`;
+    const definition = registry.get(ref.pipeline);
+    if (!definition) throw new Error(`${path}: unknown pipeline "${ref.pipeline}"`);
+    stages.push(await createStage(engine, definition, { ...defaultParams(definition.params), ...ref.params }, path, log));
+  }
+  return stages;
 }
 
 async function createStage(engine: Engine, definition: AnyPipelineDefinition, params: AnyParams, path: string, log: Log): Promise<Stage> {

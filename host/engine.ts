@@ -18,6 +18,15 @@ export interface EngineDeck {
   id: string;
   /** stages[0] is the deck's source; the rest is its effect chain, in order. */
   stages: Stage[];
+  /** A chain being replaced: it keeps rendering and fades out under the new one, then is disposed. */
+  fading?: { stages: Stage[]; start: number; seconds: number; frame: Frame };
+}
+
+/** A deck's pipelines as a show document names them (ids and current base values). */
+export interface DeckStructure {
+  id: string;
+  source: { pipeline: string; params: Record<string, unknown> };
+  chain: { pipeline: string; params: Record<string, unknown> }[];
 }
 
 export interface EngineOptions {
@@ -147,9 +156,51 @@ export class Engine {
 
   addDeck(deck: EngineDeck): void {
     this.decks.push(deck);
+    this.registerDeckParams(deck);
+  }
+
+  private registerDeckParams(deck: EngineDeck): void {
     deck.stages.forEach((stage, i) => {
       this.params.add(i === 0 ? `/deck/${deck.id}/source` : `/deck/${deck.id}/fx/${i - 1}`, stage.definition.params, stage.params);
     });
+  }
+
+  /**
+   * Swaps a deck's pipelines between two frames: the new chain takes over the deck's parameter paths
+   * and the old one fades out under it over `fadeSeconds`, then is disposed. Routes whose target is gone
+   * are dropped (and returned, for the log).
+   */
+  replaceDeck(id: string, stages: Stage[], fadeSeconds: number): { dropped: string[] } {
+    const deck = this.decks.find((d) => d.id === id);
+    if (!deck) throw new Error(`no deck "${id}"`);
+    if (deck.fading) this.disposeStages(deck.fading.stages); // a swap during a swap: the oldest goes now
+    const frame = deck.fading?.frame ?? this.pool.acquire(this.size.width, this.size.height);
+    deck.fading = fadeSeconds > 0 ? { stages: deck.stages, start: this.clock.time, seconds: fadeSeconds, frame } : undefined;
+    if (!deck.fading) {
+      this.disposeStages(deck.stages);
+      this.pool.release(frame);
+    }
+    this.params.removePrefix(`/deck/${id}`);
+    deck.stages = stages;
+    this.registerDeckParams(deck);
+    return { dropped: this.modulation.matrix.refresh() };
+  }
+
+  deckStructure(): DeckStructure[] {
+    return this.decks.map((deck) => {
+      const refs = deck.stages.map((stage, i) => {
+        const prefix = i === 0 ? `/deck/${deck.id}/source/` : `/deck/${deck.id}/fx/${i - 1}/`;
+        const params = Object.fromEntries(this.params.list().filter((e) => e.path.startsWith(prefix)).map((e) => [e.key, e.base]));
+        return { pipeline: stage.definition.id, params };
+      });
+      return { id: deck.id, source: refs[0]!, chain: refs.slice(1) };
+    });
+  }
+
+  private disposeStages(stages: Stage[]): void {
+    for (const stage of stages) {
+      stage.dispose().catch((error: unknown) => this.log.warn({ stage: stage.path, err: describeError(error) }, 'pipeline dispose failed'));
+    }
   }
 
   /** Runs `pump` at the start of every tick, before changes are applied (inputs that queue off-thread). */
@@ -221,6 +272,7 @@ export class Engine {
       const deck = this.decks[d]!;
       let frame: Frame | null = null;
       for (const stage of deck.stages) frame = stage.run(frame, this.clock, this.size);
+      if (deck.fading && frame) frame = this.fadeDeck(deck, frame);
       this.deckFrames[d] = frame;
     }
     const a = this.deckFrames[0];
@@ -246,6 +298,22 @@ export class Engine {
     const done = this.now();
     this.frameTimes.add(done - started);
     this.tickRate.mark(done);
+  }
+
+  /** The outgoing chain under the incoming one, crossfaded by time; the outgoing is disposed at the end. */
+  private fadeDeck(deck: EngineDeck, incoming: Frame): Frame {
+    const fading = deck.fading!;
+    const progress = (this.clock.time - fading.start) / fading.seconds;
+    if (progress >= 1) {
+      this.disposeStages(fading.stages);
+      this.pool.release(fading.frame);
+      deck.fading = undefined;
+      return incoming;
+    }
+    let outgoing: Frame | null = null;
+    for (const stage of fading.stages) outgoing = stage.run(outgoing, this.clock, this.size);
+    if (!outgoing) return incoming;
+    return mixDecks(outgoing, incoming, { crossfade: Math.max(0, progress), mode: 'crossfade' }, fading.frame);
   }
 
   stats(): EngineStats {

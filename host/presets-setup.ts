@@ -10,6 +10,9 @@ import type { Preset } from '../presets/preset.js';
 import { PresetPlayer } from '../presets/preset-player.js';
 import { PresetStore, type PresetInput } from '../presets/preset-store.js';
 import type { Engine } from './engine.js';
+import { createDeckStages } from './build-engine.js';
+import type { PipelineRegistry } from '../pipelines/registry.js';
+import { validate } from '../core/validation.js';
 import type { PresetsConfig } from './show.js';
 
 export const presetParams = Type.Object(
@@ -45,7 +48,7 @@ export function defaultPresetsDir(): string {
   return path.join(base, 'vj-host', 'presets');
 }
 
-export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, options: { resume: boolean }): PresetsHandle {
+export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, options: { resume: boolean; registry?: PipelineRegistry }): PresetsHandle {
   const config = { ...configIn, dir: configIn.dir || defaultPresetsDir() };
   const store = new PresetStore(config.dir);
   const cache = new Map<string, Preset[]>();
@@ -68,15 +71,43 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
   const player = new PresetPlayer(engine.params, engine.modulation.matrix);
   engine.addClockListener((clock) => player.frame(clock, engine.params.get('/preset/morph') as number));
 
+  /** Recalls a preset; one that changes a deck's pipelines first builds them off the frame loop, then swaps with a crossfade. */
+  const recall = (preset: Preset, override: Partial<Preset['transition']> = {}): void => {
+    const changes = deckChanges(engine, preset);
+    if (!changes.length) return player.recall(preset, override);
+    if (!options.registry) {
+      log.warn(`preset "${preset.name}" changes pipelines, which this host was started without; recalling its values only`);
+      return player.recall(preset, override);
+    }
+    const registry = options.registry;
+    const transition = { ...preset.transition, ...override };
+    const fade = transition.mode === 'instant' ? 0.25 : transition.unit === 'seconds' ? transition.duration : (transition.duration * (transition.unit === 'bars' ? 4 : 1) * 60) / engine.tempo.bpm;
+    Promise.all(
+      changes.map(async ({ id, choice }) => {
+        checkChoice(registry, id, choice);
+        return { id, stages: await createDeckStages(engine, registry, { id, ...choice }, log) };
+      }),
+    ).then(
+      (built) => {
+        for (const { id, stages } of built) {
+          const { dropped } = engine.replaceDeck(id, stages, fade);
+          if (dropped.length) log.warn(`deck ${id} changed pipelines: routes to parameters it no longer has were dropped (${dropped.join(', ')})`);
+        }
+        player.recall(preset, override);
+      },
+      (error: unknown) => log.warn(`preset "${preset.name}" not recalled: ${describeError(error)}`),
+    );
+  };
+
   const cues = new CueList(config.cues, (cue) => {
     const preset = find(cue.bank, cue.preset);
-    if (preset) player.recall(preset, cue.transition ?? {});
+    if (preset) recall(preset, cue.transition ?? {});
     else log.warn(`cue "${cue.label ?? cue.preset}": no preset "${cue.preset}" in bank "${cue.bank}"`);
   });
 
   engine.actions.register('/preset/recall', `Recalls a preset of bank "${config.bank}" by slot number or name.`, (args) => {
     const preset = find(config.bank, args[0]);
-    if (preset) player.recall(preset);
+    if (preset) recall(preset);
     else log.warn(`preset recall: nothing at ${JSON.stringify(args[0])} in bank "${config.bank}"`);
   });
   engine.actions.register('/preset/save', 'Captures the current look as a preset (name optional).', (args) => {
@@ -125,8 +156,10 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
     },
     capture(name, o = {}) {
       const params = Object.fromEntries(Object.entries(liveParams()).filter(([path]) => !o.prefix || path.startsWith(o.prefix)));
+      const decks = Object.fromEntries(engine.deckStructure().map(({ id, source, chain }) => [id, { source, chain }]));
       const preset = handle.save({
         name, bank: o.bank ?? config.bank, params, routes: o.prefix ? undefined : [...engine.modulation.matrix.routes()],
+        ...(o.prefix ? {} : { decks }),
         ...(o.slot !== undefined ? { slot: o.slot } : {}),
       });
       log.info(`preset saved: ${preset.bank}/${preset.name}`);
@@ -137,6 +170,26 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
     },
   };
   return handle;
+}
+
+/** Decks whose pipelines the preset names differently from now (checked: unknown pipelines or bad values refuse the change). */
+function deckChanges(engine: Engine, preset: Preset): { id: string; choice: NonNullable<Preset['decks']>[string] }[] {
+  const current = new Map(engine.deckStructure().map((d) => [d.id, [d.source, ...d.chain].map((r) => r.pipeline).join('>')]));
+  return Object.entries(preset.decks ?? {})
+    .filter(([id, choice]) => current.has(id) && current.get(id) !== [choice.source, ...choice.chain].map((r) => r.pipeline).join('>'))
+    .map(([id, choice]) => ({ id, choice }));
+}
+
+/** A preset's pipeline choice, checked against the pipelines' own schemas before anything is built. */
+function checkChoice(registry: PipelineRegistry, id: string, choice: NonNullable<Preset['decks']>[string]): void {
+  const problems = [choice.source, ...choice.chain].flatMap((ref, i) => {
+    const at = i === 0 ? `decks.${id}.source` : `decks.${id}.chain[${i - 1}]`;
+    const definition = registry.get(ref.pipeline);
+    if (!definition) return [`${at}.pipeline: unknown pipeline "${ref.pipeline}"`];
+    if ((i === 0) !== (definition.kind !== 'effect')) return [`${at}.pipeline: "${ref.pipeline}" is of kind ${definition.kind} here`];
+    return validate(definition.params, structuredClone(ref.params), `${at}.params`);
+  });
+  if (problems.length) throw new Error(problems.join('; '));
 }
 
 /** A MIDI program change recalls that slot of the current bank, at the next frame. */

@@ -18,7 +18,7 @@ const STOP_DEADLINE_MS = 1500;
 /** Runs a show until SIGINT/SIGTERM, then stops cleanly (outputs closed) and exits 0. */
 export async function runHost(show: Show, registry: PipelineRegistry, log: Log, options: { status: boolean; resume: boolean }): Promise<void> {
   const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log });
-  const presets = setupPresets(engine, show.presets, log.child({ part: 'presets' }), { resume: options.resume });
+  const presets = setupPresets(engine, show.presets, log.child({ part: 'presets' }), { resume: options.resume, registry });
   keepRunningOnStrayErrors(log);
   await engine.start();
   const osc = show.osc.enabled ? new OscInput(engine, show.osc, log.child({ part: 'osc' })) : null;

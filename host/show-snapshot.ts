@@ -12,15 +12,8 @@ export function showSnapshot(start: ShowFile, engine: Engine, midiMappings: read
   const { frameSize: _frameSize, ...document } = start as ShowFile & { frameSize?: unknown };
   const doc = structuredClone(document);
   const base = (path: string): unknown => engine.params.base(path);
-  for (const deck of doc.decks) {
-    const refs = [deck.source, ...deck.chain];
-    refs.forEach((ref, i) => {
-      const prefix = i === 0 ? `/deck/${deck.id}/source` : `/deck/${deck.id}/fx/${i - 1}`;
-      for (const entry of engine.params.list()) {
-        if (entry.path.startsWith(`${prefix}/`)) ref.params[entry.key] = base(entry.path);
-      }
-    });
-  }
+  // The decks as they run now (a preset may have changed their pipelines), with their base values.
+  doc.decks = engine.deckStructure().map(({ id, source, chain }) => ({ id, source, chain }));
   for (const entry of engine.params.list()) {
     if (entry.path.startsWith('/mixer/')) doc.mixer[entry.key] = base(entry.path);
     const lfo = /^\/lfo\/([^/]+)\/(.+)$/.exec(entry.path);

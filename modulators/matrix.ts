@@ -113,6 +113,21 @@ export class ModulationMatrix {
     return { ok: true, route: c.route };
   }
 
+  /** Re-checks every route against the address space (after decks changed): keeps the ones still valid, returns the ids dropped. */
+  refresh(): string[] {
+    const keep: RouteConfig[] = [];
+    const dropped: string[] = [];
+    for (const config of this.configs) {
+      const entry = this.params.entry(config.target);
+      if (entry && entry.info.modulatable) keep.push(config);
+      else dropped.push(config.id ?? config.target);
+    }
+    // Same route objects for the ones kept (their filter state carries on), fresh entries for the new deck.
+    this.targets = this.targets.filter((t) => this.params.entry(t.entry.path) === t.entry);
+    this.rebuild(keep);
+    return dropped;
+  }
+
   removeRoute(id: string): boolean {
     const next = this.configs.filter((r) => r.id !== id);
     if (next.length === this.configs.length) return false;

@@ -19,6 +19,18 @@ export const TransitionSchema = Type.Object(
 );
 export type Transition = Static<typeof TransitionSchema>;
 
+const PipelineRef = Type.Object(
+  { pipeline: Type.String({ minLength: 1 }), params: Type.Record(Type.String(), Type.Unknown(), { default: {} }) },
+  { additionalProperties: false },
+);
+
+/** Pipeline choices for a deck: recalling them rebuilds the deck off the frame loop and crossfades to it. */
+export const DeckChoiceSchema = Type.Object(
+  { source: PipelineRef, chain: Type.Array(PipelineRef, { default: [], maxItems: 16 }) },
+  { additionalProperties: false },
+);
+export type DeckChoice = Static<typeof DeckChoiceSchema>;
+
 /** A look: parameter values by path (all, or a subset such as one deck), optionally routes, and how to get there. */
 export const PresetSchema = Type.Object(
   {
@@ -28,6 +40,7 @@ export const PresetSchema = Type.Object(
     slot: Type.Optional(Type.Integer({ minimum: 0, maximum: 127, description: 'Grid position in its bank; MIDI program change N recalls slot N.' })),
     params: Type.Record(Type.String({ pattern: '^/' }), Type.Unknown()),
     routes: Type.Optional(Type.Array(RouteSchema, { maxItems: 4096 })),
+    decks: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,15}$' }), DeckChoiceSchema, { description: 'Pipeline choices by deck id.' })),
     transition: TransitionSchema,
     tags: Type.Array(Type.String({ maxLength: 40 }), { default: [], maxItems: 32 }),
     created: Type.String({ format: 'date-time' }),

@@ -10,6 +10,7 @@ import { registerBuiltins } from '../../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';
 import { CollectingOutput } from '../helpers/collecting-output.js';
 import { tempDir } from '../helpers/host-process.js';
+import { recordingLog } from '../helpers/recording-log.js';
 
 const registry = new PipelineRegistry();
 registerBuiltins(registry);
@@ -184,5 +185,55 @@ describe('preset recall in the frame loop (manual clock)', () => {
     driver.tick();
     expect(bpm()).toBe(103);
     expect(presets.cues.index).toBe(2);
+  });
+});
+
+describe('presets that change pipelines', () => {
+  it('rebuilds the deck off the frame loop, crossfades from the old chain, moves the parameters, drops orphaned routes', async () => {
+    const dir = tempDir('player-decks');
+    dirs.push(dir);
+    const show = checkShow(
+      {
+        size: '32x18', fps: 30,
+        decks: [{ id: 'a', source: { pipeline: 'solid', params: { color: '#000000' } }, chain: [{ pipeline: 'feedback', params: { mix: 0 } }] }],
+        modulation: { routes: [{ id: 'spin', source: 'lfo1:out', target: '/deck/a/fx/0/rotation', amount: 0.01 }] },
+        presets: { dir, autosave: false },
+      },
+      registry,
+    );
+    const driver = new ManualDriver();
+    const engine = await buildEngine(show, registry, { driver, log: silentLog });
+    const output = new CollectingOutput('c', false);
+    engine.addOutput(output);
+    const warnings: string[] = [];
+    const presets = setupPresets(engine, show.presets, recordingLog(warnings), { resume: false, registry });
+    await engine.start();
+    driver.tick();
+    presets.save({
+      name: 'White gradient', params: {},
+      decks: { a: { source: { pipeline: 'gradient', params: { from: '#ffffff', to: '#ffffff' } }, chain: [] } },
+      transition: { mode: 'morph', duration: 1, unit: 'seconds', curve: 'linear', switchAt: 'middle', quantize: 'none' },
+    });
+    engine.actions.invoke('/preset/recall', ['White gradient'], 0);
+    driver.tick();
+    for (let i = 0; i < 100 && !engine.params.has('/deck/a/source/from'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(engine.params.has('/deck/a/source/from')).toBe(true);
+    expect(engine.params.has('/deck/a/fx/0/zoom')).toBe(false);
+    expect(engine.modulation.matrix.routes()).toEqual([]);
+    expect(warnings.some((w) => w.includes('routes to parameters it no longer has were dropped (spin)'))).toBe(true);
+    driver.tick(16); // half-way through the 1 s crossfade from black to white
+    const grey = output.frames.at(-1)!.pixel0[0]!;
+    expect(grey).toBeGreaterThan(90);
+    expect(grey).toBeLessThan(170);
+    driver.tick(20);
+    expect(output.frames.at(-1)!.pixel0).toEqual([255, 255, 255, 255]);
+    expect(engine.deckStructure()[0]).toMatchObject({ source: { pipeline: 'gradient' }, chain: [] });
+
+    presets.save({ name: 'Bad', params: {}, decks: { a: { source: { pipeline: 'feedback', params: {} }, chain: [] } } });
+    engine.actions.invoke('/preset/recall', ['Bad'], 0);
+    driver.tick();
+    for (let i = 0; i < 50 && !warnings.some((w) => w.includes('"Bad" not recalled')); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(warnings.some((w) => /"Bad" not recalled: decks\.a\.source\.pipeline: "feedback" is of kind effect/.test(w))).toBe(true);
+    expect(engine.deckStructure()[0]!.source.pipeline).toBe('gradient');
   });
 });
