@@ -16,6 +16,7 @@ export interface CliOptions {
   oscQueryPort: number | null;
   presets: string | null;
   resume: boolean;
+  models: string | null;
   logFormat: LogFormat;
   logLevel: LogLevel;
   status: boolean;
@@ -33,6 +34,7 @@ Options:
       --fps <n>           output frame rate (overrides the show), 1..240
       --size <WxH>        output size, e.g. 1920x1080 (overrides the show)
       --plugins <dir>     folder of pipeline plugins (default: ./plugins when it exists)
+      --models <dir>      folder of model manifests (*.json): each becomes a pipeline
       --shm-name <name>   file name of the shared-memory output in /dev/shm (overrides the show)
       --osc-port <n>      OSC input UDP port (default 9000; 0 = any free port, logged at start)
       --oscquery-port <n> OSCQuery HTTP/WebSocket port (default 9001; 0 = any free port)
@@ -64,6 +66,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'osc-port': { type: 'string' },
         'oscquery-port': { type: 'string' },
         presets: { type: 'string' },
+        models: { type: 'string' },
         'no-resume': { type: 'boolean', default: false },
         'list-pipelines': { type: 'boolean', default: false },
         'log-format': { type: 'string' },
@@ -107,6 +110,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     oscPort,
     oscQueryPort,
     presets: v.presets ?? null,
+    models: v.models ?? null,
     resume: !v['no-resume'],
     logFormat: logFormat as LogFormat,
     logLevel: logLevel as LogLevel,

@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const log = createLogger(options.logFormat, options.logLevel);
-  const registry = await setupRegistry(options.plugins, log);
+  const registry = await setupRegistry(options.plugins, log, options.models);
   if (options.listPipelines) {
     process.stdout.write(`${formatRegistry(registry)}\n`);
     return;

@@ -4,11 +4,17 @@ import type { Log } from '../core/log.js';
 import { registerBuiltins } from '../pipelines/builtins/index.js';
 import { loadPlugins } from '../pipelines/plugin-loader.js';
 import { PipelineRegistry } from '../pipelines/registry.js';
+import { registerModels } from '../pipelines/onnx/register-models.js';
 
-/** Built-ins plus the plugins folder (the given one, or ./plugins when it exists). */
-export async function setupRegistry(pluginsDir: string | null, log: Log): Promise<PipelineRegistry> {
+/** Built-ins, model manifests (--models), plus the plugins folder (the given one, or ./plugins when it exists). */
+export async function setupRegistry(pluginsDir: string | null, log: Log, modelsDir: string | null = null): Promise<PipelineRegistry> {
   const registry = new PipelineRegistry();
   registerBuiltins(registry);
+  if (modelsDir) {
+    const models = registerModels(path.resolve(modelsDir), registry);
+    if (models.loaded.length) log.info({ models: models.loaded }, `registered ${models.loaded.length} model pipeline(s) from ${modelsDir}`);
+    for (const failure of models.failed) log.error({ manifest: failure.source }, `model manifest failed: ${failure.reason}`);
+  }
   const dir = pluginsDir ?? (fs.existsSync('plugins') ? 'plugins' : null);
   if (dir) {
     const result = await loadPlugins(path.resolve(dir), registry);

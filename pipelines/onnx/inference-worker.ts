@@ -1,0 +1,76 @@
+import { createRequire } from 'node:module';
+import { parentPort } from 'node:worker_threads';
+
+/**
+ * One model's session on its own thread. onnxruntime-node's run() keeps the calling thread busy for the
+ * whole inference, so it never runs on the frame loop's thread: the loop hands over input tensors and
+ * picks up results, and keeps its frame rate whatever the model's.
+ */
+interface Tensor {
+  data: Float32Array;
+  dims: number[];
+}
+interface Session {
+  inputNames: string[];
+  outputNames: string[];
+  inputMetadata?: unknown;
+  outputMetadata?: unknown;
+  run(feeds: Record<string, unknown>): Promise<Record<string, Tensor>>;
+  release(): Promise<void>;
+}
+interface Ort {
+  InferenceSession: { create(file: string, options: Record<string, unknown>): Promise<Session> };
+  Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => unknown;
+}
+
+export type WorkerRequest =
+  | { type: 'open'; file: string; options: Record<string, unknown> }
+  | { type: 'run'; id: number; feeds: Record<string, Tensor> }
+  | { type: 'release' };
+
+export type WorkerReply =
+  | { type: 'opened'; inputNames: string[]; outputNames: string[]; inputMetadata: unknown; outputMetadata: unknown }
+  | { type: 'result'; id: number; outputs: Record<string, Tensor> }
+  | { type: 'error'; id?: number; message: string };
+
+const ort = createRequire(import.meta.url)('onnxruntime-node') as Ort;
+let session: Session | null = null;
+const port = parentPort!;
+
+port.on('message', (request: WorkerRequest) => {
+  void handle(request).catch((error: unknown) =>
+    port.postMessage({ type: 'error', id: 'id' in request ? request.id : undefined, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
+  );
+});
+
+async function handle(request: WorkerRequest): Promise<void> {
+  switch (request.type) {
+    case 'open': {
+      session = await ort.InferenceSession.create(request.file, request.options);
+      port.postMessage({
+        type: 'opened', inputNames: [...session.inputNames], outputNames: [...session.outputNames],
+        inputMetadata: JSON.parse(JSON.stringify(session.inputMetadata ?? [])) as unknown,
+        outputMetadata: JSON.parse(JSON.stringify(session.outputMetadata ?? [])) as unknown,
+      } satisfies WorkerReply);
+      return;
+    }
+    case 'run': {
+      if (!session) throw new Error('no session');
+      const feeds = Object.fromEntries(Object.entries(request.feeds).map(([name, t]) => [name, new ort.Tensor('float32', t.data, t.dims)]));
+      const results = await session.run(feeds);
+      const outputs: Record<string, Tensor> = {};
+      const transfer: ArrayBuffer[] = [];
+      for (const [name, t] of Object.entries(results)) {
+        const data = new Float32Array(t.data); // own copy: ORT may reuse its buffer
+        outputs[name] = { data, dims: [...t.dims] };
+        transfer.push(data.buffer);
+      }
+      port.postMessage({ type: 'result', id: request.id, outputs } satisfies WorkerReply, transfer);
+      return;
+    }
+    case 'release':
+      await session?.release();
+      session = null;
+      process.exit(0);
+  }
+}

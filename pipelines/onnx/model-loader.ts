@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { describeError } from '../../core/errors.js';
+import type { Log } from '../../core/log.js';
+import { validate } from '../../core/validation.js';
+import { ManifestSchema, type Manifest } from './manifest.js';
+import { Worker } from 'node:worker_threads';
+import { distPath } from '../../core/dist-path.js';
+import type { WorkerReply, WorkerRequest } from './inference-worker.js';
+
+/** The parts of onnxruntime-node used here. */
+export interface OrtTensor {
+  data: Float32Array;
+  dims: readonly number[];
+}
+export interface OrtSession {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  inputMetadata?: readonly { name: string; type?: string; shape?: readonly (number | string)[] }[];
+  outputMetadata?: readonly { name: string; type?: string; shape?: readonly (number | string)[] }[];
+  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
+  release(): Promise<void>;
+}
+interface Ort {
+  InferenceSession: { create(file: string, options: Record<string, unknown>): Promise<OrtSession> };
+  Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => OrtTensor;
+  listSupportedBackends?: () => { name: string }[];
+}
+
+let ortModule: Ort | null = null;
+export function ort(): Ort {
+  ortModule ??= createRequire(import.meta.url)('onnxruntime-node') as Ort;
+  return ortModule;
+}
+
+/** Reads and checks a manifest file; throws naming every bad field. */
+export function readManifest(file: string): Manifest & { modelPath: string } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`model manifest ${file}: ${describeError(error)}`, { cause: error });
+  }
+  const problems = validate(ManifestSchema, doc);
+  if (problems.length) throw new Error(`model manifest ${file} is invalid: ${problems.join('; ')}`);
+  const manifest = doc as Manifest;
+  return { ...manifest, modelPath: path.resolve(path.dirname(file), manifest.model) };
+}
+
+/** Creates the session (off the frame loop), on the configured provider or the CPU with a warning. */
+export async function openSession(manifest: Manifest & { modelPath: string }, log: Log): Promise<OrtSession> {
+  if (!fs.existsSync(manifest.modelPath)) throw new Error(`model file not found: ${manifest.modelPath}`);
+  let providers = ['cpu'];
+  if (manifest.provider !== 'cpu') {
+    const available = (ort().listSupportedBackends?.() ?? []).map((b) => b.name);
+    if (available.includes(manifest.provider)) providers = [manifest.provider, 'cpu'];
+    else log.warn(`model ${manifest.id}: execution provider "${manifest.provider}" is not available here (available: ${available.join(', ') || 'cpu'}); using the CPU`);
+  }
+  let session: OrtSession;
+  try {
+    session = await WorkerSession.open(manifest.modelPath, {
+      executionProviders: providers, intraOpNumThreads: manifest.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
+    });
+  } catch (error) {
+    throw new Error(`${manifest.modelPath} is not a loadable ONNX model: ${describeError(error)}`, { cause: error });
+  }
+  const problems = checkAgainstSession(manifest, session);
+  if (problems.length) {
+    await session.release().catch(() => {});
+    throw new Error(`manifest ${manifest.id} does not match the model: ${problems.join('; ')}`);
+  }
+  return session;
+}
+
+/** A session living on its own thread (inference-worker.ts), with the session interface the pipeline uses. */
+class WorkerSession implements OrtSession {
+  private readonly pending = new Map<number, { resolve: (o: Record<string, OrtTensor>) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  inputNames: string[] = [];
+  outputNames: string[] = [];
+  inputMetadata: OrtSession['inputMetadata'] = [];
+  outputMetadata: OrtSession['outputMetadata'] = [];
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'result') this.settle(reply.id, (p) => p.resolve(reply.outputs));
+      else if (reply.type === 'error' && reply.id !== undefined) this.settle(reply.id, (p) => p.reject(new Error(reply.message)));
+    });
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', () => this.failAll(new Error('the inference thread stopped')));
+  }
+
+  static open(file: string, options: Record<string, unknown>): Promise<WorkerSession> {
+    const worker = new Worker(distPath(import.meta.url, 'pipelines', 'onnx', 'inference-worker.js'));
+    worker.unref();
+    const session = new WorkerSession(worker);
+    return new Promise((resolve, reject) => {
+      const onMessage = (reply: WorkerReply): void => {
+        if (reply.type === 'opened') {
+          Object.assign(session, { inputNames: reply.inputNames, outputNames: reply.outputNames, inputMetadata: reply.inputMetadata, outputMetadata: reply.outputMetadata });
+          worker.off('message', onMessage);
+          resolve(session);
+        } else if (reply.type === 'error' && reply.id === undefined) {
+          worker.off('message', onMessage);
+          void worker.terminate();
+          reject(new Error(reply.message));
+        }
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+      worker.postMessage({ type: 'open', file, options } satisfies WorkerRequest);
+    });
+  }
+
+  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const plain = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, { data: t.data, dims: [...t.dims] }]));
+      this.worker.postMessage({ type: 'run', id, feeds: plain } satisfies WorkerRequest);
+    });
+  }
+
+  async release(): Promise<void> {
+    this.worker.postMessage({ type: 'release' } satisfies WorkerRequest);
+    await new Promise((r) => setTimeout(r, 50));
+    await this.worker.terminate();
+  }
+
+  private settle(id: number, fn: (p: { resolve: (o: Record<string, OrtTensor>) => void; reject: (e: Error) => void }) => void): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    fn(p);
+  }
+
+  private failAll(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}
+
+/** The manifest's promises against the session's real inputs and outputs: names, element type, rank, layout, fixed sizes. */
+export function checkAgainstSession(manifest: Manifest, session: OrtSession): string[] {
+  const problems: string[] = [];
+  const meta = new Map((session.inputMetadata ?? []).map((m) => [m.name, m]));
+  const outMeta = new Map((session.outputMetadata ?? []).map((m) => [m.name, m]));
+  for (const input of manifest.inputs) {
+    if (!session.inputNames.includes(input.name)) {
+      problems.push(`input "${input.name}" is not in the model (it has: ${session.inputNames.join(', ')})`);
+      continue;
+    }
+    const m = meta.get(input.name);
+    if (m?.type && m.type !== 'float32') problems.push(`input "${input.name}" is ${m.type} in the model; the manifest feeds float32`);
+    if (input.role === 'image' && m?.shape) {
+      if (m.shape.length !== 4) problems.push(`input "${input.name}" has rank ${m.shape.length} in the model; an image input needs rank 4 (${input.layout})`);
+      else {
+        const channelAxis = input.layout === 'NCHW' ? 1 : 3;
+        const otherAxis = input.layout === 'NCHW' ? 3 : 1;
+        const c = m.shape[channelAxis];
+        if ((typeof c === 'number' && c !== 3) || (typeof c !== 'number' && m.shape[otherAxis] === 3)) {
+          problems.push(`input "${input.name}" has ${c} at the channel axis of ${input.layout} (shape [${m.shape.join(', ')}]); is the layout ${input.layout === 'NCHW' ? 'NHWC' : 'NCHW'}?`);
+        }
+        const [h, w] = input.layout === 'NCHW' ? [m.shape[2], m.shape[3]] : [m.shape[1], m.shape[2]];
+        if (input.size.mode === 'fixed' && ((typeof h === 'number' && h !== input.size.height) || (typeof w === 'number' && w !== input.size.width))) {
+          problems.push(`input "${input.name}" is ${String(w)}x${String(h)} in the model; the manifest says ${input.size.width}x${input.size.height}`);
+        }
+        if (input.size.mode === 'dynamic' && (typeof h === 'number' || typeof w === 'number')) {
+          problems.push(`input "${input.name}" has a fixed size in the model (${String(w)}x${String(h)}); the manifest says dynamic`);
+        }
+      }
+    }
+  }
+  for (const n of session.inputNames) if (!manifest.inputs.some((i) => i.name === n)) problems.push(`model input "${n}" is not described by the manifest`);
+  for (const output of manifest.outputs) {
+    if (!session.outputNames.includes(output.name)) problems.push(`output "${output.name}" is not in the model (it has: ${session.outputNames.join(', ')})`);
+    const m = outMeta.get(output.name);
+    if (m?.shape && m.shape.length !== 4) problems.push(`output "${output.name}" has rank ${m.shape.length}; an image output needs rank 4`);
+  }
+  return problems;
+}
