@@ -21,15 +21,17 @@ interface Session {
 interface Ort {
   InferenceSession: { create(file: string, options: Record<string, unknown>): Promise<Session> };
   Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => unknown;
+  listSupportedBackends?: () => { name: string }[];
 }
 
 export type WorkerRequest =
-  | { type: 'open'; file: string; options: Record<string, unknown> }
+  | { type: 'open'; file: string; options: Record<string, unknown>; provider: string }
   | { type: 'run'; id: number; feeds: Record<string, Tensor> }
   | { type: 'release' };
 
 export type WorkerReply =
-  | { type: 'opened'; inputNames: string[]; outputNames: string[]; inputMetadata: unknown; outputMetadata: unknown }
+  | { type: 'opened'; inputNames: string[]; outputNames: string[]; inputMetadata: unknown; outputMetadata: unknown; providerWarning: string | null }
+  | { type: 'released' }
   | { type: 'result'; id: number; outputs: Record<string, Tensor> }
   | { type: 'error'; id?: number; message: string };
 
@@ -46,11 +48,20 @@ port.on('message', (request: WorkerRequest) => {
 async function handle(request: WorkerRequest): Promise<void> {
   switch (request.type) {
     case 'open': {
-      session = await ort.InferenceSession.create(request.file, request.options);
+      // A provider this build or machine lacks falls back to the CPU, with a warning naming it.
+      let providers = ['cpu'];
+      let providerWarning: string | null = null;
+      if (request.provider !== 'cpu') {
+        const available = (ort.listSupportedBackends?.() ?? []).map((b) => b.name);
+        if (available.includes(request.provider)) providers = [request.provider, 'cpu'];
+        else providerWarning = `execution provider "${request.provider}" is not available here (available: ${available.join(', ') || 'cpu'}); using the CPU`;
+      }
+      session = await ort.InferenceSession.create(request.file, { ...request.options, executionProviders: providers });
       port.postMessage({
         type: 'opened', inputNames: [...session.inputNames], outputNames: [...session.outputNames],
         inputMetadata: JSON.parse(JSON.stringify(session.inputMetadata ?? [])) as unknown,
         outputMetadata: JSON.parse(JSON.stringify(session.outputMetadata ?? [])) as unknown,
+        providerWarning,
       } satisfies WorkerReply);
       return;
     }
@@ -69,8 +80,11 @@ async function handle(request: WorkerRequest): Promise<void> {
       return;
     }
     case 'release':
+      // Released here, on the session's own thread, before the thread is ended: ending a thread
+      // while onnxruntime still holds a session aborts the whole process.
       await session?.release();
       session = null;
-      process.exit(0);
+      port.postMessage({ type: 'released' } satisfies WorkerReply);
+      return;
   }
 }

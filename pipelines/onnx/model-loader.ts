@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { describeError } from '../../core/errors.js';
 import type { Log } from '../../core/log.js';
 import { validate } from '../../core/validation.js';
@@ -22,18 +21,6 @@ export interface OrtSession {
   run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
   release(): Promise<void>;
 }
-interface Ort {
-  InferenceSession: { create(file: string, options: Record<string, unknown>): Promise<OrtSession> };
-  Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => OrtTensor;
-  listSupportedBackends?: () => { name: string }[];
-}
-
-let ortModule: Ort | null = null;
-export function ort(): Ort {
-  ortModule ??= createRequire(import.meta.url)('onnxruntime-node') as Ort;
-  return ortModule;
-}
-
 /** Reads and checks a manifest file; throws naming every bad field. */
 export function readManifest(file: string): Manifest & { modelPath: string } {
   let doc: unknown;
@@ -48,23 +35,18 @@ export function readManifest(file: string): Manifest & { modelPath: string } {
   return { ...manifest, modelPath: path.resolve(path.dirname(file), manifest.model) };
 }
 
-/** Creates the session (off the frame loop), on the configured provider or the CPU with a warning. */
+/** Creates the session on its own thread (off the frame loop), on the configured provider or the CPU with a warning. */
 export async function openSession(manifest: Manifest & { modelPath: string }, log: Log): Promise<OrtSession> {
   if (!fs.existsSync(manifest.modelPath)) throw new Error(`model file not found: ${manifest.modelPath}`);
-  let providers = ['cpu'];
-  if (manifest.provider !== 'cpu') {
-    const available = (ort().listSupportedBackends?.() ?? []).map((b) => b.name);
-    if (available.includes(manifest.provider)) providers = [manifest.provider, 'cpu'];
-    else log.warn(`model ${manifest.id}: execution provider "${manifest.provider}" is not available here (available: ${available.join(', ') || 'cpu'}); using the CPU`);
-  }
-  let session: OrtSession;
+  let session: WorkerSession;
   try {
-    session = await WorkerSession.open(manifest.modelPath, {
-      executionProviders: providers, intraOpNumThreads: manifest.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
+    session = await WorkerSession.open(manifest.modelPath, manifest.provider, {
+      intraOpNumThreads: manifest.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
     });
   } catch (error) {
     throw new Error(`${manifest.modelPath} is not a loadable ONNX model: ${describeError(error)}`, { cause: error });
   }
+  if (session.providerWarning) log.warn(`model ${manifest.id}: ${session.providerWarning}`);
   const problems = checkAgainstSession(manifest, session);
   if (problems.length) {
     await session.release().catch(() => {});
@@ -81,35 +63,41 @@ class WorkerSession implements OrtSession {
   outputNames: string[] = [];
   inputMetadata: OrtSession['inputMetadata'] = [];
   outputMetadata: OrtSession['outputMetadata'] = [];
+  providerWarning: string | null = null;
+  private released: (() => void) | null = null;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'result') this.settle(reply.id, (p) => p.resolve(reply.outputs));
       else if (reply.type === 'error' && reply.id !== undefined) this.settle(reply.id, (p) => p.reject(new Error(reply.message)));
+      else if (reply.type === 'released') this.released?.();
     });
     worker.on('error', (error) => this.failAll(error));
     worker.on('exit', () => this.failAll(new Error('the inference thread stopped')));
   }
 
-  static open(file: string, options: Record<string, unknown>): Promise<WorkerSession> {
+  static open(file: string, provider: string, options: Record<string, unknown>): Promise<WorkerSession> {
     const worker = new Worker(distPath(import.meta.url, 'pipelines', 'onnx', 'inference-worker.js'));
     worker.unref();
     const session = new WorkerSession(worker);
     return new Promise((resolve, reject) => {
       const onMessage = (reply: WorkerReply): void => {
         if (reply.type === 'opened') {
-          Object.assign(session, { inputNames: reply.inputNames, outputNames: reply.outputNames, inputMetadata: reply.inputMetadata, outputMetadata: reply.outputMetadata });
+          Object.assign(session, {
+            inputNames: reply.inputNames, outputNames: reply.outputNames, inputMetadata: reply.inputMetadata,
+            outputMetadata: reply.outputMetadata, providerWarning: reply.providerWarning,
+          });
           worker.off('message', onMessage);
           resolve(session);
         } else if (reply.type === 'error' && reply.id === undefined) {
           worker.off('message', onMessage);
-          void worker.terminate();
+          void session.release(); // end the thread the orderly way, even after a failed open
           reject(new Error(reply.message));
         }
       };
       worker.on('message', onMessage);
       worker.once('error', reject);
-      worker.postMessage({ type: 'open', file, options } satisfies WorkerRequest);
+      worker.postMessage({ type: 'open', file, options, provider } satisfies WorkerRequest);
     });
   }
 
@@ -122,9 +110,18 @@ class WorkerSession implements OrtSession {
     });
   }
 
+  /** Lets a run in flight finish, releases the session on its thread, then ends the thread. */
   async release(): Promise<void> {
-    this.worker.postMessage({ type: 'release' } satisfies WorkerRequest);
-    await new Promise((r) => setTimeout(r, 50));
+    const deadline = Date.now() + 3000;
+    while (this.pending.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 3000);
+      this.released = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.worker.postMessage({ type: 'release' } satisfies WorkerRequest);
+    });
     await this.worker.terminate();
   }
 
