@@ -1,4 +1,5 @@
 import { hueRotationMatrix } from '../../core/color.js';
+import { lerpWord, scaleWord } from '../../core/packed-pixels.js';
 import type { Frame } from '../../core/frame.js';
 import type { FeedbackParams } from './feedback-params.js';
 
@@ -59,27 +60,6 @@ export function newFeedbackTransform(): FeedbackTransform {
   return { ox: 0, oy: 0, cos: 1, sin: 0, stepX: 65536, stepY: 0, useHue: false, hue: new Int32Array(9), keep: 256, mix: 256, key: KEY_NONE };
 }
 
-
-const LANES = 0x00ff00ff;
-const ROUND = 0x00800080;
-
-/**
- * Blends two packed RGBA words lane-wise: (a * (256 - t) + b * t) / 256, t in 0..256, rounded.
- * Red/blue and green/alpha ride in the two 16-bit halves of a 32-bit multiply, two channels per imul.
- */
-function lerpWord(a: number, b: number, t: number): number {
-  const u = 256 - t;
-  const rb = ((Math.imul(a & LANES, u) + Math.imul(b & LANES, t) + ROUND) >>> 8) & LANES;
-  const ga = ((Math.imul((a >>> 8) & LANES, u) + Math.imul((b >>> 8) & LANES, t) + ROUND) >>> 8) & LANES;
-  return rb | (ga << 8);
-}
-
-/** Scales every channel of a packed word by t/256 (t in 0..256), rounded. */
-function scaleWord(a: number, t: number): number {
-  const rb = ((Math.imul(a & LANES, t) + ROUND) >>> 8) & LANES;
-  const ga = ((Math.imul((a >>> 8) & LANES, t) + ROUND) >>> 8) & LANES;
-  return rb | (ga << 8);
-}
 
 /**
  * The reference kernel in plain JS: one pass over the pixels (sample, hue-rotate, decay, key, blend),

@@ -1,3 +1,4 @@
+import { lerpWord } from '../../core/packed-pixels.js';
 import type { Frame } from '../../core/frame.js';
 import type { ImageInputSpec, ImageOutputSpec } from './manifest.js';
 
@@ -73,16 +74,6 @@ export function tensorToFrame(data: Float32Array, dims: readonly number[], spec:
     work[p * 4 + 3] = 255;
   }
   resizeRgba(work, w, h, out.data, out.width, out.height);
-}
-
-const LANES = 0x00ff00ff;
-const ROUND = 0x00800080;
-
-function lerpWord(a: number, b: number, t: number): number {
-  const u = 256 - t;
-  const rb = ((Math.imul(a & LANES, u) + Math.imul(b & LANES, t) + ROUND) >>> 8) & LANES;
-  const ga = ((Math.imul((a >>> 8) & LANES, u) + Math.imul((b >>> 8) & LANES, t) + ROUND) >>> 8) & LANES;
-  return rb | (ga << 8);
 }
 
 /** Bilinear resize of packed RGBA (pixel centres aligned), with per-column tables computed once per call. */
