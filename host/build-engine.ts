@@ -14,6 +14,8 @@ export interface BuildOptions {
   driver: FrameDriver;
   log: Log;
   pool?: FramePool;
+  /** Time source for stage timing and stall detection (tests inject one; default performance.now). */
+  now?: () => number;
 }
 
 /** Wires a checked show into a ready (not yet started) engine: stages, parameters, outputs. */
@@ -25,6 +27,7 @@ export async function buildEngine(show: Show, registry: PipelineRegistry, option
     driver: options.driver,
     log: options.log,
     ...(options.pool ? { pool: options.pool } : {}),
+    ...(options.now ? { now: options.now } : {}),
     modulation: { lfos: show.modulation.lfos, envelopes: show.modulation.envelopes },
   });
   engine.setMixer(show.mixer);
@@ -75,6 +78,7 @@ async function createStage(engine: Engine, definition: AnyPipelineDefinition, pa
     instance,
     params,
     pool: engine.pool,
+    now: engine.now,
     onError: (report) =>
       stageLog.error(
         { errors: report.count },

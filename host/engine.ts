@@ -85,7 +85,8 @@ export class Engine {
   readonly tempo: Tempo;
   private readonly driver: FrameDriver;
   private readonly log: Log;
-  private readonly now: () => number;
+  /** The engine's clock for timing (injectable for tests); stages use it too. */
+  readonly now: () => number;
   private decks: EngineDeck[] = [];
   private outputs: Output[] = [];
   private readonly mixer: MixerParams = defaultParams(mixerParams);

@@ -45,6 +45,11 @@ export interface PipelineDefinition<S extends TObject = TObject> {
   /** Every parameter, declared once; each needs a default. */
   params: S;
   execution?: ExecutionMode;
+  /**
+   * Decoupled only: a run with no result after this long is abandoned (bypassed, reported) and the
+   * pipeline is retried with backoff. Default 5000 ms.
+   */
+  stallTimeoutMs?: number;
   create(ctx: PipelineContext): PipelineInstance<Static<S>> | Promise<PipelineInstance<Static<S>>>;
 }
 

@@ -5,6 +5,9 @@ import type { FramePool } from '../core/frame-pool.js';
 import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
 import type { AnyParams, AnyPipelineDefinition, ExecutionMode, PipelineInstance } from './contract.js';
 
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+
 export interface StageStats {
   path: string;
   pipeline: string;
@@ -61,6 +64,13 @@ export class Stage {
   private readonly completions = new RateMeter(256);
   private readonly latencies = new RollingSamples(120);
   private disposed = false;
+  // Stall and failure handling of decoupled runs: a token per launch (results of abandoned runs are
+  // ignored), when the current run started, and when the next try may start.
+  private runToken = 0;
+  private launchedAt = 0;
+  private retryAt = 0;
+  private backoffMs = RETRY_MIN_MS;
+  private readonly stallTimeoutMs: number;
 
   constructor(options: {
     path: string;
@@ -79,6 +89,7 @@ export class Stage {
     this.pool = options.pool;
     this.onError = options.onError;
     this.now = options.now ?? (() => performance.now());
+    this.stallTimeoutMs = options.definition.stallTimeoutMs ?? 5000;
   }
 
   /** Returns the frame this stage contributes to this tick (never null for a source: black at worst). */
@@ -107,12 +118,26 @@ export class Stage {
   }
 
   private runDecoupled(input: Frame | null, clock: ClockState, size: { width: number; height: number }): Frame {
-    if (this.busy) {
+    const now = this.now();
+    if (this.busy && now - this.launchedAt > this.stallTimeoutMs) {
+      // Never go black: give up on this run, show the last good result (or the input), try again later.
+      this.busy = false;
+      this.runToken++;
+      this.failed(new Error(`stalled: no result after ${this.stallTimeoutMs} ms; bypassed, retrying`));
+    }
+    if (this.busy || now < this.retryAt) {
       this.skippedInputs++;
     } else {
       this.launch(input, clock, size);
     }
     return this.latestResult ?? input ?? this.blankFrame(size);
+  }
+
+  /** A failed or stalled run: reported, and the next try waits (1 s, doubling to 30 s) so a broken model is not hammered. */
+  private failed(error: unknown): void {
+    this.recordError(error);
+    this.retryAt = this.now() + this.backoffMs;
+    this.backoffMs = Math.min(RETRY_MAX_MS, this.backoffMs * 2);
   }
 
   private launch(input: Frame | null, clock: ClockState, size: { width: number; height: number }): void {
@@ -127,33 +152,37 @@ export class Stage {
     }
     this.clockCopy = Object.assign(this.clockCopy ?? ({} as ClockState), clock);
     const launchedAt = this.now();
+    const token = ++this.runToken;
+    this.launchedAt = launchedAt;
     this.busy = true;
     let pending: Frame | Promise<Frame>;
     try {
       pending = this.instance.process(ownInput, this.params, this.clockCopy);
     } catch (error) {
       this.busy = false;
-      this.recordError(error);
+      this.failed(error);
       return;
     }
     Promise.resolve(pending).then(
       (result) => {
+        if (token !== this.runToken || this.disposed) return; // an abandoned (stalled) run
         this.busy = false;
-        if (this.disposed) return;
         try {
           checkFrame(result, size);
         } catch (error) {
-          this.recordError(error);
+          this.failed(error);
           return;
         }
         this.latestResult = result;
+        this.backoffMs = RETRY_MIN_MS;
         const done = this.now();
         this.completions.mark(done);
         this.latencies.add(done - launchedAt);
       },
       (error: unknown) => {
+        if (token !== this.runToken || this.disposed) return;
         this.busy = false;
-        if (!this.disposed) this.recordError(error);
+        this.failed(error);
       },
     );
   }

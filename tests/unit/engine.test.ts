@@ -233,3 +233,56 @@ describe('engine (manual clock)', () => {
     expect(engine.stats().clock.beat).toBeCloseTo(2, 5);
   });
 });
+
+describe('a stalled decoupled stage (manual clock and time)', () => {
+  it('is bypassed after its timeout, shows why, retries with backoff, and every frame still goes out', async () => {
+    let time = 0;
+    let calls = 0;
+    let retriedAt = -1;
+    const stalling = definePipeline({
+      id: 'stalls-once', name: 'Stalls once', kind: 'effect', execution: 'decoupled', stallTimeoutMs: 200, params: Type.Object({}),
+      create: (ctx) => {
+        const out = ctx.pool.acquire(ctx.width, ctx.height);
+        out.data.fill(200);
+        return {
+          process: () => {
+            if (++calls === 2) retriedAt = time;
+            return calls === 1 ? new Promise<Frame>(() => {}) : Promise.resolve(out); // the first run never returns
+          },
+          dispose() {},
+        };
+      },
+    });
+    const registry = new PipelineRegistry();
+    registerBuiltins(registry);
+    registry.register(stalling, 'test');
+    const show = checkShow({ size: '32x18', decks: [{ id: 'a', source: { pipeline: 'solid', params: { color: '#0a0b0c' } }, chain: [{ pipeline: 'stalls-once' }] }] }, registry);
+    const driver = new ManualDriver();
+    const engine = await buildEngine(show, registry, { driver, log: silentLog, now: () => time });
+    const output = new CollectingOutput();
+    engine.addOutput(output);
+    await engine.start();
+    const tick = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        time += 50;
+        driver.tick();
+        await Promise.resolve();
+      }
+    };
+    await tick(4); // 200 ms: still waiting
+    expect(engine.stats().stages[1]!.errors).toBe(0);
+    await tick(2); // past the timeout: bypassed, reported
+    expect(engine.stats().stages[1]).toMatchObject({ errors: 1, lastError: 'stalled: no result after 200 ms; bypassed, retrying', busy: false });
+    expect(output.frames.at(-1)!.pixel0).toEqual([10, 11, 12, 255]); // the dry input, never black
+    expect(calls).toBe(1);
+    await tick(10); // within the 1 s backoff: no new try
+    expect(calls).toBe(1);
+    await tick(12); // after it: retried, and the result shows
+    await new Promise((r) => setImmediate(r));
+    await tick(1);
+    expect(retriedAt).toBeGreaterThanOrEqual(300 + 1000); // stalled at 300 ms, backoff 1 s
+    expect(output.frames.at(-1)!.pixel0).toEqual([200, 200, 200, 200]);
+    expect(engine.stats().stages[1]!.errors).toBe(1);
+    expect(output.frames).toHaveLength(29); // one frame per tick throughout
+  });
+});
