@@ -34,6 +34,7 @@ export class ParamSpace {
   private readonly pending = new Map<string, unknown>();
   private readonly pendingOrigin = new Map<string, ChangeOrigin>();
   private readonly listeners = new Set<ChangeListener>();
+  private readonly namespaceListeners = new Set<() => void>();
 
   /** Adds every parameter of `schema` under `prefix` (e.g. "/deck/a/fx/0"), read and written in `target`. */
   add(prefix: string, schema: TSchema, target: Record<string, unknown>): void {
@@ -41,6 +42,13 @@ export class ParamSpace {
       const path = `${prefix}/${info.name}`;
       this.entries.set(path, { path, info, target, key: info.name, base: target[info.name] ?? info.default, modulated: false });
     }
+    for (const listener of this.namespaceListeners) listener();
+  }
+
+  /** Hears the set of paths change (a deck rebuilt by a preset), for mirrors of the address space. */
+  onNamespaceChange(listener: () => void): () => void {
+    this.namespaceListeners.add(listener);
+    return () => this.namespaceListeners.delete(listener);
   }
 
   removePrefix(prefix: string): void {
@@ -51,6 +59,7 @@ export class ParamSpace {
         this.pendingOrigin.delete(path);
       }
     }
+    for (const listener of this.namespaceListeners) listener();
   }
 
   has(path: string): boolean {

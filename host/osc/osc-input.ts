@@ -61,6 +61,7 @@ export class OscInput {
     this.kinds = engine.params.list().map((e) => ({ ...e.info, path: e.path }));
     this.paths = this.kinds.map((p) => p.path);
     this.actionPaths = engine.actions.list().map((a) => a.path);
+    engine.params.onNamespaceChange(() => this.syncNamespace());
     this.feedback = new OscFeedback(engine.params, (packet, port, host) => this.sender?.send(packet, port, host));
   }
 
@@ -124,6 +125,23 @@ export class OscInput {
     this.sender?.close();
     this.sender = null;
     if (this.state !== 'failed') this.state = 'stopped';
+  }
+
+  /**
+   * The address space changed (a preset rebuilt a deck): new paths are appended, never renumbered, so
+   * changes already queued under the old table still name the right parameter; the thread gets the table.
+   */
+  private syncNamespace(): void {
+    for (const entry of this.engine.params.list()) {
+      const i = this.paths.indexOf(entry.path);
+      if (i < 0) {
+        this.paths.push(entry.path);
+        this.kinds.push({ ...entry.info, path: entry.path });
+      } else {
+        this.kinds[i] = { ...entry.info, path: entry.path };
+      }
+    }
+    this.worker?.postMessage({ type: 'params', params: this.kinds });
   }
 
   /** Moves everything the OSC thread queued into the engine; the frame loop calls it at each tick's start. */

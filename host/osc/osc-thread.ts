@@ -47,7 +47,7 @@ interface DecodedBundle {
 const MAX_BUNDLE_DEPTH = 32;
 const data = workerData as OscThreadData;
 const views = mailboxViews(data.mailbox);
-const paramIndex = new Map(data.params.map((p, i) => [p.path, i]));
+let paramIndex = new Map(data.params.map((p, i) => [p.path, i]));
 const actionIndex = new Map(data.actions.map((a, i) => [a, i]));
 const signals = new Map<string, { id: number; lo: number; hi: number; declared: boolean }>();
 const now = (): number => performance.timeOrigin + performance.now();
@@ -67,8 +67,13 @@ socket.bind(data.port, data.bind, () => {
   socket.on('error', () => {});
   post({ type: 'listening', port: socket.address().port });
 });
-parentPort!.on('message', (message: { type: string }) => {
+parentPort!.on('message', (message: { type: string; params?: OscThreadData['params'] }) => {
   if (message.type === 'stop') socket.close(() => process.exit(0));
+  if (message.type === 'params' && message.params) {
+    // Same indices for old paths, new ones appended: the main thread decodes with the same table.
+    data.params = message.params;
+    paramIndex = new Map(data.params.map((p, i) => [p.path, i]));
+  }
 });
 
 function onPacket(packet: Buffer, rinfo: dgram.RemoteInfo): void {

@@ -1,5 +1,6 @@
 import { encode } from 'node-osc';
 import { afterEach, describe, expect, it } from 'vitest';
+import { silentLog } from '../../core/log.js';
 import { handled, oscHarness, snapshot, Tablet, type OscHarness } from '../helpers/osc-harness.js';
 
 let h: OscHarness;
@@ -104,6 +105,23 @@ describe('OSC input over real UDP', () => {
     await send('/knob', 31.75);
     h.driver.tick();
     expect(h.engine.modulation.bus.valueOf('osc:/knob')).toBeCloseTo(0.25, 6);
+  });
+
+  it('reaches the new parameters after a preset rebuilt a deck with other pipelines', async () => {
+    h = await oscHarness();
+    const { setupPresets } = await import('../../host/presets-setup.js');
+    const { tempDir } = await import('../helpers/host-process.js');
+    const presets = setupPresets(h.engine, { dir: tempDir('osc-presets'), bank: 'default', cues: [], autosave: false }, silentLog, { resume: false, registry: h.registry });
+    presets.save({ name: 'Gradient B', params: {}, decks: { b: { source: { pipeline: 'gradient', params: {} }, chain: [] } } });
+    h.engine.actions.invoke('/preset/recall', ['Gradient B'], 0);
+    h.driver.tick();
+    for (let i = 0; i < 100 && !h.engine.params.has('/deck/b/source/spin'); i++) await new Promise((r) => setTimeout(r, 10));
+    await send('/deck/b/source/spin', 45);
+    await send('/deck/a/fx/0/zoom', 2); // an old path keeps working too
+    h.driver.tick();
+    expect(h.engine.params.get('/deck/b/source/spin')).toBe(45);
+    expect(h.engine.params.get('/deck/a/fx/0/zoom')).toBe(2);
+    expect(h.engine.modulation.bus.slot('osc:/deck/b/source/spin')).toBeUndefined(); // a parameter, not a stray signal
   });
 
   it('/clock/tap every 500 ms sets 120 BPM', async () => {
