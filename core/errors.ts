@@ -11,6 +11,8 @@ export const ErrorCode = {
   StageFailed: 'VJ_STAGE_FAILED',
   StageContract: 'VJ_STAGE_CONTRACT',
   OutputFailed: 'VJ_OUTPUT_FAILED',
+  OutputInvalid: 'VJ_OUTPUT_INVALID',
+  OutputUnknown: 'VJ_OUTPUT_UNKNOWN',
   ParamUnknown: 'VJ_PARAM_UNKNOWN',
   ParamInvalid: 'VJ_PARAM_INVALID',
 } as const;

@@ -5,7 +5,6 @@ import type { Log } from '../core/log.js';
 import type { AnyParams, AnyPipelineDefinition, PipelineInstance } from '../pipelines/contract.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import { Stage } from '../pipelines/stage.js';
-import { findOutputType } from '../outputs/index.js';
 import { defaultParams } from '../core/params.js';
 import { Engine } from './engine.js';
 import { outputId, type Show } from './show.js';
@@ -34,11 +33,9 @@ export async function buildEngine(show: Show, registry: PipelineRegistry, option
   for (const deck of show.decks) engine.addDeck({ id: deck.id, stages: await createDeckStages(engine, registry, deck, options.log) });
   // Routes are checked against the address space the decks just declared; a bad one stops start-up.
   engine.modulation.matrix.setRoutes(show.modulation.routes, 'modulation.routes');
-  show.outputs.forEach((config, i) => {
-    const type = findOutputType(config.type)!;
-    const id = outputId(show, i);
-    engine.addOutput(type.create({ ...config, id }, { fps: show.fps, ...show.frameSize, log: options.log.child({ output: id }) }));
-  });
+  for (const [i, config] of show.outputs.entries()) {
+    await engine.outputManager.add({ ...config, id: outputId(show, i) }, { engineStarted: false });
+  }
   return engine;
 }
 

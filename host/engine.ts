@@ -11,6 +11,7 @@ import { mixDecks, mixerParams, type MixerParams } from '../pipelines/builtins/m
 import type { Stage, StageStats } from '../pipelines/stage.js';
 import type { Output, OutputStats } from '../outputs/contract.js';
 import { ParamSpace } from './param-space.js';
+import { OutputManager } from './output-manager.js';
 import { ActionSpace } from './actions.js';
 import { Modulation, type ModulationConfig } from '../modulators/modulation.js';
 
@@ -83,12 +84,16 @@ export class Engine {
   readonly modulation: Modulation;
   readonly pool: FramePool;
   readonly tempo: Tempo;
+  /** The show's outputs, started, stopped and reconfigured at runtime (the engine feeds the live ones). */
+  readonly outputManager: OutputManager;
   private readonly driver: FrameDriver;
   private readonly log: Log;
   /** The engine's clock for timing (injectable for tests); stages use it too. */
   readonly now: () => number;
   private decks: EngineDeck[] = [];
   private outputs: Output[] = [];
+  /** Per output, in the same order: the deck whose own picture it gets (-1: the mix). */
+  private outputFeeds: number[] = [];
   private readonly mixer: MixerParams = defaultParams(mixerParams);
   private readonly clockValues = defaultParams(clockParams);
   private readonly clock: ClockState;
@@ -125,6 +130,7 @@ export class Engine {
     this.params.add('/clock', clockParams, this.clockValues);
     this.modulation = new Modulation(this.params, options.modulation ?? { lfos: {}, envelopes: {} });
     for (const g of this.modulation.generatorList()) this.params.add(g.paramPrefix, g.params, g.values);
+    this.outputManager = new OutputManager(this, this.log.child({ part: 'outputs' }));
     this.registerActions();
   }
 
@@ -219,8 +225,29 @@ export class Engine {
     this.sections.set(name, read);
   }
 
-  addOutput(output: Output): void {
-    this.outputs.push(output);
+  /** Adds an output fed from the next tick on; `feed` is "main" (the mix) or a deck id. */
+  addOutput(output: Output, feed = 'main'): void {
+    this.outputs = [...this.outputs, output];
+    this.outputFeeds = [...this.outputFeeds, this.deckIndex(feed)];
+  }
+
+  /** Stops feeding an output (it is not stopped: whoever removes it does that). */
+  removeOutput(output: Output): void {
+    const i = this.outputs.indexOf(output);
+    if (i < 0) return;
+    this.outputs = this.outputs.filter((_, j) => j !== i);
+    this.outputFeeds = this.outputFeeds.filter((_, j) => j !== i);
+  }
+
+  deckIds(): string[] {
+    return this.decks.map((d) => d.id);
+  }
+
+  private deckIndex(feed: string): number {
+    if (feed === 'main') return -1;
+    const i = this.decks.findIndex((d) => d.id === feed);
+    if (i < 0) throw new Error(`feed "${feed}": no such deck (decks: ${this.deckIds().join(', ')}; or "main")`);
+    return i;
   }
 
   outputList(): readonly Output[] {
@@ -283,9 +310,14 @@ export class Engine {
     final.time = this.clock.time;
     this.last = final;
 
-    for (const output of this.outputs) {
+    const outputs = this.outputs;
+    for (let o = 0; o < outputs.length; o++) {
+      const output = outputs[o]!;
+      const feed = this.outputFeeds[o]!;
+      const frame = feed < 0 ? final : this.deckFrames[feed];
+      if (!frame) continue;
       try {
-        output.submit(final);
+        output.submit(frame);
       } catch (error) {
         // The contract says submit never throws; if one does, it must not take the others down.
         const key = `${output.id}:${describeError(error)}`;

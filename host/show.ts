@@ -188,6 +188,9 @@ export function checkShow(input: unknown, registry: PipelineRegistry, label = 's
     show.outputs.forEach((output, i) => {
       const type = findOutputType(String(output.type));
       if (type) problems.push(...validate(type.config, output, `outputs[${i}]`));
+      if (typeof output.feed === 'string' && output.feed !== 'main' && !ids.includes(output.feed)) {
+        problems.push(`outputs[${i}].feed: no deck "${output.feed}" (decks: ${ids.join(', ')}; or "main")`);
+      }
     });
     problems.push(...checkOutputIds(show));
     if (!parseSize(show.size)) problems.push('size: must be WIDTHxHEIGHT with each side 16..8192');

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { commonOutputFields } from '../common-config.js';
 import { defineOutputType } from '../registry.js';
 import { ShmOutput } from './shm-output.js';
 
@@ -7,8 +8,7 @@ export const shmOutputType = defineOutputType({
   description: 'Frames in a shared-memory file (/dev/shm/<name>) that other processes map; see docs/shm-format.md.',
   config: Type.Object(
     {
-      type: Type.Literal('shm'),
-      id: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,31}$' })),
+      ...commonOutputFields('shm'),
       name: Type.String({ default: 'vj-host', pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$', description: 'File name in /dev/shm.' }),
       slots: Type.Integer({ default: 3, minimum: 1, maximum: 64, description: 'Ring size: how many recent frames a reader can find.' }),
     },

@@ -1,0 +1,256 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { Backoff } from '../../core/backoff.js';
+import { markInheritedFdsCloseOnExec } from '../../core/close-on-exec.js';
+import { describeError } from '../../core/errors.js';
+import type { Frame } from '../../core/frame.js';
+import type { Log } from '../../core/log.js';
+import type { Output, OutputState, OutputStats } from '../contract.js';
+import { LatestFrameSender, type FrameCopy } from '../latest-frame-sender.js';
+import { encoderArgs, redactIn, type EncoderSettings, type EncoderTarget } from './ffmpeg-args.js';
+import { ProgressReader } from './progress.js';
+
+export interface EncoderOutputOptions {
+  id: string;
+  type: string;
+  settings: EncoderSettings;
+  /** Called at every (re)start: a stream URL, or a new file so a restart never overwrites the last one. */
+  target: () => EncoderTarget;
+  log: Log;
+  /** The ffmpeg executable (default: `ffmpeg` on PATH, or VJ_HOST_FFMPEG). */
+  ffmpeg?: string;
+  /** How long ffmpeg may go without progress while frames arrive before it is restarted. */
+  stallMs?: number;
+  retryMinMs?: number;
+  retryMaxMs?: number;
+}
+
+type Child = ChildProcessByStdio<Writable, Readable, Readable>;
+
+const STOP_GRACE_MS = 4000;
+
+/**
+ * An ffmpeg child fed raw frames on stdin (RTMP streaming and recording share it). The frame loop only
+ * copies a frame into a reused buffer; writing happens on libuv's side, and while a write is pending the
+ * newest frame waits and older ones are dropped and counted. When ffmpeg exits on its own (the server went
+ * away, the disk filled), it is started again with backoff; the rest of the show never notices.
+ */
+export class EncoderOutput implements Output {
+  readonly id: string;
+  readonly type: string;
+  private readonly options: EncoderOutputOptions;
+  private readonly sender: LatestFrameSender;
+  private readonly backoff: Backoff;
+  private readonly progress = new ProgressReader();
+  private child: Child | null = null;
+  private state: OutputState = 'stopped';
+  private lastError: string | null = null;
+  private target: EncoderTarget | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private restarts = 0;
+  private stopping: Promise<void> | null = null;
+  private lastProgressAt = 0;
+  private lastOfferAt = 0;
+  private stderrTail = '';
+  private startedAt = 0;
+  private droppedWhileDown = 0;
+
+  constructor(options: EncoderOutputOptions) {
+    this.options = options;
+    this.id = options.id;
+    this.type = options.type;
+    this.backoff = new Backoff(options.retryMinMs ?? 1000, options.retryMaxMs ?? 15_000);
+    this.sender = new LatestFrameSender((copy) => this.write(copy));
+  }
+
+  start(): Promise<void> {
+    this.stopping = null;
+    this.backoff.reset();
+    this.spawn();
+    return Promise.resolve();
+  }
+
+  submit(frame: Frame): void {
+    const { input } = this.options.settings;
+    if (!this.child || (this.state !== 'running' && this.state !== 'starting') || frame.width !== input.width || frame.height !== input.height) {
+      this.droppedWhileDown++;
+      return;
+    }
+    this.lastOfferAt = Date.now();
+    this.sender.offer(frame);
+  }
+
+  stats(): OutputStats {
+    const target = this.target;
+    const p = this.progress.latest;
+    return {
+      id: this.id,
+      type: this.type,
+      state: this.state,
+      sent: this.sender.sent,
+      dropped: this.sender.dropped + this.droppedWhileDown,
+      lastError: this.lastError,
+      detail: {
+        ...(target?.kind === 'stream' ? { url: redactIn(target.url, target.url) } : {}),
+        ...(target?.kind === 'file' ? { file: target.path, container: target.container } : {}),
+        width: this.options.settings.size?.width ?? this.options.settings.input.width,
+        height: this.options.settings.size?.height ?? this.options.settings.input.height,
+        fps: this.options.settings.fps,
+        bitrateKbps: this.options.settings.bitrateKbps,
+        encodedFrames: p.frame,
+        encoderFps: p.fps,
+        encoderSpeed: p.speed,
+        restarts: this.restarts,
+        ...(this.state === 'running' ? { runningSeconds: Math.round((Date.now() - this.startedAt) / 100) / 10 } : {}),
+      },
+    };
+  }
+
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.setState('stopped');
+    this.clearTimers();
+    const child = this.child;
+    this.child = null;
+    this.sender.reset();
+    if (!child || child.exitCode !== null || child.signalCode !== null) return (this.stopping = Promise.resolve());
+    this.stopping = new Promise<void>((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      // End of input lets ffmpeg finish the file (or the stream) properly.
+      child.stdin.end();
+    });
+    return this.stopping;
+  }
+
+  private spawn(): void {
+    this.clearTimers();
+    this.setState(this.restarts > 0 ? 'reconnecting' : 'starting');
+    try {
+      this.target = this.options.target();
+    } catch (error) {
+      this.fail(`cannot prepare the ${this.type} target: ${describeError(error)}`);
+      return;
+    }
+    this.progress.reset();
+    this.stderrTail = '';
+    const ffmpeg = this.options.ffmpeg ?? process.env.VJ_HOST_FFMPEG ?? 'ffmpeg';
+    markInheritedFdsCloseOnExec();
+    let child: Child;
+    try {
+      child = spawn(ffmpeg, encoderArgs(this.options.settings, this.target), { stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (error) {
+      this.onSpawnError(ffmpeg, error);
+      return;
+    }
+    this.child = child;
+    child.on('error', (error) => {
+      if (this.child === child) this.onSpawnError(ffmpeg, error);
+    });
+    // A broken pipe shows as a failed write and then as ffmpeg's exit; the stream error itself is expected.
+    child.stdin.on('error', () => {});
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (this.child !== child) return;
+      if (this.progress.feed(chunk.toString()) && this.progress.latest.frame > 0) {
+        this.lastProgressAt = Date.now();
+        if (this.state !== 'running') this.onRunning();
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-2000);
+    });
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = null;
+      this.sender.reset();
+      const reason = this.lastStderrLine() ?? `ffmpeg exited (${signal ?? `code ${code}`})`;
+      this.scheduleRestart(reason);
+    });
+    this.lastProgressAt = Date.now();
+    this.watchdog = setInterval(() => this.checkStall(), 1000);
+    this.watchdog.unref();
+  }
+
+  private onRunning(): void {
+    this.startedAt = Date.now();
+    this.backoff.reset();
+    this.setState('running');
+    this.lastError = null;
+  }
+
+  private onSpawnError(ffmpeg: string, error: unknown): void {
+    this.child = null;
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT'
+        ? `ffmpeg not found: "${ffmpeg}" is not on PATH (install ffmpeg, e.g. apt-get install ffmpeg, or set VJ_HOST_FFMPEG)`
+        : `cannot start ffmpeg: ${describeError(error)}`;
+    this.fail(message);
+  }
+
+  private fail(message: string): void {
+    this.clearTimers();
+    this.lastError = message;
+    this.setState('failed');
+  }
+
+  private scheduleRestart(reason: string): void {
+    this.clearTimers();
+    if (this.state === 'stopped' || this.state === 'failed') return;
+    this.lastError = reason;
+    this.restarts++;
+    const wait = this.backoff.next();
+    this.setState('reconnecting', `${reason}; restarting in ${wait} ms`);
+    this.restartTimer = setTimeout(() => this.spawn(), wait);
+    this.restartTimer.unref();
+  }
+
+  private checkStall(): void {
+    const child = this.child;
+    if (!child) return;
+    const stallMs = this.options.stallMs ?? 10_000;
+    const now = Date.now();
+    // Frames keep arriving but ffmpeg makes no progress: a hung connection. Restarting is the way out.
+    if (now - this.lastProgressAt > stallMs && now - this.lastOfferAt < 2000) {
+      this.stderrTail += `\nno progress for ${Math.round((now - this.lastProgressAt) / 1000)} s`;
+      child.kill('SIGKILL');
+    }
+  }
+
+  private write(copy: FrameCopy): void {
+    const child = this.child;
+    if (!child?.stdin.writable) {
+      this.sender.done();
+      return;
+    }
+    child.stdin.write(copy.data, () => {
+      if (this.child === child) this.sender.done();
+    });
+  }
+
+  private lastStderrLine(): string | null {
+    const lines = this.stderrTail.split('\n').map((l) => l.trim()).filter(Boolean);
+    const last = lines.at(-1);
+    if (!last) return null;
+    return this.target?.kind === 'stream' ? redactIn(last, this.target.url) : last;
+  }
+
+  private setState(state: OutputState, note?: string): void {
+    if (state === this.state && !note) return;
+    this.state = state;
+    const where = this.target?.kind === 'stream' ? redactIn(this.target.url, this.target.url) : this.target?.path;
+    const fields = { state, ...(where ? { target: where } : {}) };
+    if (state === 'failed' || state === 'reconnecting') this.options.log.warn(fields, `${this.id}: ${state}: ${note ?? this.lastError ?? ''}`);
+    else this.options.log.info(fields, `${this.id}: ${state}`);
+  }
+
+  private clearTimers(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.restartTimer = this.watchdog = null;
+  }
+}
