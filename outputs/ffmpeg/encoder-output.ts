@@ -60,7 +60,7 @@ export class EncoderOutput implements Output {
     this.options = options;
     this.id = options.id;
     this.type = options.type;
-    this.backoff = new Backoff(options.retryMinMs ?? 1000, options.retryMaxMs ?? 15_000);
+    this.backoff = new Backoff(options.retryMinMs ?? 1000, options.retryMaxMs ?? 10_000);
     this.sender = new LatestFrameSender((copy) => this.write(copy));
   }
 
@@ -73,7 +73,8 @@ export class EncoderOutput implements Output {
 
   submit(frame: Frame): void {
     const { input } = this.options.settings;
-    if (!this.child || (this.state !== 'running' && this.state !== 'starting') || frame.width !== input.width || frame.height !== input.height) {
+    // While ffmpeg runs it gets frames, also when (re)connecting: it opens its output only once frames arrive.
+    if (!this.child || frame.width !== input.width || frame.height !== input.height) {
       this.droppedWhileDown++;
       return;
     }
