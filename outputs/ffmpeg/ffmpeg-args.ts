@@ -55,10 +55,11 @@ export function encoderArgs(settings: EncoderSettings, target: EncoderTarget): s
   if (target.kind === 'stream') {
     args.push('-f', 'flv', '-flvflags', 'no_duration_filesize', target.url);
   } else if (target.container === 'mp4') {
-    // Fragmented: every second is a self-contained fragment, so a crash leaves a playable file.
-    args.push('-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '1000000', '-y', target.path);
+    // Fragmented, and each fragment written out as it closes (ffmpeg otherwise holds them in its buffer):
+    // a crash, even of ffmpeg itself, leaves a playable file missing at most the last second.
+    args.push('-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '1000000', '-flush_packets', '1', '-y', target.path);
   } else {
-    args.push('-f', 'matroska', '-cluster_time_limit', '1000', '-y', target.path);
+    args.push('-f', 'matroska', '-cluster_time_limit', '1000', '-flush_packets', '1', '-y', target.path);
   }
   return args;
 }
