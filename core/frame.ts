@@ -7,6 +7,16 @@ export interface Frame {
   index: number;
   /** Show time in seconds this frame was rendered for. */
   time: number;
+  /**
+   * Present on frames the engine hands to outputs: `retain()` keeps the pixels unchanged past the
+   * `submit` call (no copy), `release()` gives them back. Frames without it are valid during the call only.
+   */
+  readonly hold?: FrameHold;
+}
+
+export interface FrameHold {
+  retain(): void;
+  release(): void;
 }
 
 export const BYTES_PER_PIXEL = 4;

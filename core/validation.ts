@@ -5,9 +5,9 @@ import type { TSchema } from '@sinclair/typebox';
  * One JSON Schema validator for the whole host (the same engine fastify uses), so a show file,
  * a plugin's parameters and, later, HTTP bodies are checked and reported alike.
  */
-const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, coerceTypes: false });
+const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, coerceTypes: false, verbose: true });
 // Our schema metadata, carried for UI/address-space use; not validation keywords.
-ajv.addVocabulary(['unit', 'label', 'live', 'modulatable', 'step']);
+ajv.addVocabulary(['unit', 'label', 'live', 'modulatable', 'step', 'patternHint']);
 ajv.addFormat('color', /^#[0-9a-fA-F]{6}$/);
 ajv.addFormat('date-time', { validate: (text: string) => !Number.isNaN(Date.parse(text)) && /^\d{4}-\d\d-\d\dT/.test(text) });
 
@@ -52,6 +52,12 @@ function formatError(e: ErrorObject, pathPrefix: string): string {
       const name = String((e.params as { missingProperty: string }).missingProperty);
       path = joinPath(path, name);
       message = 'is required';
+      break;
+    }
+    case 'pattern': {
+      // A schema can say in words what its pattern wants ("rtmp://host/app/key"), instead of the regex.
+      const hint = (e.parentSchema as { patternHint?: unknown } | undefined)?.patternHint;
+      if (typeof hint === 'string') message = `must be ${hint}`;
       break;
     }
     case 'enum': {

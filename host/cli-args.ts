@@ -7,6 +7,10 @@ export interface CliOptions {
   help: boolean;
   version: boolean;
   listPipelines: boolean;
+  listNdiSources: boolean;
+  ndi: boolean;
+  rtmp: string | null;
+  record: string | null;
   show: string | null;
   fps: number | null;
   size: Size | null;
@@ -40,7 +44,11 @@ Options:
       --oscquery-port <n> OSCQuery HTTP/WebSocket port (default 9001; 0 = any free port)
       --presets <dir>     presets folder (default: ~/.local/share/vj-host/presets; overrides the show)
       --no-resume         start from the show, not from the live state saved by the last run
+      --ndi               add an NDI output "vj-host (main)" (if the show has none)
+      --rtmp <url>        add an RTMP stream, e.g. rtmp://live.example.com/app/<key> (the key is never logged)
+      --record <dir>      add a recording into <dir> (fragmented MP4, a new file per start)
       --list-pipelines    print every pipeline (built-in and plugin, with failures) and exit
+      --list-ndi-sources  print the NDI sources seen on the network (and this machine) and exit
       --log-format <f>    pretty | json (default: pretty on a terminal, json otherwise)
       --log-level <l>     debug | info | warn | error | silent (default: info)
       --no-status         no live status line
@@ -69,6 +77,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
         models: { type: 'string' },
         'no-resume': { type: 'boolean', default: false },
         'list-pipelines': { type: 'boolean', default: false },
+        'list-ndi-sources': { type: 'boolean', default: false },
+        ndi: { type: 'boolean', default: false },
+        rtmp: { type: 'string' },
+        record: { type: 'string' },
         'log-format': { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
         'no-status': { type: 'boolean', default: false },
@@ -102,6 +114,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
     help: v.help,
     version: v.version,
     listPipelines: v['list-pipelines'],
+    listNdiSources: v['list-ndi-sources'],
+    ndi: v.ndi,
+    rtmp: v.rtmp ?? null,
+    record: v.record ?? null,
     show: v.show ?? null,
     fps,
     size,

@@ -8,6 +8,8 @@ import { formatRegistry, setupRegistry } from './registry-setup.js';
 import { runHost } from './run-host.js';
 import { checkShow, loadShowFile, ShowError, type Show } from './show.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
+import { findNdiSources } from '../ndi/finder.js';
+import { loadNdiRuntime } from '../ndi/runtime.js';
 
 const EXIT_USAGE = 2;
 
@@ -29,6 +31,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const log = createLogger(options.logFormat, options.logLevel);
   const registry = await setupRegistry(options.plugins, log, options.models);
+  if (options.listNdiSources) {
+    process.exitCode = await printNdiSources();
+    return;
+  }
   if (options.listPipelines) {
     process.stdout.write(`${formatRegistry(registry)}\n`);
     return;
@@ -69,7 +75,23 @@ function resolveShow(options: CliOptions, registry: PipelineRegistry): Show {
     if (shm) shm.name = options.shmName;
     else document.outputs.push({ type: 'shm', name: options.shmName });
   }
+  if (options.ndi && !document.outputs.some((o) => o.type === 'ndi')) document.outputs.push({ type: 'ndi' });
+  if (options.rtmp !== null) document.outputs.push({ type: 'rtmp', url: options.rtmp });
+  if (options.record !== null) document.outputs.push({ type: 'record', dir: options.record });
   return checkShow(document, registry, options.show ?? 'default show');
+}
+
+async function printNdiSources(): Promise<number> {
+  try {
+    const found = await findNdiSources(loadNdiRuntime(), { waitMs: 2000 });
+    for (const s of found.sources) process.stdout.write(`${s.name}\t${s.url ?? ''}\n`);
+    if (found.sources.length === 0) process.stdout.write('no NDI sources found\n');
+    if (found.note) process.stderr.write(`note: ${found.note}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`vj-host: ${describeError(error)}\n`);
+    return 1;
+  }
 }
 
 function readVersion(): string {

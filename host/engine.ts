@@ -4,6 +4,7 @@ import type { FrameDriver, TickInfo } from '../core/driver.js';
 import { describeError } from '../core/errors.js';
 import type { Frame, Size } from '../core/frame.js';
 import { FramePool } from '../core/frame-pool.js';
+import { FrameShelf } from '../core/frame-shelf.js';
 import type { Log } from '../core/log.js';
 import { defaultParams, Param } from '../core/params.js';
 import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
@@ -99,6 +100,9 @@ export class Engine {
   private readonly clock: ClockState;
   private readonly mixFrame: Frame;
   private readonly deckFrames: (Frame | null)[] = [null, null];
+  private readonly shelf: FrameShelf;
+  /** This tick's published frames: [0] the mix, [1 + d] deck d's own picture. */
+  private readonly sharedFeeds: (Frame | null)[] = [null, null, null];
   private readonly frameTimes = new RollingSamples(600);
   private readonly tickRate = new RateMeter(512);
   private frames = 0;
@@ -126,6 +130,7 @@ export class Engine {
     this.clockValues.bpm = this.tempo.bpm;
     this.clock = initialClockState(options.fps);
     this.mixFrame = this.pool.acquire(this.size.width, this.size.height);
+    this.shelf = new FrameShelf(this.size.width, this.size.height);
     this.params.add('/mixer', mixerParams, this.mixer);
     this.params.add('/clock', clockParams, this.clockValues);
     this.modulation = new Modulation(this.params, options.modulation ?? { lfos: {}, envelopes: {} });
@@ -310,12 +315,18 @@ export class Engine {
     final.time = this.clock.time;
     this.last = final;
 
+    // One shared, held copy per feed and tick: outputs that send later keep it without copying it again.
     const outputs = this.outputs;
+    const shared = this.sharedFeeds;
     for (let o = 0; o < outputs.length; o++) {
       const output = outputs[o]!;
       const feed = this.outputFeeds[o]!;
-      const frame = feed < 0 ? final : this.deckFrames[feed];
-      if (!frame) continue;
+      let frame = shared[feed + 1] ?? null;
+      if (!frame) {
+        const source = feed < 0 ? final : this.deckFrames[feed];
+        if (!source) continue;
+        frame = shared[feed + 1] = this.shelf.publish(source);
+      }
       try {
         output.submit(frame);
       } catch (error) {
@@ -326,6 +337,10 @@ export class Engine {
           this.log.error({ output: output.id, err: describeError(error) }, 'output threw from submit()');
         }
       }
+    }
+    for (let i = 0; i < shared.length; i++) {
+      shared[i]?.hold?.release();
+      shared[i] = null;
     }
     this.frames++;
     const done = this.now();
@@ -367,7 +382,7 @@ export class Engine {
       clock: { bpm: this.tempo.bpm, beat: round2(this.clock.beat), bar: round2(this.clock.bar) },
       stages: this.decks.flatMap((d) => d.stages.map((s) => s.stats())),
       outputs: this.outputs.map((o) => o.stats()),
-      poolAllocated: this.pool.allocated,
+      poolAllocated: this.pool.allocated + this.shelf.allocated,
       modulation: { routes: this.modulation.matrix.routes().length, signals: this.modulation.bus.list().length },
       sections: Object.fromEntries([...this.sections].map(([name, read]) => [name, read()])),
     };

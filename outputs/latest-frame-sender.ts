@@ -1,61 +1,61 @@
 import type { Frame } from '../core/frame.js';
-
-export interface FrameCopy {
-  data: Uint8Array;
-  width: number;
-  height: number;
-  index: number;
-  time: number;
-}
+import { FrameShelf } from '../core/frame-shelf.js';
 
 /**
  * The "one pending frame" rule for outputs whose sending takes time (an encoder pipe, a network send
- * on another thread). A frame handed in while the sender is idle is copied and sent at once; while a
- * send is in flight, the newest frame waits in a second buffer and replaces (drops, counted) any older
- * one. Two buffers, reused: the one in flight is never written, nothing is allocated per frame.
+ * on another thread). A frame handed in while the sender is idle is sent at once; while a send is in
+ * flight, the newest frame waits and replaces (drops, counted) any older one. Frames the engine shares
+ * (with a `hold`) are kept by reference, without a copy; others are copied into reused held frames.
+ * Nothing is allocated per frame.
  */
 export class LatestFrameSender {
-  private readonly buffers: [FrameCopy | null, FrameCopy | null] = [null, null];
-  private inFlight = -1;
-  private pending = -1;
+  private inFlight: Frame | null = null;
+  private pending: Frame | null = null;
+  private copies: FrameShelf | null = null;
   private droppedCount = 0;
   private sentCount = 0;
 
-  /** `send` starts sending `copy` and must call `done()` once the buffer may be reused (even on failure). */
-  constructor(private readonly send: (copy: FrameCopy) => void) {}
+  /** `send` starts sending and must call `done()` once the pixels may be reused (even on failure). */
+  constructor(private readonly send: (frame: Frame) => void) {}
 
   offer(frame: Frame): void {
-    if (this.inFlight < 0) {
-      const slot = this.pending >= 0 ? this.pending : 0;
-      if (this.pending >= 0) this.droppedCount++;
-      this.pending = -1;
-      this.start(this.fill(slot, frame));
+    const held = this.take(frame);
+    if (!this.inFlight) {
+      this.start(held);
       return;
     }
-    if (this.pending >= 0) this.droppedCount++;
-    this.pending = 1 - this.inFlight;
-    this.fill(this.pending, frame);
-  }
-
-  /** The send in flight is over: the waiting frame (if any) goes next. */
-  done(): void {
-    if (this.inFlight < 0) return;
-    this.inFlight = -1;
-    if (this.pending >= 0) {
-      const slot = this.pending;
-      this.pending = -1;
-      this.start(slot);
+    if (this.pending) {
+      this.pending.hold!.release();
+      this.droppedCount++;
     }
+    this.pending = held;
   }
 
-  /** Forgets the frame in flight and the waiting one (the target went away); a waiting frame counts as dropped. */
+  /** The send in flight is over: its frame is released and the waiting one (if any) goes next. */
+  done(): void {
+    const finished = this.inFlight;
+    if (!finished) return;
+    this.inFlight = null;
+    finished.hold!.release();
+    const next = this.pending;
+    this.pending = null;
+    if (next) this.start(next);
+  }
+
+  /**
+   * The target went away: the waiting frame is dropped. The frame in flight stays held until its
+   * `done()`, since a native thread or the pipe may still be reading it.
+   */
   reset(): void {
-    if (this.pending >= 0) this.droppedCount++;
-    this.inFlight = this.pending = -1;
+    if (this.pending) {
+      this.pending.hold!.release();
+      this.droppedCount++;
+      this.pending = null;
+    }
   }
 
   get busy(): boolean {
-    return this.inFlight >= 0;
+    return this.inFlight !== null;
   }
 
   get sent(): number {
@@ -66,23 +66,18 @@ export class LatestFrameSender {
     return this.droppedCount;
   }
 
-  private start(slot: number): void {
-    this.inFlight = slot;
+  private start(frame: Frame): void {
+    this.inFlight = frame;
     this.sentCount++;
-    this.send(this.buffers[slot]!);
+    this.send(frame);
   }
 
-  private fill(slot: number, frame: Frame): number {
-    let copy = this.buffers[slot];
-    if (!copy || copy.data.byteLength !== frame.data.byteLength) {
-      copy = { data: new Uint8Array(frame.data.byteLength), width: 0, height: 0, index: 0, time: 0 };
-      this.buffers[slot] = copy;
+  private take(frame: Frame): Frame {
+    if (frame.hold) {
+      frame.hold.retain();
+      return frame;
     }
-    copy.data.set(frame.data);
-    copy.width = frame.width;
-    copy.height = frame.height;
-    copy.index = frame.index;
-    copy.time = frame.time;
-    return slot;
+    if (!this.copies || !this.copies.fits(frame)) this.copies = new FrameShelf(frame.width, frame.height);
+    return this.copies.publish(frame);
   }
 }

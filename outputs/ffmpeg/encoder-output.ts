@@ -6,7 +6,7 @@ import { describeError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import type { Log } from '../../core/log.js';
 import type { Output, OutputState, OutputStats } from '../contract.js';
-import { LatestFrameSender, type FrameCopy } from '../latest-frame-sender.js';
+import { LatestFrameSender } from '../latest-frame-sender.js';
 import { encoderArgs, redactIn, type EncoderSettings, type EncoderTarget } from './ffmpeg-args.js';
 import { ProgressReader } from './progress.js';
 
@@ -222,7 +222,7 @@ export class EncoderOutput implements Output {
     }
   }
 
-  private write(copy: FrameCopy): void {
+  private write(copy: Frame): void {
     const child = this.child;
     if (!child?.stdin.writable) {
       this.sender.done();

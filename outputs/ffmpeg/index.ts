@@ -23,7 +23,7 @@ export const rtmpOutputType = defineOutputType({
   config: Type.Object(
     {
       ...commonOutputFields('rtmp'),
-      url: Type.String({ pattern: '^rtmps?://[^/\\s]+/\\S+$', description: 'rtmp://host[:port]/app/streamKey (or rtmps://). The key is never logged.' }),
+      url: Type.String({ pattern: '^rtmps?://[^/\\s]+/\\S+$', patternHint: 'an rtmp:// or rtmps:// URL: rtmp://host[:port]/app/streamKey', description: 'rtmp://host[:port]/app/streamKey (or rtmps://). The key is never logged.' }),
       ...encoderFields({ bitrate: 4500, keyframeSeconds: 2, audio: 'silent' }),
     },
     { additionalProperties: false },

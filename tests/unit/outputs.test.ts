@@ -9,7 +9,9 @@ import { buildEngine } from '../../host/build-engine.js';
 import { checkShow } from '../../host/show.js';
 import { encoderArgs, redactIn, redactUrl, type EncoderSettings } from '../../outputs/ffmpeg/ffmpeg-args.js';
 import { ProgressReader } from '../../outputs/ffmpeg/progress.js';
-import { LatestFrameSender, type FrameCopy } from '../../outputs/latest-frame-sender.js';
+import { LatestFrameSender } from '../../outputs/latest-frame-sender.js';
+import { FrameShelf } from '../../core/frame-shelf.js';
+import type { Frame } from '../../core/frame.js';
 import { parseNdiSource } from '../../pipelines/builtins/ndi-input.js';
 import { registerBuiltins } from '../../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';
@@ -24,7 +26,7 @@ function frame(index: number, width = 4, height = 2) {
 
 describe('latest-wins frame sender', () => {
   it('sends at once when idle, keeps only the newest while busy, and accounts for every frame', () => {
-    const started: FrameCopy[] = [];
+    const started: Frame[] = [];
     const sender = new LatestFrameSender((copy) => started.push({ ...copy, data: copy.data.slice() }));
     sender.offer(frame(1));
     sender.offer(frame(2));
@@ -49,6 +51,33 @@ describe('latest-wins frame sender', () => {
     sender.done();
     expect(inFlight[1]![0]).toBe(19);
     expect(inFlight[1]).not.toBe(inFlight[0]);
+  });
+
+  it('keeps frames the engine shares by reference, and gives them back to the shelf when sent or replaced', () => {
+    const shelf = new FrameShelf(4, 2);
+    const sent: { frame: Frame; index: number }[] = [];
+    const sender = new LatestFrameSender((f) => sent.push({ frame: f, index: f.index }));
+    const publish = (i: number) => {
+      const f = shelf.publish(frame(i));
+      sender.offer(f);
+      f.hold!.release(); // the engine lets go after handing it out
+      return f;
+    };
+    const first = publish(1);
+    expect(sent[0]!.frame).toBe(first); // no copy
+    publish(2);
+    publish(3); // replaces 2, which goes back to the shelf
+    expect(shelf.allocated).toBe(3);
+    sender.done(); // 1 done, 3 goes out
+    expect(sent.map((f) => f.index)).toEqual([1, 3]);
+    expect(sent[1]!.frame.data[0]).toBe(3);
+    publish(4);
+    publish(5);
+    sender.done();
+    sender.done();
+    // Frames in flight and waiting are never reused: only three ever existed.
+    expect(shelf.allocated).toBe(3);
+    expect(sent.map((f) => f.index)).toEqual([1, 3, 5]);
   });
 });
 

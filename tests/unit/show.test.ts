@@ -34,7 +34,7 @@ describe('show file checks', () => {
   });
 
   it.each([
-    ['unknown pipeline', { decks: [deck([{ pipeline: 'blur9000' }])] }, /^decks\[0\]\.chain\[0\]\.pipeline: unknown pipeline "blur9000" \(known: feedback, gradient, solid, test-pattern\)$/],
+    ['unknown pipeline', { decks: [deck([{ pipeline: 'blur9000' }])] }, /^decks\[0\]\.chain\[0\]\.pipeline: unknown pipeline "blur9000" \(known: feedback, gradient, ndi-input, solid, test-pattern\)$/],
     ['effect used as a source', { decks: [{ id: 'a', source: { pipeline: 'feedback' } }] }, /^decks\[0\]\.source\.pipeline: "feedback" is of kind effect; expected source or generator$/],
     ['wrong type', { fps: 'fast', decks: [deck()] }, /^fps: must be number$/],
     ['wrong param type', { decks: [deck([{ pipeline: 'feedback', params: { key: 3 } }])] }, /^decks\[0\]\.chain\[0\]\.params\.key: must be string$/],
@@ -44,7 +44,7 @@ describe('show file checks', () => {
     ['bad enum', { decks: [deck()], mixer: { mode: 'overlay' } }, /^mixer\.mode: must be one of "crossfade", "add", "multiply", "screen"$/],
     ['bad size', { decks: [deck()], size: 'big' }, /^size: must match pattern/],
     ['unknown output type', { decks: [deck()], outputs: [{ type: 'vhs' }] }, /^outputs\[0\]\.type: must be one of "shm", "ndi", "rtmp", "record"$/],
-    ['stream URL with the wrong scheme', { decks: [deck()], outputs: [{ type: 'rtmp', url: 'http://example.com/live/key' }] }, /^outputs\[0\]\.url: must match pattern/],
+    ['stream URL with the wrong scheme', { decks: [deck()], outputs: [{ type: 'rtmp', url: 'http://example.com/live/key' }] }, /^outputs\[0\]\.url: must be an rtmp:\/\/ or rtmps:\/\/ URL/],
     ['output fed from a deck that does not exist', { decks: [deck()], outputs: [{ type: 'ndi', feed: 'b' }] }, /^outputs\[0\]\.feed: no deck "b" \(decks: a; or "main"\)$/],
     ['unknown record container', { decks: [deck()], outputs: [{ type: 'record', container: 'avi' }] }, /^outputs\[0\]\.container: must be one of "mp4", "mkv"$/],
     ['bad output field', { decks: [deck()], outputs: [{ type: 'shm', slots: 0 }] }, /^outputs\[0\]\.slots: must be >= 1$/],

@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { tempDir } from './host-process.js';
+import os from 'node:os';
 
-/** A real RTMP server on 127.0.0.1: nginx with the rtmp module, in the foreground, in a temp folder. */
+/** A real RTMP server on 127.0.0.1 for tests and benchmarks: nginx with the rtmp module, in the foreground, in a temp folder. */
 export interface RtmpServer {
   port: number;
+  dir: string;
   url(stream: string): string;
   /** Stops it (QUIT); `start` brings it back on the same port. */
   stop(): Promise<void>;
@@ -44,7 +45,7 @@ function waitForPort(port: number, ms: number): Promise<void> {
 }
 
 export async function startRtmpServer(): Promise<RtmpServer> {
-  const dir = tempDir('nginx');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-nginx-'));
   const port = await freePort();
   fs.writeFileSync(
     path.join(dir, 'nginx.conf'),
@@ -66,6 +67,7 @@ rtmp { server { listen 127.0.0.1:${port}; chunk_size 4096; application live { li
       child = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: 'ignore' });
       await waitForPort(port, 5000);
     },
+    dir,
     async stop() {
       const c = child;
       child = null;
