@@ -2,15 +2,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RealtimeDriver } from '../core/driver.js';
 import { createFrame, type Frame } from '../core/frame.js';
 import { drawFrameCode, readFrameCode } from '../core/frame-code.js';
+import { FrameShelf } from '../core/frame-shelf.js';
 import { silentLog } from '../core/log.js';
 import { buildEngine } from '../host/build-engine.js';
 import { defaultShow } from '../host/default-show.js';
 import { checkShow } from '../host/show.js';
 import { findNdiSources } from '../ndi/finder.js';
-import { NdiReceiver } from '../ndi/receiver.js';
 import { loadNdiRuntime } from '../ndi/runtime.js';
 import type { Output } from '../outputs/contract.js';
 import { EncoderOutput } from '../outputs/ffmpeg/encoder-output.js';
@@ -26,6 +27,8 @@ const W = 1280;
 const H = 720;
 const FPS = 30;
 const SECONDS = Number(process.env.BENCH_OUTPUT_SECONDS ?? 8);
+/** Two x264 encoders beside the feedback show on two cores: the fastest preset (the default "veryfast" needs more cores). */
+const PRESET_ALL = 'ultrafast';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-bench-outputs-'));
 
@@ -62,24 +65,33 @@ function cpuSeconds(): number {
  */
 async function costOf(name: string, output: Output, frame: Frame): Promise<Metric[]> {
   await output.start();
-  const bare = new Uint8Array(frame.data.byteLength);
+  // As the engine does: one shared, held copy per tick (timed apart), handed to the output.
+  const shelf = new FrameShelf(frame.width, frame.height);
   const submitMs: number[] = [];
   const copyMs: number[] = [];
+  const tick = (i: number, timed: boolean): void => {
+    frame.index = i;
+    let t = performance.now();
+    const shared = shelf.publish(frame);
+    const copied = performance.now() - t;
+    t = performance.now();
+    output.submit(shared);
+    const submitted = performance.now() - t;
+    shared.hold!.release();
+    if (timed) {
+      copyMs.push(copied);
+      submitMs.push(submitted);
+    }
+  };
   // Warm-up: connections, encoder start.
   for (let i = 0; i < 30; i++) {
-    output.submit(frame);
+    tick(i, false);
     await sleep(1000 / FPS);
   }
   const cpu0 = cpuSeconds();
   const t0 = performance.now();
   for (let i = 0; i < SECONDS * FPS; i++) {
-    frame.index = i;
-    let t = performance.now();
-    output.submit(frame);
-    submitMs.push(performance.now() - t);
-    t = performance.now();
-    bare.set(frame.data);
-    copyMs.push(performance.now() - t);
+    tick(i, true);
     await sleep(Math.max(0, t0 + ((i + 1) * 1000) / FPS - performance.now()));
   }
   const cpu = ((cpuSeconds() - cpu0) / ((performance.now() - t0) / 1000)) * 100;
@@ -89,10 +101,23 @@ async function costOf(name: string, output: Output, frame: Frame): Promise<Metri
   return [
     lowerIsBetter(`${name} submit on the frame loop (p50)`, percentile(submitMs, 0.5), 'ms', 0.3),
     info(`${name} submit on the frame loop (p99)`, percentile(submitMs, 0.99), 'ms'),
-    info(`${name} submit / bare 720p copy (p50)`, percentile(submitMs, 0.5) / median(copyMs), 'ratio'),
+    info(`${name} submit / the engine's one shared 720p copy per tick (p50)`, percentile(submitMs, 0.5) / median(copyMs), 'ratio'),
     info(`${name} CPU, process and ffmpeg`, cpu, '% of one core'),
     info(`${name} state at the end`, stats.state === 'running' ? 1 : 0, '1 = running', 'higher'),
   ];
+}
+
+async function sharedCopyCost(): Promise<Metric[]> {
+  const frame = codedFrame(W, H);
+  const shelf = new FrameShelf(W, H);
+  const times: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const t = performance.now();
+    const shared = shelf.publish(frame);
+    times.push(performance.now() - t);
+    shared.hold!.release();
+  }
+  return [info("the engine's shared copy per tick, 720p (p50), once for all outputs", median(times), 'ms')];
 }
 
 async function perOutputCosts(server: RtmpServer): Promise<Metric[]> {
@@ -115,8 +140,8 @@ async function allTogether(server: RtmpServer, size: string): Promise<Metric[]> 
     outputs: [
       { type: 'shm', name: `vj-host-bench-all-${process.pid}` },
       { type: 'ndi', name: `vj-host-bench-all-${process.pid}` },
-      { type: 'rtmp', url: server.url(`all-${size}`) },
-      { type: 'record', dir: tmp },
+      { type: 'rtmp', url: server.url(`all-${size}`), preset: PRESET_ALL },
+      { type: 'record', dir: tmp, preset: PRESET_ALL },
     ],
     osc: { ...defaultShow.osc, enabled: false },
   }, registry);
@@ -142,41 +167,52 @@ async function allTogether(server: RtmpServer, size: string): Promise<Metric[]> 
   return metrics;
 }
 
-/** Submit -> received by a real NDI receiver in this process; the frame index travels in the pixels. */
+/** Submit -> received by a real NDI receiver in another process; the frame index travels in the pixels. */
 async function ndiLatency(): Promise<Metric[]> {
   const name = `vj-host-bench-latency-${process.pid}`;
   const output = new NdiOutput({ id: 'ndi', name, fps: FPS, alpha: false, groups: null, log: silentLog });
   await output.start();
   const frame = codedFrame(W, H);
+  const shelf = new FrameShelf(W, H);
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
-  let url: string | null = null;
   const runtime = loadNdiRuntime();
   let index = 0;
   const feed = setInterval(() => {
     drawFrameCode(frame.data, W, H, index);
-    sentAt.set(index, performance.now());
-    output.submit(frame);
+    frame.index = index;
+    const shared = shelf.publish(frame);
+    sentAt.set(index, performance.timeOrigin + performance.now());
+    output.submit(shared);
+    shared.hold!.release();
     index++;
   }, 1000 / FPS);
+  let url: string | null = null;
   for (let i = 0; i < 20 && !url; i++) url = (await findNdiSources(runtime, { waitMs: 300 })).sources.find((s) => s.name.includes(`(${name})`))?.url ?? null;
   if (!url) throw new Error('the bench NDI source was not found');
-  const receiver = new NdiReceiver(runtime, { url }, (f) => {
-    const code = readFrameCode(f.data, f.width, f.height, f.stride);
-    const sent = code === null ? undefined : sentAt.get(code);
-    if (sent !== undefined) latencies.push(performance.now() - sent);
+  const receiver = spawn(process.execPath, [fileURLToPath(new URL('./ndi-receiver-process.js', import.meta.url)), url], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let measuring = false;
+  let partial = '';
+  receiver.stdout.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const [code, at] = line.split(' ').map(Number);
+      const sent = sentAt.get(code!);
+      if (measuring && sent !== undefined) latencies.push(at! - sent);
+    }
   });
-  receiver.start();
-  await sleep(1000);
-  latencies.length = 0;
+  await sleep(1500);
+  measuring = true;
   await sleep(SECONDS * 1000);
   clearInterval(feed);
-  await receiver.close();
+  receiver.kill('SIGTERM');
+  await new Promise((r) => receiver.once('exit', r));
   await output.stop();
   latencies.sort((a, b) => a - b);
   return [
-    info('NDI 720p submit -> received (p50)', percentile(latencies, 0.5), 'ms'),
-    lowerIsBetter('NDI 720p submit -> received (p99)', percentile(latencies, 0.99), 'ms', 10),
+    info('NDI 720p submit -> received in another process (p50)', percentile(latencies, 0.5), 'ms'),
+    lowerIsBetter('NDI 720p submit -> received in another process (p99)', percentile(latencies, 0.99), 'ms', 10),
     info('NDI frames measured', latencies.length, 'frames', 'higher'),
   ];
 }
@@ -264,6 +300,7 @@ export const outputsBench: Bench = {
     const server = await startRtmpServer();
     try {
       const metrics = [
+        ...(await sharedCopyCost()),
         ...(await perOutputCosts(server)),
         ...(await ndiLatency()),
         ...(await rtmpLatency(server)),
@@ -273,7 +310,7 @@ export const outputsBench: Bench = {
       return {
         metrics,
         notes: [
-          `${SECONDS} s per case (BENCH_OUTPUT_SECONDS); x264 preset veryfast at 4500 kbit/s (stream) and 12000 kbit/s (record); nginx-rtmp on 127.0.0.1`,
+          `${SECONDS} s per case (BENCH_OUTPUT_SECONDS); x264 veryfast at 4500 kbit/s (stream) and 12000 kbit/s (record) for the per-output costs, ${PRESET_ALL} for all outputs together; nginx-rtmp on 127.0.0.1`,
           'CPU counts this process (frame loop, NDI runtime threads) and its ffmpeg children; 100% = one core of the two here',
         ],
       };
