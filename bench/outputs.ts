@@ -12,7 +12,7 @@ import { buildEngine } from '../host/build-engine.js';
 import { defaultShow } from '../host/default-show.js';
 import { checkShow } from '../host/show.js';
 import { findNdiSources } from '../ndi/finder.js';
-import { loadNdiRuntime } from '../ndi/runtime.js';
+import { FOURCC, FRAME_FORMAT_PROGRESSIVE, loadNdiRuntime, TIMECODE_SYNTHESIZE } from '../ndi/runtime.js';
 import type { Output } from '../outputs/contract.js';
 import { EncoderOutput } from '../outputs/ffmpeg/encoder-output.js';
 import { encoderArgs, type EncoderSettings } from '../outputs/ffmpeg/ffmpeg-args.js';
@@ -167,53 +167,82 @@ async function allTogether(server: RtmpServer, size: string): Promise<Metric[]> 
   return metrics;
 }
 
-/** Submit -> received by a real NDI receiver in another process; the frame index travels in the pixels. */
+/**
+ * Submit -> received by a real NDI receiver in another process (as Resolume would be), the frame index
+ * travelling in the pixels: through the host's NDI output, and through the bare runtime (its async send
+ * called straight from the loop) in the same run.
+ */
 async function ndiLatency(): Promise<Metric[]> {
-  const name = `vj-host-bench-latency-${process.pid}`;
-  const output = new NdiOutput({ id: 'ndi', name, fps: FPS, alpha: false, groups: null, log: silentLog });
-  await output.start();
-  const frame = codedFrame(W, H);
-  const shelf = new FrameShelf(W, H);
-  const sentAt = new Map<number, number>();
-  const latencies: number[] = [];
   const runtime = loadNdiRuntime();
-  let index = 0;
-  const feed = setInterval(() => {
-    drawFrameCode(frame.data, W, H, index);
-    frame.index = index;
+  const measure = async (name: string, send: (frame: Frame) => void, stop: () => Promise<void>): Promise<number[]> => {
+    const frame = codedFrame(W, H);
+    const sentAt = new Map<number, number>();
+    const latencies: number[] = [];
+    let index = 0;
+    const feed = setInterval(() => {
+      drawFrameCode(frame.data, W, H, index);
+      frame.index = index;
+      sentAt.set(index, performance.timeOrigin + performance.now());
+      send(frame);
+      index++;
+    }, 1000 / FPS);
+    let url: string | null = null;
+    for (let i = 0; i < 20 && !url; i++) url = (await findNdiSources(runtime, { waitMs: 300 })).sources.find((s) => s.name.includes(`(${name})`))?.url ?? null;
+    if (!url) throw new Error(`the bench NDI source ${name} was not found`);
+    const receiver = spawn(process.execPath, [fileURLToPath(new URL('./ndi-receiver-process.js', import.meta.url)), url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let measuring = false;
+    let partial = '';
+    receiver.stdout.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const [code, at] = line.split(' ').map(Number);
+        const sent = sentAt.get(code!);
+        if (measuring && sent !== undefined) latencies.push(at! - sent);
+      }
+    });
+    await sleep(1500);
+    measuring = true;
+    await sleep(SECONDS * 1000);
+    clearInterval(feed);
+    receiver.kill('SIGTERM');
+    await new Promise((r) => receiver.once('exit', r));
+    await stop();
+    return latencies.sort((a, b) => a - b);
+  };
+
+  const hostName = `vj-host-bench-latency-${process.pid}`;
+  const output = new NdiOutput({ id: 'ndi', name: hostName, fps: FPS, alpha: false, groups: null, log: silentLog });
+  await output.start();
+  const shelf = new FrameShelf(W, H);
+  const host = await measure(hostName, (frame) => {
     const shared = shelf.publish(frame);
-    sentAt.set(index, performance.timeOrigin + performance.now());
     output.submit(shared);
     shared.hold!.release();
-    index++;
-  }, 1000 / FPS);
-  let url: string | null = null;
-  for (let i = 0; i < 20 && !url; i++) url = (await findNdiSources(runtime, { waitMs: 300 })).sources.find((s) => s.name.includes(`(${name})`))?.url ?? null;
-  if (!url) throw new Error('the bench NDI source was not found');
-  const receiver = spawn(process.execPath, [fileURLToPath(new URL('./ndi-receiver-process.js', import.meta.url)), url], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let measuring = false;
-  let partial = '';
-  receiver.stdout.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString()).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      const [code, at] = line.split(' ').map(Number);
-      const sent = sentAt.get(code!);
-      if (measuring && sent !== undefined) latencies.push(at! - sent);
-    }
+  }, () => output.stop());
+
+  const bareName = `vj-host-bench-bare-${process.pid}`;
+  const sender = runtime.sendCreate({ p_ndi_name: bareName, p_groups: null, clock_video: false, clock_audio: false });
+  const buffers = [codedFrame(W, H).data, codedFrame(W, H).data];
+  let flip = 0;
+  const struct = { xres: W, yres: H, FourCC: FOURCC.RGBX, frame_rate_N: FPS, frame_rate_D: 1, picture_aspect_ratio: W / H, frame_format_type: FRAME_FORMAT_PROGRESSIVE, timecode: TIMECODE_SYNTHESIZE, p_data: null as Uint8Array | null, line_stride_in_bytes: W * 4, p_metadata: null, timestamp: 0n };
+  const bare = await measure(bareName, (frame) => {
+    const buffer = buffers[flip++ % 2]!;
+    buffer.set(frame.data);
+    struct.p_data = buffer;
+    runtime.sendVideoAsync(sender, struct as unknown as Parameters<typeof runtime.sendVideoAsync>[1]);
+  }, () => {
+    runtime.sendVideoAsync(sender, null);
+    runtime.sendDestroy(sender);
+    return Promise.resolve();
   });
-  await sleep(1500);
-  measuring = true;
-  await sleep(SECONDS * 1000);
-  clearInterval(feed);
-  receiver.kill('SIGTERM');
-  await new Promise((r) => receiver.once('exit', r));
-  await output.stop();
-  latencies.sort((a, b) => a - b);
   return [
-    info('NDI 720p submit -> received in another process (p50)', percentile(latencies, 0.5), 'ms'),
-    lowerIsBetter('NDI 720p submit -> received in another process (p99)', percentile(latencies, 0.99), 'ms', 10),
-    info('NDI frames measured', latencies.length, 'frames', 'higher'),
+    info('NDI 720p submit -> received in another process (p50)', percentile(host, 0.5), 'ms'),
+    lowerIsBetter('NDI 720p submit -> received in another process (p99)', percentile(host, 0.99), 'ms', 10),
+    info('bare NDI runtime, async send, same receiver (p50)', percentile(bare, 0.5), 'ms'),
+    info('bare NDI runtime, async send, same receiver (p99)', percentile(bare, 0.99), 'ms'),
+    lowerIsBetter('NDI output / bare runtime (p50)', percentile(host, 0.5) / percentile(bare, 0.5), 'ratio', 1.2),
+    info('NDI frames measured', host.length, 'frames', 'higher'),
   ];
 }
 

@@ -121,6 +121,8 @@ export interface NdiRuntime {
   sendCreate: Fn<[Record<string, unknown>], Handle>;
   sendDestroy: Fn<[Handle], void>;
   sendVideo: Fn<[Handle, VideoFrameStruct], void>;
+  /** Returns at once; the runtime reads the pixels until the next call (or a call with null). */
+  sendVideoAsync: Fn<[Handle, VideoFrameStruct | null], void>;
   sendConnections: Fn<[Handle, number], number>;
   recvCreate: Fn<[Record<string, unknown>], Handle>;
   recvDestroy: Fn<[Handle], void>;
@@ -173,6 +175,7 @@ function bind(file: string): NdiRuntime {
     sendCreate: lib.func('NDIlib_send_create', 'void*', [koffi.pointer(SendCreateT)]),
     sendDestroy: lib.func('NDIlib_send_destroy', 'void', ['void*']),
     sendVideo: lib.func('NDIlib_send_send_video_v2', 'void', ['void*', koffi.pointer(VideoFrameT)]),
+    sendVideoAsync: lib.func('NDIlib_send_send_video_async_v2', 'void', ['void*', koffi.pointer(VideoFrameT)]),
     sendConnections: lib.func('NDIlib_send_get_no_connections', 'int', ['void*', 'uint32_t']),
     recvCreate: lib.func('NDIlib_recv_create_v3', 'void*', [koffi.pointer(RecvCreateT)]),
     recvDestroy: lib.func('NDIlib_recv_destroy', 'void', ['void*']),

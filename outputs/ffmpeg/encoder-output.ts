@@ -1,7 +1,9 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
+import { createFramePipe, type FramePipe } from './frame-pipe.js';
 import { Backoff } from '../../core/backoff.js';
-import { markInheritedFdsCloseOnExec } from '../../core/close-on-exec.js';
+import { markInheritedFdsCloseOnExec } from '../../core/libc.js';
 import { describeError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import type { Log } from '../../core/log.js';
@@ -25,7 +27,7 @@ export interface EncoderOutputOptions {
   retryMaxMs?: number;
 }
 
-type Child = ChildProcessByStdio<Writable, Readable, Readable>;
+type Child = ChildProcessByStdio<Writable | null, Readable, Readable>;
 
 const STOP_GRACE_MS = 4000;
 
@@ -43,6 +45,7 @@ export class EncoderOutput implements Output {
   private readonly backoff: Backoff;
   private readonly progress = new ProgressReader();
   private child: Child | null = null;
+  private pipe: FramePipe | null = null;
   private state: OutputState = 'stopped';
   private lastError: string | null = null;
   private target: EncoderTarget | null = null;
@@ -113,17 +116,23 @@ export class EncoderOutput implements Output {
     this.setState('stopped');
     this.clearTimers();
     const child = this.child;
+    const pipe = this.pipe;
     this.child = null;
+    this.pipe = null;
     this.sender.reset();
-    if (!child || child.exitCode !== null || child.signalCode !== null) return (this.stopping = Promise.resolve());
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      pipe?.dispose();
+      return (this.stopping = Promise.resolve());
+    }
     this.stopping = new Promise<void>((resolve) => {
       const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
       child.once('exit', () => {
         clearTimeout(kill);
+        pipe?.dispose();
         resolve();
       });
       // End of input lets ffmpeg finish the file (or the stream) properly.
-      child.stdin.end();
+      pipe?.end();
     });
     return this.stopping;
   }
@@ -141,19 +150,25 @@ export class EncoderOutput implements Output {
     this.stderrTail = '';
     const ffmpeg = this.options.ffmpeg ?? process.env.VJ_HOST_FFMPEG ?? 'ffmpeg';
     markInheritedFdsCloseOnExec();
+    const pipe = createFramePipe();
     let child: Child;
     try {
-      child = spawn(ffmpeg, encoderArgs(this.options.settings, this.target), { stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(ffmpeg, encoderArgs(this.options.settings, this.target, pipe.input), { stdio: [pipe.usesStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] }) as Child;
     } catch (error) {
+      pipe.dispose();
       this.onSpawnError(ffmpeg, error);
       return;
     }
     this.child = child;
+    this.pipe = pipe;
+    lowerPriority(child.pid);
     child.on('error', (error) => {
-      if (this.child === child) this.onSpawnError(ffmpeg, error);
+      if (this.child !== child) return;
+      pipe.dispose();
+      this.pipe = null;
+      this.onSpawnError(ffmpeg, error);
     });
-    // A broken pipe shows as a failed write and then as ffmpeg's exit; the stream error itself is expected.
-    child.stdin.on('error', () => {});
+    if (child.pid !== undefined) pipe.attach(child.stdin);
     child.stdout.on('data', (chunk: Buffer) => {
       if (this.child !== child) return;
       if (this.progress.feed(chunk.toString()) && this.progress.latest.frame > 0) {
@@ -167,6 +182,8 @@ export class EncoderOutput implements Output {
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
       this.child = null;
+      this.pipe = null;
+      pipe.dispose();
       this.sender.reset();
       const reason = this.lastStderrLine() ?? `ffmpeg exited (${signal ?? `code ${code}`})`;
       this.scheduleRestart(reason);
@@ -222,15 +239,14 @@ export class EncoderOutput implements Output {
     }
   }
 
-  private write(copy: Frame): void {
-    const child = this.child;
-    if (!child?.stdin.writable) {
+  private write(frame: Frame): void {
+    const pipe = this.pipe;
+    if (!pipe) {
       this.sender.done();
       return;
     }
-    child.stdin.write(copy.data, () => {
-      if (this.child === child) this.sender.done();
-    });
+    // done() always runs: the frame in flight must go back to the shelf even when ffmpeg is gone.
+    pipe.write(frame.data, () => this.sender.done());
   }
 
   private lastStderrLine(): string | null {
@@ -253,5 +269,18 @@ export class EncoderOutput implements Output {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     if (this.watchdog) clearInterval(this.watchdog);
     this.restartTimer = this.watchdog = null;
+  }
+}
+
+/**
+ * Encoders yield to the frame loop: under overload a stream or recording drops a frame (counted, and
+ * filled by ffmpeg's constant-rate output) rather than the live output stuttering.
+ */
+function lowerPriority(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    os.setPriority(pid, Math.min(19, os.getPriority() + 5));
+  } catch {
+    // not permitted here: it runs at the host's priority
   }
 }

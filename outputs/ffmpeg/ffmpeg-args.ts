@@ -23,18 +23,18 @@ export interface EncoderSettings {
 export type EncoderTarget = { kind: 'stream'; url: string } | { kind: 'file'; path: string; container: Container };
 
 /**
- * The ffmpeg command line for raw RGBA frames on stdin -> H.264 (+ AAC) -> FLV over RTMP, or a
+ * The ffmpeg command line for raw RGBA frames (stdin or a named pipe) -> H.264 (+ AAC) -> FLV over RTMP, or a
  * fragmented MP4 / Matroska file. Frames are stamped with the wall clock on arrival and re-timed to a
  * constant rate, so a frame the host had to drop shows as a repeat instead of making the stream run slow.
  */
-export function encoderArgs(settings: EncoderSettings, target: EncoderTarget): string[] {
+export function encoderArgs(settings: EncoderSettings, target: EncoderTarget, source = 'pipe:0'): string[] {
   const { input, fps } = settings;
   const gop = Math.max(1, Math.round(fps * settings.keyframeSeconds));
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-progress', 'pipe:1', '-stats_period', '0.5',
     '-f', 'rawvideo', '-pix_fmt', 'rgba', '-video_size', `${input.width}x${input.height}`, '-framerate', String(fps),
-    '-use_wallclock_as_timestamps', '1', '-thread_queue_size', '4', '-i', 'pipe:0',
+    '-use_wallclock_as_timestamps', '1', '-thread_queue_size', '4', '-i', source,
   ];
   if (settings.audio === 'silent') args.push('-f', 'lavfi', '-i', 'anullsrc=channel_layout=stereo:sample_rate=48000');
   const filters: string[] = [];
