@@ -107,7 +107,7 @@ async function costOf(name: string, output: Output, frame: Frame): Promise<Metri
   ];
 }
 
-async function sharedCopyCost(): Promise<Metric[]> {
+function sharedCopyCost(): Metric[] {
   const frame = codedFrame(W, H);
   const shelf = new FrameShelf(W, H);
   const times: number[] = [];
@@ -329,7 +329,7 @@ export const outputsBench: Bench = {
     const server = await startRtmpServer();
     try {
       const metrics = [
-        ...(await sharedCopyCost()),
+        ...sharedCopyCost(),
         ...(await perOutputCosts(server)),
         ...(await ndiLatency()),
         ...(await rtmpLatency(server)),

@@ -4,10 +4,13 @@
 #   python3 — the shared-memory reader example (docs/examples/shm_reader.py) runs as a separate reader process in tests;
 #             node-gyp also needs it to build naudiodon.
 #   g++, make — naudiodon (audio capture) builds from source on install.
-#   ffmpeg    — the audio file source decodes with it (and the tests play generated WAVs through it).
+#   ffmpeg    — the RTMP and recording outputs encode with it, the audio file source decodes with it;
+#               the tests pull streams and read recordings back with ffmpeg/ffprobe.
+#   nginx, libnginx-mod-rtmp — a real RTMP server on 127.0.0.1 for the RTMP tests and the outputs bench
+#               (run in the foreground from a temp folder; nothing is enabled as a service).
 set -euo pipefail
 
-packages=(python3 g++ make ffmpeg)
+packages=(python3 g++ make ffmpeg nginx libnginx-mod-rtmp)
 
 missing=()
 for p in "${packages[@]}"; do

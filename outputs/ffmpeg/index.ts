@@ -58,7 +58,7 @@ export const recordOutputType = defineOutputType({
   config: Type.Object(
     {
       ...commonOutputFields('record'),
-      dir: Type.String({ default: '', description: 'Folder for recordings; empty: $VJ_HOST_RECORDINGS or ~/Videos/vj-host.' }),
+      dir: Type.String({ default: '', description: 'Folder for recordings ("~/" is your home); empty: $VJ_HOST_RECORDINGS or ~/Videos/vj-host.' }),
       prefix: Type.String({ default: 'vj-host', pattern: '^[A-Za-z0-9_-][A-Za-z0-9._ -]{0,63}$', description: 'File names are <prefix>-<date>-<time>.<container>.' }),
       container: Type.Unsafe<(typeof Containers)[number]>({ type: 'string', enum: [...Containers], default: 'mp4' }),
       ...encoderFields({ bitrate: 12_000, keyframeSeconds: 1, audio: 'none' }),
@@ -66,7 +66,7 @@ export const recordOutputType = defineOutputType({
     { additionalProperties: false },
   ),
   create(config, ctx) {
-    const dir = config.dir || defaultRecordingsDir();
+    const dir = expandHome(config.dir) || defaultRecordingsDir();
     return new EncoderOutput({
       id: config.id,
       type: 'record',
@@ -85,6 +85,10 @@ export const recordOutputType = defineOutputType({
     });
   },
 });
+
+function expandHome(dir: string): string {
+  return dir === '~' || dir.startsWith('~/') ? path.join(os.homedir(), dir.slice(1)) : dir;
+}
 
 /** A new file name per start (restarts included), so no recording overwrites another. */
 export function recordingPath(dir: string, prefix: string, container: string, now = new Date()): string {

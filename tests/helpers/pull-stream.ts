@@ -26,7 +26,7 @@ export function probeStreams(input: string, timeoutMs = 15_000): Promise<{ strea
         const duration = Number(json.format?.duration);
         resolve({ streams: json.streams ?? [], duration: Number.isFinite(duration) ? duration : null, error: stderr });
       } catch {
-        resolve({ streams: [], duration: null, error: stderr || String(error) });
+        resolve({ streams: [], duration: null, error: stderr || (error?.message ?? 'ffprobe printed nothing') });
       }
     });
   });
