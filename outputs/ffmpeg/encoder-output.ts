@@ -100,7 +100,7 @@ export class EncoderOutput implements Output {
         ...(target?.kind === 'file' ? { file: target.path, container: target.container } : {}),
         width: this.options.settings.size?.width ?? this.options.settings.input.width,
         height: this.options.settings.size?.height ?? this.options.settings.input.height,
-        fps: this.options.settings.fps,
+        fps: this.options.settings.outputFps ?? this.options.settings.fps,
         bitrateKbps: this.options.settings.bitrateKbps,
         encodedFrames: p.frame,
         encoderFps: p.fps,

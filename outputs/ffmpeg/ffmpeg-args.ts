@@ -11,6 +11,8 @@ export interface EncoderSettings {
   /** Size and rate of the raw frames the host writes. */
   input: Size;
   fps: number;
+  /** Encoded rate (frames repeated or dropped by ffmpeg); the input rate when null. */
+  outputFps?: number | null;
   /** Encoded size (scaled by ffmpeg); the input size when null. */
   size: Size | null;
   bitrateKbps: number;
@@ -29,7 +31,8 @@ export type EncoderTarget = { kind: 'stream'; url: string } | { kind: 'file'; pa
  */
 export function encoderArgs(settings: EncoderSettings, target: EncoderTarget, source = 'pipe:0'): string[] {
   const { input, fps } = settings;
-  const gop = Math.max(1, Math.round(fps * settings.keyframeSeconds));
+  const rate = settings.outputFps ?? fps;
+  const gop = Math.max(1, Math.round(rate * settings.keyframeSeconds));
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-progress', 'pipe:1', '-stats_period', '0.5',
@@ -49,7 +52,7 @@ export function encoderArgs(settings: EncoderSettings, target: EncoderTarget, so
     '-pix_fmt', 'yuv420p',
     '-b:v', `${settings.bitrateKbps}k`, '-maxrate', `${settings.bitrateKbps}k`, '-bufsize', `${settings.bitrateKbps * 2}k`,
     '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
-    '-fps_mode', 'cfr', '-r', String(fps),
+    '-fps_mode', 'cfr', '-r', String(rate),
   );
   if (settings.audio === 'silent') args.push('-map', '1:a', '-c:a', 'aac', '-b:a', `${settings.audioBitrateKbps}k`, '-shortest');
   if (target.kind === 'stream') {

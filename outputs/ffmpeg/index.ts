@@ -13,6 +13,7 @@ const encoderFields = (defaults: { bitrate: number; keyframeSeconds: number; aud
   keyframeSeconds: Type.Number({ minimum: 0.25, maximum: 10, default: defaults.keyframeSeconds, description: 'Keyframe interval.' }),
   preset: Type.Unsafe<(typeof X264Presets)[number]>({ type: 'string', enum: [...X264Presets], default: 'veryfast', description: 'x264 speed preset: faster uses less CPU, slower looks better.' }),
   size: Type.Optional(SizeString),
+  fps: Type.Optional(Type.Number({ minimum: 1, maximum: 120, description: 'Encoded frame rate; default: the show\'s.' })),
   audio: Type.Unsafe<(typeof AudioTracks)[number]>({ type: 'string', enum: [...AudioTracks], default: defaults.audio, description: '"silent": a silent AAC track (services that require audio accept the stream); "none".' }),
   audioBitrate: Type.Integer({ minimum: 32, maximum: 512, default: 128, description: 'AAC bitrate in kbit/s.' }),
 });
@@ -35,6 +36,7 @@ export const rtmpOutputType = defineOutputType({
       settings: {
         input: { width: ctx.width, height: ctx.height },
         fps: ctx.fps,
+        outputFps: config.fps ?? null,
         size: config.size ? parseSize(config.size) : null,
         bitrateKbps: config.bitrate,
         keyframeSeconds: config.keyframeSeconds,
@@ -73,6 +75,7 @@ export const recordOutputType = defineOutputType({
       settings: {
         input: { width: ctx.width, height: ctx.height },
         fps: ctx.fps,
+        outputFps: config.fps ?? null,
         size: config.size ? parseSize(config.size) : null,
         bitrateKbps: config.bitrate,
         keyframeSeconds: config.keyframeSeconds,

@@ -99,6 +99,10 @@ describe('ffmpeg command lines', () => {
     const scaled = joined(encoderArgs({ ...settings, size: { width: 640, height: 360 } }, { kind: 'stream', url: 'rtmp://a/b/c' }));
     expect(scaled).toContain('scale=640:360');
     expect(joined(encoderArgs(settings, { kind: 'stream', url: 'rtmp://a/b/c' }))).not.toContain('scale=');
+    const halfRate = joined(encoderArgs({ ...settings, outputFps: 15 }, { kind: 'stream', url: 'rtmp://a/b/c' }));
+    expect(halfRate).toContain('-framerate 30');
+    expect(halfRate).toContain('-g 30 -keyint_min 30');
+    expect(halfRate).toContain('-r 15');
     const mp4 = joined(encoderArgs({ ...settings, audio: 'none' }, { kind: 'file', path: '/r/x.mp4', container: 'mp4' }));
     expect(mp4).toContain('-movflags +frag_keyframe+empty_moov+default_base_moof');
     expect(mp4).toContain('-flush_packets 1');
