@@ -4,8 +4,8 @@ import { Param } from '../../core/params.js';
 export const mixerParams = Param.object({
   crossfade: Param.number({ default: 0, min: 0, max: 1, unit: 'normalized', label: 'Crossfade', description: '0 = deck A, 1 = deck B.' }),
   mode: Param.enum({
-    options: ['crossfade', 'add', 'multiply', 'screen'] as const, default: 'crossfade', label: 'Blend mode',
-    description: 'crossfade blends A into B; the other modes blend B onto A, the crossfader setting the amount.',
+    options: ['crossfade', 'add', 'multiply', 'screen', 'alpha'] as const, default: 'crossfade', label: 'Blend mode',
+    description: 'crossfade blends A into B; add/multiply/screen blend B onto A, the crossfader setting the amount; alpha lays A over B through A\'s alpha (a keyed or masked deck), the crossfader fading A out.',
   }),
 });
 
@@ -17,6 +17,7 @@ export type MixerParams = typeof mixerParams.static;
  */
 export function mixDecks(a: Frame, b: Frame | null, p: MixerParams, out: Frame): Frame {
   const x = p.crossfade;
+  if (b && p.mode === 'alpha') return alphaOver(a, b, x, out);
   if (!b || x <= 0) return a;
   if (p.mode === 'crossfade' && x >= 1) return b;
   const da = a.data;
@@ -24,6 +25,8 @@ export function mixDecks(a: Frame, b: Frame | null, p: MixerParams, out: Frame):
   const dst = out.data;
   const n = da.length;
   switch (p.mode) {
+    case 'alpha':
+      return alphaOver(a, b, x, out); // handled above already (it composites at crossfade 0 too)
     case 'crossfade':
       for (let i = 0; i < n; i++) dst[i] = da[i]! + (db[i]! - da[i]!) * x + 0.5;
       break;
@@ -48,6 +51,24 @@ export function mixDecks(a: Frame, b: Frame | null, p: MixerParams, out: Frame):
   }
   // Alpha follows the crossfade in every mode, so an opaque pair stays opaque.
   if (p.mode !== 'crossfade') for (let i = 3; i < n; i += 4) dst[i] = Math.max(da[i]!, db[i]!);
+  out.index = a.index;
+  out.time = a.time;
+  return out;
+}
+
+/** A over B through A's alpha, A's layer faded by the crossfader; opaque result. */
+function alphaOver(a: Frame, b: Frame, x: number, out: Frame): Frame {
+  const da = a.data;
+  const db = b.data;
+  const dst = out.data;
+  const keep = Math.max(0, 1 - x) / 255;
+  for (let i = 0; i < dst.length; i += 4) {
+    const t = da[i + 3]! * keep;
+    dst[i] = db[i]! + (da[i]! - db[i]!) * t + 0.5;
+    dst[i + 1] = db[i + 1]! + (da[i + 1]! - db[i + 1]!) * t + 0.5;
+    dst[i + 2] = db[i + 2]! + (da[i + 2]! - db[i + 2]!) * t + 0.5;
+    dst[i + 3] = 255;
+  }
   out.index = a.index;
   out.time = a.time;
   return out;

@@ -156,7 +156,8 @@ export function checkAgainstSession(manifest: Manifest, session: OrtSession): st
         const channelAxis = input.layout === 'NCHW' ? 1 : 3;
         const otherAxis = input.layout === 'NCHW' ? 3 : 1;
         const c = m.shape[channelAxis];
-        if ((typeof c === 'number' && c !== 3) || (typeof c !== 'number' && m.shape[otherAxis] === 3)) {
+        const want = input.channels === 'Y' ? 1 : 3;
+        if ((typeof c === 'number' && c !== want) || (typeof c !== 'number' && m.shape[otherAxis] === want)) {
           problems.push(`input "${input.name}" has ${c} at the channel axis of ${input.layout} (shape [${m.shape.join(', ')}]); is the layout ${input.layout === 'NCHW' ? 'NHWC' : 'NCHW'}?`);
         }
         const [h, w] = input.layout === 'NCHW' ? [m.shape[2], m.shape[3]] : [m.shape[1], m.shape[2]];
@@ -174,6 +175,15 @@ export function checkAgainstSession(manifest: Manifest, session: OrtSession): st
     if (!session.outputNames.includes(output.name)) problems.push(`output "${output.name}" is not in the model (it has: ${session.outputNames.join(', ')})`);
     const m = outMeta.get(output.name);
     if (m?.shape && m.shape.length !== 4) problems.push(`output "${output.name}" has rank ${m.shape.length}; an image output needs rank 4`);
+    else if (m?.shape) {
+      const c = m.shape[output.layout === 'NCHW' ? 1 : 3];
+      if (output.role === 'image' && typeof c === 'number' && c !== 3) problems.push(`output "${output.name}" has ${c} channels at the channel axis of ${output.layout}; an image output needs 3`);
+      if (output.role === 'luma' && typeof c === 'number' && c !== 1) problems.push(`output "${output.name}" has ${c} channels at the channel axis of ${output.layout}; a luma output needs 1`);
+      if (output.role === 'mask' && typeof c === 'number') {
+        const highest = output.from === 'argmax' || output.from === 'softmax' ? Math.max(-1, ...(output.classes ?? [])) : (output.channel ?? 0);
+        if (highest >= c) problems.push(`output "${output.name}" has ${c} channels; the manifest reads channel ${highest}`);
+      }
+    }
   }
   return problems;
 }

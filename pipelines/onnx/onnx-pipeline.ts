@@ -2,7 +2,8 @@ import { Type, type TObject, type TProperties } from '@sinclair/typebox';
 import type { Frame } from '../../core/frame.js';
 import { Param } from '../../core/params.js';
 import type { AnyPipelineDefinition } from '../contract.js';
-import { frameToTensor, tensorToFrame } from './image-tensor.js';
+import { channelCount, frameToTensor, imageToFrame, lumaToFrame, maskToFrame, type Scratch } from './image-tensor.js';
+import { placement } from './placement.js';
 import type { ImageInputSpec, Manifest, ParamInputSpec } from './manifest.js';
 import { openSession, readManifest, type OrtTensor } from './model-loader.js';
 
@@ -26,6 +27,7 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
     props.workingHeight = Param.integer({ default: image.size.height, min: 32, max: 4096, unit: 'pixels', label: 'Working height', modulatable: false });
   }
   for (const s of scalars) props[s.param] = Param.number({ default: s.default, min: s.min, max: s.max, label: s.param });
+  if (output.role === 'mask') props.invert = Param.boolean({ default: false, label: 'Invert mask', description: 'Swap what is inside and outside the mask.' });
   const params: TObject = Type.Object(props, { additionalProperties: false });
 
   return {
@@ -40,16 +42,18 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
       const out: Frame = ctx.pool.acquire(ctx.width, ctx.height);
       const styled: Frame = ctx.pool.acquire(ctx.width, ctx.height);
       let tensorData = new Float32Array(0);
-      const scratch = { work: new Uint8Array(0) };
+      const scratch: Scratch = { work: new Uint8Array(0), chroma: new Uint8Array(0) };
+      const channels = channelCount(image);
       const scalarData = scalars.map(() => new Float32Array(1));
       return {
         async process(input, p) {
           if (!input) throw new Error('a model effect needs an input frame');
           const [w, h] = workingSize(image, p as Record<string, number>);
-          if (tensorData.length !== 3 * w * h) tensorData = new Float32Array(3 * w * h);
-          frameToTensor(input, image, w, h, tensorData);
+          if (tensorData.length !== channels * w * h) tensorData = new Float32Array(channels * w * h);
+          const place = placement(image.size.fit, input.width, input.height, w, h);
+          frameToTensor(input, image, w, h, place, tensorData);
           const feeds: Record<string, OrtTensor> = {
-            [image.name]: { data: tensorData, dims: image.layout === 'NCHW' ? [1, 3, h, w] : [1, h, w, 3] },
+            [image.name]: { data: tensorData, dims: image.layout === 'NCHW' ? [1, channels, h, w] : [1, h, w, channels] },
           };
           scalars.forEach((s, i) => {
             scalarData[i]![0] = Number((p as Record<string, unknown>)[s.param]);
@@ -59,7 +63,20 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
           const result = results[output.name];
           if (!result) throw new Error(`the model returned no "${output.name}"`);
           if (!allFinite(result.data)) throw new Error(`the model returned NaN or Infinity in "${output.name}"`);
-          tensorToFrame(result.data, result.dims, output, styled, scratch);
+          const inputSize = { w, h };
+          switch (output.role) {
+            case 'image':
+              styled.data.set(input.data); // what the model's picture does not cover (fill's margins) stays dry
+              imageToFrame(result.data, result.dims, output, place, inputSize, styled, scratch);
+              break;
+            case 'luma':
+              styled.data.set(input.data);
+              lumaToFrame(result.data, result.dims, output, input, place, inputSize, styled, scratch);
+              break;
+            case 'mask':
+              maskToFrame(result.data, result.dims, output, input, place, inputSize, (p as Record<string, unknown>).invert === true, styled, scratch);
+              break;
+          }
           blend(input, styled, Number((p as Record<string, unknown>).mix), out);
           out.index = input.index;
           out.time = input.time;

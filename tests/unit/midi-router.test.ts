@@ -89,7 +89,7 @@ describe('MIDI into the host', () => {
     router.arm('/mixer/mode');
     router.receive(PORT, [0xb0, 50, 127], 4);
     driver.tick();
-    expect(engine.params.get('/mixer/mode')).toBe('screen');
+    expect(engine.params.get('/mixer/mode')).toBe('alpha');
     router.receive(PORT, [0xb0, 50, 40], 5);
     driver.tick();
     expect(engine.params.get('/mixer/mode')).toBe('add');

@@ -41,7 +41,7 @@ describe('show file checks', () => {
     ['unknown param', { decks: [deck([{ pipeline: 'feedback', params: { zooom: 2 } }])] }, /^decks\[0\]\.chain\[0\]\.params\.zooom: is not a known field$/],
     ['unknown top-level field', { decks: [deck()], colour: 'red' }, /^colour: is not a known field$/],
     ['missing decks', {}, /^decks: is required$/],
-    ['bad enum', { decks: [deck()], mixer: { mode: 'overlay' } }, /^mixer\.mode: must be one of "crossfade", "add", "multiply", "screen"$/],
+    ['bad enum', { decks: [deck()], mixer: { mode: 'overlay' } }, /^mixer\.mode: must be one of "crossfade", "add", "multiply", "screen", "alpha"$/],
     ['bad size', { decks: [deck()], size: 'big' }, /^size: must match pattern/],
     ['unknown output type', { decks: [deck()], outputs: [{ type: 'vhs' }] }, /^outputs\[0\]\.type: must be one of "shm", "ndi", "rtmp", "record"$/],
     ['stream URL with the wrong scheme', { decks: [deck()], outputs: [{ type: 'rtmp', url: 'http://example.com/live/key' }] }, /^outputs\[0\]\.url: must be an rtmp:\/\/ or rtmps:\/\/ URL/],
