@@ -68,6 +68,9 @@ export interface ParamInfo {
   max?: number;
   step?: number;
   options?: string[];
+  /** Strings: the longest allowed, and a pattern they must match. */
+  maxLength?: number;
+  pattern?: string;
   unit?: Unit;
   label?: string;
   description?: string;
@@ -95,6 +98,8 @@ function describeParam(name: string, s: Record<string, unknown>): ParamInfo {
   if (typeof s.maximum === 'number') info.max = s.maximum;
   if (typeof s.step === 'number') info.step = s.step;
   if (Array.isArray(s.enum)) info.options = s.enum.map(String);
+  if (typeof s.maxLength === 'number') info.maxLength = s.maxLength;
+  if (typeof s.pattern === 'string' && s.format !== 'color') info.pattern = s.pattern;
   if (typeof s.unit === 'string') info.unit = s.unit as Unit;
   if (typeof s.label === 'string') info.label = s.label;
   if (typeof s.description === 'string') info.description = s.description;

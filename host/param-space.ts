@@ -185,8 +185,9 @@ export function coerce(info: ParamInfo, raw: unknown): Coerced {
       if (typeof raw === 'string' && /^#[0-9a-fA-F]{6}$/.test(raw)) return { ok: true, value: raw.toLowerCase(), clamped: false };
       return { ok: false, message: `expected a colour "#rrggbb", got ${show(raw)}` };
     case 'string':
-      if (typeof raw === 'string' && raw.length <= 10_000) return { ok: true, value: raw, clamped: false };
-      return { ok: false, message: `expected a string, got ${show(raw)}` };
+      if (typeof raw !== 'string' || raw.length > (info.maxLength ?? 10_000)) return { ok: false, message: `expected a string of at most ${info.maxLength ?? 10_000} characters, got ${show(raw)}` };
+      if (info.pattern && !new RegExp(info.pattern).test(raw)) return { ok: false, message: `${show(raw)} is not allowed here` };
+      return { ok: true, value: raw, clamped: false };
   }
 }
 

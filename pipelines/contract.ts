@@ -34,6 +34,20 @@ export interface PipelineInstance<P> {
    */
   process(input: Frame | null, params: P, clock: ClockState): Frame | Promise<Frame>;
   dispose(): void | Promise<void>;
+  /** Optional: what a pipeline with a life of its own (a model loading, swapping) is doing now. */
+  status?(): PipelineStatus;
+}
+
+export const LifecycleStates = ['not-loaded', 'loading', 'loaded', 'error'] as const;
+export type LifecycleState = (typeof LifecycleStates)[number];
+
+export interface PipelineStatus {
+  state: LifecycleState;
+  /** What is loaded (a model file name), and what is being loaded in its place. */
+  current?: string | null;
+  next?: string | null;
+  /** The last load error; the previous state keeps running. */
+  error?: string | null;
 }
 
 export interface PipelineDefinition<S extends TObject = TObject> {

@@ -3,7 +3,7 @@ import { describeError } from '../core/errors.js';
 import { copyFrameInto, type Frame } from '../core/frame.js';
 import type { FramePool } from '../core/frame-pool.js';
 import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
-import type { AnyParams, AnyPipelineDefinition, ExecutionMode, PipelineInstance } from './contract.js';
+import type { AnyParams, AnyPipelineDefinition, ExecutionMode, PipelineInstance, PipelineStatus } from './contract.js';
 
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 30_000;
@@ -23,6 +23,8 @@ export interface StageStats {
   latencyMs?: number;
   skippedInputs?: number;
   busy?: boolean;
+  /** Pipelines with a lifecycle (models): loading, loaded, error, with what is loaded. */
+  status?: PipelineStatus;
 }
 
 export interface StageErrorReport {
@@ -220,6 +222,8 @@ export class Stage {
       stats.skippedInputs = this.skippedInputs;
       stats.busy = this.busy;
     }
+    const status = this.instance.status?.();
+    if (status) stats.status = status;
     return stats;
   }
 

@@ -5,7 +5,12 @@ import type { AnyPipelineDefinition } from '../contract.js';
 import { channelCount, frameToTensor, imageToFrame, lumaToFrame, maskToFrame, type Scratch } from './image-tensor.js';
 import { placement } from './placement.js';
 import type { ImageInputSpec, Manifest, ParamInputSpec } from './manifest.js';
-import { openSession, readManifest, type OrtTensor } from './model-loader.js';
+import { readManifest, type OrtSession, type OrtTensor } from './model-loader.js';
+import { acquireSession } from './session-cache.js';
+import path from 'node:path';
+import { describeError } from '../../core/errors.js';
+import type { PipelineStatus } from '../contract.js';
+import type { Log } from '../../core/log.js';
 
 /**
  * Any model described by a manifest, as a live effect. It runs decoupled from the frame loop (latest
@@ -27,6 +32,11 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
     props.workingHeight = Param.integer({ default: image.size.height, min: 32, max: 4096, unit: 'pixels', label: 'Working height', modulatable: false });
   }
   for (const s of scalars) props[s.param] = Param.number({ default: s.default, min: s.min, max: s.max, label: s.param });
+  props.model = Type.String({
+    default: '', maxLength: 255, pattern: '^$|^[^/\\\\]+\\.onnx$', live: false, label: 'Model file',
+    description: 'Another .onnx file beside the manifest\'s model, with the same inputs and outputs (another style): loaded while the current one keeps playing, then crossfaded in. Empty: the manifest\'s model.',
+  });
+  props.swapFade = Param.number({ default: 0.5, min: 0, max: 10, unit: 'seconds', label: 'Swap fade', modulatable: false, description: 'Crossfade from the old model to the new one after a swap.' });
   if (output.role === 'mask') props.invert = Param.boolean({ default: false, label: 'Invert mask', description: 'Swap what is inside and outside the mask.' });
   const params: TObject = Type.Object(props, { additionalProperties: false });
 
@@ -38,16 +48,28 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
     execution: 'decoupled',
     params,
     async create(ctx) {
-      const session = await openSession(manifest, ctx.log);
+      const models = new ModelSlot(manifest, ctx.log);
+      await models.load('');
       const out: Frame = ctx.pool.acquire(ctx.width, ctx.height);
+      const fadeFrom: Frame = ctx.pool.acquire(ctx.width, ctx.height);
+      let fadeStart = -1;
       const styled: Frame = ctx.pool.acquire(ctx.width, ctx.height);
       let tensorData = new Float32Array(0);
       const scratch: Scratch = { work: new Uint8Array(0), chroma: new Uint8Array(0) };
       const channels = channelCount(image);
       const scalarData = scalars.map(() => new Float32Array(1));
       return {
+        status: () => models.status(),
         async process(input, p) {
           if (!input) throw new Error('a model effect needs an input frame');
+          const wanted = (p as Record<string, unknown>).model;
+          const swapped = models.want(typeof wanted === 'string' ? wanted : '');
+          if (swapped) {
+            // The old model's last picture fades out under the new one's.
+            fadeFrom.data.set(out.data);
+            fadeStart = performance.now();
+          }
+          const session = models.session;
           const [w, h] = workingSize(image, p as Record<string, number>);
           if (tensorData.length !== channels * w * h) tensorData = new Float32Array(channels * w * h);
           const place = placement(image.size.fit, input.width, input.height, w, h);
@@ -78,6 +100,12 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
               break;
           }
           blend(input, styled, Number((p as Record<string, unknown>).mix), out);
+          const fadeMs = Number((p as Record<string, unknown>).swapFade) * 1000;
+          if (fadeStart >= 0) {
+            const progress = fadeMs > 0 ? (performance.now() - fadeStart) / fadeMs : 1;
+            if (progress >= 1) fadeStart = -1;
+            else blend(fadeFrom, out, progress, out);
+          }
           out.index = input.index;
           out.time = input.time;
           return out;
@@ -85,7 +113,8 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
         async dispose() {
           ctx.pool.release(out);
           ctx.pool.release(styled);
-          await session.release();
+          ctx.pool.release(fadeFrom);
+          await models.dispose();
         },
       };
     },
@@ -115,3 +144,80 @@ function allFinite(data: Float32Array): boolean {
 }
 
 export type { Manifest };
+
+/**
+ * The model a stage runs, and the one replacing it: a swap (another model file, or the same with
+ * other load-time options) loads beside the running model, which keeps serving until the new one is
+ * ready and checked; a failed load leaves the old one running and shows the error.
+ */
+class ModelSlot {
+  private current: { file: string; session: OrtSession; release: () => Promise<void> } | null = null;
+  private loading: string | null = null;
+  private failed: { file: string; error: string } | null = null;
+  private swappedIn = false;
+
+  constructor(
+    private readonly manifest: Manifest & { modelPath: string },
+    private readonly log: Log,
+  ) {}
+
+  get session(): OrtSession {
+    if (!this.current) throw new Error('no model loaded');
+    return this.current.session;
+  }
+
+  /** Loads `file` (a name beside the manifest's model; empty: the manifest's own) and makes it current. */
+  async load(file: string): Promise<void> {
+    const modelPath = file ? this.resolve(file) : this.manifest.modelPath;
+    const next = await acquireSession({ ...this.manifest, modelPath }, this.log);
+    const old = this.current;
+    this.current = { file, ...next };
+    this.failed = null;
+    if (old) {
+      this.swappedIn = true;
+      await old.release();
+    }
+  }
+
+  /**
+   * Called every run with the wanted model: starts a swap when it differs (once per wanted file).
+   * Returns true exactly once after a swap completed, so the caller can crossfade.
+   */
+  want(file: string): boolean {
+    if (this.current && file !== this.current.file && file !== this.loading && file !== this.failed?.file) {
+      this.loading = file;
+      this.load(file).then(
+        () => {
+          if (this.loading === file) this.loading = null;
+        },
+        (error: unknown) => {
+          if (this.loading === file) this.loading = null;
+          this.failed = { file, error: describeError(error) };
+          this.log.error({ model: file }, `model swap to "${file}" failed; the current model keeps playing: ${this.failed.error}`);
+        },
+      );
+    }
+    const swapped = this.swappedIn;
+    this.swappedIn = false;
+    return swapped;
+  }
+
+  status(): PipelineStatus {
+    const current = this.current ? this.current.file || path.basename(this.manifest.modelPath) : null;
+    if (this.loading !== null) return { state: 'loading', current, next: this.loading || path.basename(this.manifest.modelPath), error: null };
+    if (this.failed) return { state: 'error', current, next: null, error: this.failed.error };
+    return { state: this.current ? 'loaded' : 'not-loaded', current, next: null, error: null };
+  }
+
+  async dispose(): Promise<void> {
+    const current = this.current;
+    this.current = null;
+    await current?.release();
+  }
+
+  /** Model files are confined to the folder of the manifest's model. */
+  private resolve(file: string): string {
+    if (path.basename(file) !== file || !file.endsWith('.onnx')) throw new Error(`model "${file}": must be a .onnx file name in ${path.dirname(this.manifest.modelPath)}`);
+    return path.join(path.dirname(this.manifest.modelPath), file);
+  }
+}

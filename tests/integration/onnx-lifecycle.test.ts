@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ManualDriver, RealtimeDriver } from '../../core/driver.js';
+import type { Frame } from '../../core/frame.js';
+import { silentLog } from '../../core/log.js';
+import { buildEngine } from '../../host/build-engine.js';
+import type { Engine } from '../../host/engine.js';
+import { checkShow } from '../../host/show.js';
+import { registerBuiltins } from '../../pipelines/builtins/index.js';
+import { testPattern } from '../../pipelines/builtins/test-pattern.js';
+import { definePipeline } from '../../pipelines/contract.js';
+import { readManifest } from '../../pipelines/onnx/model-loader.js';
+import { onnxPipeline } from '../../pipelines/onnx/onnx-pipeline.js';
+import { acquireSession, openSessionCount } from '../../pipelines/onnx/session-cache.js';
+import { PipelineRegistry } from '../../pipelines/registry.js';
+import { Param } from '../../core/params.js';
+import { meanAbsDiff } from '../helpers/frames.js';
+import { repoRoot, tempDir } from '../helpers/host-process.js';
+import { harness } from '../helpers/pipeline-harness.js';
+
+// Real models (../shared/models) through the real onnxruntime-node: swaps, shared sessions, a stalled session.
+const models = path.resolve(repoRoot, '..', 'shared', 'models');
+const dir = tempDir('onnx-lifecycle');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const undo of cleanup.splice(0)) await undo();
+});
+
+function styleManifest(id: string, model = 'style-candy-9.onnx'): string {
+  const file = path.join(dir, `${id}.json`);
+  fs.writeFileSync(file, JSON.stringify({
+    id, name: id, model: path.join(models, model),
+    inputs: [{ name: 'input1', role: 'image', layout: 'NCHW', channels: 'RGB', range: '0..255', size: { mode: 'dynamic', width: 96, height: 56, multipleOf: 4 } }],
+    outputs: [{ name: 'output1', role: 'image', layout: 'NCHW', channels: 'RGB', range: '0..255' }],
+  }));
+  return file;
+}
+
+const SIZE = { width: 160, height: 90 };
+
+async function patternFrame(): Promise<Frame> {
+  const h = await harness(testPattern, SIZE, { speed: 0, frameCode: false });
+  const frame = h.instance.process(null, h.params, h.step()) as Frame;
+  return { ...frame, data: frame.data.slice() };
+}
+
+async function styled(model: string): Promise<Uint8Array> {
+  const h = await harness(onnxPipeline(styleManifest(`ref-${model.replace(/\W/g, '')}`, model)), SIZE);
+  const out = await h.instance.process(await patternFrame(), h.params, h.step());
+  const data = out.data.slice();
+  await h.instance.dispose();
+  return data;
+}
+
+/** Ticks the manual clock one frame at a time, letting the model's thread answer between ticks. */
+async function tickUntil(engine: Engine, driver: ManualDriver, done: () => boolean, what: string, maxTicks = 500): Promise<number> {
+  for (let i = 0; i < maxTicks; i++) {
+    if (done()) return i;
+    driver.tick(1);
+    await new Promise((r) => setTimeout(r, 15));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+describe('model hot-swap (manual clock)', () => {
+  it('the old model keeps playing while the new one loads, then the output switches; no frame is missed; a failed swap keeps the current one', async () => {
+    const registry = new PipelineRegistry();
+    registerBuiltins(registry);
+    registry.register(onnxPipeline(styleManifest('style-live')), 'test');
+    const show = checkShow({
+      size: `${SIZE.width}x${SIZE.height}`,
+      decks: [{ id: 'a', source: { pipeline: 'test-pattern', params: { speed: 0, frameCode: false } }, chain: [{ pipeline: 'style-live', params: { swapFade: 0 } }] }],
+      osc: { enabled: false },
+    }, registry);
+    const driver = new ManualDriver();
+    const engine = await buildEngine(show, registry, { driver, log: silentLog });
+    await engine.start();
+    cleanup.push(() => engine.stop());
+    const stage = () => engine.stats().stages[1]!;
+    const [candy, mosaic] = [await styled('style-candy-9.onnx'), await styled('style-mosaic-9.onnx')];
+    expect(meanAbsDiff(candy, mosaic)).toBeGreaterThan(20);
+    let ticks = await tickUntil(engine, driver, () => (stage().rate ?? 0) > 0, 'first result');
+    driver.tick(1); // the result shows from the next frame on
+    ticks++;
+    expect(stage().status).toMatchObject({ state: 'loaded', current: 'style-candy-9.onnx' });
+    expect(meanAbsDiff(engine.lastFrame!.data, candy)).toBeLessThan(5);
+
+    expect(engine.params.set('/deck/a/fx/0/model', 'style-mosaic-9.onnx').ok).toBe(true);
+    const states = new Set<string>();
+    ticks += await tickUntil(engine, driver, () => {
+      states.add(stage().status!.state);
+      return stage().status!.current === 'style-mosaic-9.onnx' && meanAbsDiff(engine.lastFrame!.data, mosaic) < 5;
+    }, 'the mosaic model in the output');
+    expect(states.has('loading')).toBe(true);
+    expect(stage().status).toMatchObject({ state: 'loaded', current: 'style-mosaic-9.onnx', error: null });
+    expect(engine.stats().frames).toBeGreaterThanOrEqual(ticks);
+    expect(engine.stats().droppedFrames).toBe(0);
+
+    // A file that is not there: an error shown, the current model plays on.
+    expect(engine.params.set('/deck/a/fx/0/model', 'missing-style.onnx').ok).toBe(true);
+    await tickUntil(engine, driver, () => stage().status!.state === 'error', 'the failed swap reported');
+    expect(stage().status).toMatchObject({ state: 'error', current: 'style-mosaic-9.onnx' });
+    expect(stage().status!.error).toMatch(/model file not found: .*missing-style\.onnx/);
+    driver.tick(5);
+    await new Promise((r) => setTimeout(r, 300));
+    driver.tick(1);
+    expect(meanAbsDiff(engine.lastFrame!.data, mosaic)).toBeLessThan(5);
+    // Paths outside the models folder are refused at the edge.
+    const escape = engine.params.set('/deck/a/fx/0/model', '../../etc/passwd.onnx');
+    expect(escape.ok).toBe(false);
+  });
+});
+
+describe('shared sessions', () => {
+  it('the same model in two decks opens one session; it is released with the last user', async () => {
+    const registry = new PipelineRegistry();
+    registerBuiltins(registry);
+    registry.register(onnxPipeline(styleManifest('style-shared')), 'test');
+    const before = openSessionCount();
+    const show = checkShow({
+      size: '64x36',
+      decks: [
+        { id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'style-shared' }] },
+        { id: 'b', source: { pipeline: 'gradient' }, chain: [{ pipeline: 'style-shared' }] },
+      ],
+      osc: { enabled: false },
+    }, registry);
+    const driver = new ManualDriver();
+    const engine = await buildEngine(show, registry, { driver, log: silentLog });
+    await engine.start();
+    expect(openSessionCount()).toBe(before + 1);
+    await tickUntil(engine, driver, () => engine.stats().stages.filter((s) => (s.rate ?? 0) > 0).length === 2, 'both decks styled');
+    await engine.stop();
+    expect(openSessionCount()).toBe(before);
+  });
+});
+
+describe('a stalled model', () => {
+  it('a real session whose run never resolves is bypassed after its timeout (last good picture), and the output keeps 30 fps', async () => {
+    const manifest = readManifest(styleManifest('style-stall'));
+    let runs = 0;
+    const stalling = definePipeline({
+      id: 'stalling-style', name: 'Stalls after one run', kind: 'effect', execution: 'decoupled', stallTimeoutMs: 300,
+      params: Param.object({}),
+      async create(ctx) {
+        const { session, release } = await acquireSession(manifest, ctx.log);
+        const real = onnxPipeline(styleManifest('style-stall-real'));
+        const inner = await real.create(ctx);
+        return {
+          async process(input, _p, clock) {
+            if (runs++ > 0) return new Promise<Frame>(() => {}); // the session never answers again
+            void session;
+            return inner.process(input, { mix: 1, workingWidth: 96, workingHeight: 56, model: '', swapFade: 0 }, clock);
+          },
+          async dispose() {
+            await inner.dispose();
+            await release();
+          },
+        };
+      },
+    });
+    const registry = new PipelineRegistry();
+    registerBuiltins(registry);
+    registry.register(stalling, 'test');
+    const show = checkShow({ size: '160x90', fps: 30, decks: [{ id: 'a', source: { pipeline: 'test-pattern', params: { speed: 0, frameCode: false } }, chain: [{ pipeline: 'stalling-style' }] }], osc: { enabled: false } }, registry);
+    const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log: silentLog });
+    await engine.start();
+    await new Promise((r) => setTimeout(r, 800));
+    const before = engine.stats().frames;
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, 1500));
+    const fps = ((engine.stats().frames - before) * 1000) / (performance.now() - t0);
+    const stage = engine.stats().stages[1]!;
+    const candy = await styled('style-candy-9.onnx');
+    const shown = engine.lastFrame!.data.slice();
+    await engine.stop();
+    expect(fps).toBeGreaterThan(27);
+    expect(stage.lastError).toMatch(/stalled: no result after 300 ms/);
+    // Never black: the last good (styled) picture stays.
+    expect(meanAbsDiff(shown, candy)).toBeLessThan(5);
+  });
+});
