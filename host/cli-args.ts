@@ -29,6 +29,7 @@ export interface CliOptions {
 export const HELP = `vj-host — a live-performance VJ host
 
 Usage: vj-host [options]
+       vj-host models add <file.onnx | URL> [--manifest m.json] [--id id] [--models dir]
 
 With no --show, runs the embedded default show: test pattern -> feedback -> shared memory
 (/dev/shm/vj-host), 1280x720 at 30 fps. Ctrl-C stops cleanly.
@@ -39,6 +40,7 @@ Options:
       --size <WxH>        output size, e.g. 1920x1080 (overrides the show)
       --plugins <dir>     folder of pipeline plugins (default: ./plugins when it exists)
       --models <dir>      folder of model manifests (*.json): each becomes a pipeline
+                          (default: ~/.local/share/vj-host/models, where \`vj-host models add\` puts them)
       --shm-name <name>   file name of the shared-memory output in /dev/shm (overrides the show)
       --osc-port <n>      OSC input UDP port (default 9000; 0 = any free port, logged at start)
       --oscquery-port <n> OSCQuery HTTP/WebSocket port (default 9001; 0 = any free port)

@@ -6,6 +6,7 @@ import { defaultShow } from './default-show.js';
 import { createLogger } from './logger.js';
 import { formatRegistry, setupRegistry } from './registry-setup.js';
 import { runHost } from './run-host.js';
+import { defaultModelsDir, modelsCommand } from './models-command.js';
 import { checkShow, loadShowFile, ShowError, type Show } from './show.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import { findNdiSources } from '../ndi/finder.js';
@@ -14,6 +15,10 @@ import { loadNdiRuntime } from '../ndi/runtime.js';
 const EXIT_USAGE = 2;
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'models') {
+    process.exitCode = await modelsCommand(argv.slice(1), (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`${line}\n`));
+    return;
+  }
   let options: CliOptions;
   try {
     options = parseCliArgs(argv);
@@ -30,7 +35,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const log = createLogger(options.logFormat, options.logLevel);
-  const registry = await setupRegistry(options.plugins, log, options.models);
+  // Models added with `vj-host models add` are there without --models.
+  const models = options.models ?? (fs.existsSync(defaultModelsDir()) ? defaultModelsDir() : null);
+  const registry = await setupRegistry(options.plugins, log, models);
   if (options.listNdiSources) {
     process.exitCode = await printNdiSources();
     return;

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeError } from '../../core/errors.js';
 import type { Log } from '../../core/log.js';
 import { validate } from '../../core/validation.js';
 import { ManifestSchema, type Manifest } from './manifest.js';
+import { MANIFEST_KEY, readMetadataProps } from './onnx-metadata.js';
 import { Worker } from 'node:worker_threads';
 import { distPath } from '../../core/dist-path.js';
 import type { WorkerReply, WorkerRequest } from './inference-worker.js';
@@ -21,23 +23,42 @@ export interface OrtSession {
   run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
   release(): Promise<void>;
 }
-/** Reads and checks a manifest file; throws naming every bad field. */
+/**
+ * Reads and checks a manifest: a JSON file, or the manifest a model carries in its metadata
+ * (`vj-host.manifest`); throws naming every bad field.
+ */
 export function readManifest(file: string): Manifest & { modelPath: string } {
+  const embedded = file.endsWith('.onnx');
   let doc: unknown;
   try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (embedded) {
+      const text = readMetadataProps(fs.readFileSync(file))[MANIFEST_KEY];
+      if (text === undefined) throw new Error(`carries no "${MANIFEST_KEY}" metadata`);
+      doc = JSON.parse(text);
+    } else {
+      doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    }
   } catch (error) {
     throw new Error(`model manifest ${file}: ${describeError(error)}`, { cause: error });
   }
+  if (embedded && typeof doc === 'object' && doc !== null) (doc as { model?: unknown }).model = path.basename(file);
   const problems = validate(ManifestSchema, doc);
   if (problems.length) throw new Error(`model manifest ${file} is invalid: ${problems.join('; ')}`);
   const manifest = doc as Manifest;
-  return { ...manifest, modelPath: path.resolve(path.dirname(file), manifest.model) };
+  return { ...manifest, modelPath: embedded ? path.resolve(file) : path.resolve(path.dirname(file), manifest.model) };
+}
+
+export function sha256Of(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
 /** Creates the session on its own thread (off the frame loop), on the configured provider or the CPU with a warning. */
 export async function openSession(manifest: Manifest & { modelPath: string }, log: Log): Promise<OrtSession> {
   if (!fs.existsSync(manifest.modelPath)) throw new Error(`model file not found: ${manifest.modelPath}`);
+  if (manifest.sha256) {
+    const actual = sha256Of(manifest.modelPath);
+    if (actual !== manifest.sha256) throw new Error(`model file ${manifest.modelPath} is not the one its manifest names (sha256 ${actual}, expected ${manifest.sha256})`);
+  }
   let session: WorkerSession;
   try {
     session = await WorkerSession.open(manifest.modelPath, manifest.provider, {

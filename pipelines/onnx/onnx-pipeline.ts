@@ -169,7 +169,9 @@ class ModelSlot {
   /** Loads `file` (a name beside the manifest's model; empty: the manifest's own) and makes it current. */
   async load(file: string): Promise<void> {
     const modelPath = file ? this.resolve(file) : this.manifest.modelPath;
-    const next = await acquireSession({ ...this.manifest, modelPath }, this.log);
+    // The manifest's checksum belongs to its own model; another file is checked against its inputs and outputs only.
+    const { sha256: _sha256, ...rest } = this.manifest;
+    const next = await acquireSession(file ? { ...rest, modelPath } : this.manifest, this.log);
     const old = this.current;
     this.current = { file, ...next };
     this.failed = null;

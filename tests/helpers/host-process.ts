@@ -63,7 +63,9 @@ export function startHost(args: string[], options: { cwd?: string; env?: NodeJS.
 /** Runs the CLI to completion (for commands that exit by themselves). */
 export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, '--log-format', 'json', ...args], { cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Subcommands (`vj-host models add`) come first and log nothing.
+    const logging = args[0] === 'models' ? [] : ['--log-format', 'json'];
+    const child = spawn(process.execPath, [cliPath, ...logging, ...args], { cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { describeError } from '../core/errors.js';
+import { validate } from '../core/validation.js';
+import { ManifestSchema, type Manifest } from '../pipelines/onnx/manifest.js';
+import { MANIFEST_KEY, readMetadataProps } from '../pipelines/onnx/onnx-metadata.js';
+import { sha256Of } from '../pipelines/onnx/model-loader.js';
+
+export const MODELS_HELP = `Usage: vj-host models add <file.onnx | http(s)://…/file.onnx> [--manifest m.json] [--id id] [--models dir]
+
+Copies a model into the models folder (default: $XDG_DATA_HOME/vj-host/models, which the host
+reads at start) with its SHA-256 and a manifest beside it. The manifest comes from --manifest, from
+the model itself (metadata "${MANIFEST_KEY}"), or from the project's examples (models/manifests)
+when the model is one they describe (matched by SHA-256). A URL is downloaded with its progress shown.
+`;
+
+/** The folder the host reads models from when --models is not given. */
+export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'vj-host', 'models');
+}
+
+const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'manifests');
+
+/** `vj-host models …`: returns the exit code; messages go to stdout/stderr. */
+export async function modelsCommand(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { manifest: { type: 'string' }, id: { type: 'string' }, models: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    err(`vj-host models: ${describeError(error)}\n${MODELS_HELP}`);
+    return 2;
+  }
+  const [verb, source] = parsed.positionals;
+  if (parsed.values.help || verb !== 'add' || !source) {
+    (parsed.values.help ? out : err)(MODELS_HELP);
+    return parsed.values.help ? 0 : 2;
+  }
+  const dir = path.resolve(parsed.values.models ?? defaultModelsDir());
+  try {
+    const added = await addModel(source, dir, { manifest: parsed.values.manifest ?? null, id: parsed.values.id ?? null }, err);
+    out(`added ${added.id}: ${added.model} (sha256 ${added.sha256}), manifest ${added.manifestFile}`);
+    return 0;
+  } catch (error) {
+    err(`vj-host models add: ${describeError(error)}`);
+    return 1;
+  }
+}
+
+export interface AddedModel {
+  id: string;
+  model: string;
+  sha256: string;
+  manifestFile: string;
+}
+
+export async function addModel(source: string, dir: string, options: { manifest: string | null; id: string | null }, progress: (line: string) => void): Promise<AddedModel> {
+  fs.mkdirSync(dir, { recursive: true });
+  const isUrl = /^https?:\/\//i.test(source);
+  const name = sanitizeName(isUrl ? decodeURIComponent(new URL(source).pathname.split('/').pop() ?? '') : path.basename(source));
+  const staging = path.join(dir, `.${name}.${process.pid}.part`);
+  try {
+    if (isUrl) await download(source, staging, progress);
+    else fs.copyFileSync(source, staging);
+    const sha256 = sha256Of(staging);
+    const manifest = findManifest(staging, sha256, options.manifest);
+    if (options.id) manifest.id = options.id;
+    const target = path.join(dir, name);
+    if (fs.existsSync(target) && sha256Of(target) !== sha256) throw new Error(`${target} exists and is another model; remove it or rename this one`);
+    const doc = { ...manifest, model: name, sha256 };
+    const problems = validate(ManifestSchema, doc);
+    if (problems.length) throw new Error(`the manifest is invalid: ${problems.join('; ')}`);
+    fs.renameSync(staging, target);
+    const manifestFile = path.join(dir, `${doc.id}.json`);
+    writeAtomically(manifestFile, `${JSON.stringify(doc, null, 2)}\n`);
+    return { id: doc.id, model: target, sha256, manifestFile };
+  } finally {
+    fs.rmSync(staging, { force: true });
+  }
+}
+
+function findManifest(model: string, sha256: string, manifestFile: string | null): Manifest {
+  if (manifestFile) return JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
+  const embedded = readMetadataProps(fs.readFileSync(model))[MANIFEST_KEY];
+  if (embedded !== undefined) return JSON.parse(embedded) as Manifest;
+  for (const f of fs.existsSync(examplesDir) ? fs.readdirSync(examplesDir) : []) {
+    const example = JSON.parse(fs.readFileSync(path.join(examplesDir, f), 'utf8')) as Manifest;
+    if (example.sha256 === sha256) return example;
+  }
+  throw new Error(`no manifest for this model (sha256 ${sha256}): give one with --manifest (see models/manifests for examples)`);
+}
+
+async function download(url: string, file: string, progress: (line: string) => void): Promise<void> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`download of ${url} failed: HTTP ${response.status}`);
+  const total = Number(response.headers.get('content-length')) || 0;
+  let received = 0;
+  let lastShown = -1;
+  const counted = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  counted.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    const percent = total ? Math.floor((received / total) * 100) : -1;
+    if (percent !== lastShown && (percent % 10 === 0 || percent === -1)) {
+      lastShown = percent;
+      progress(total ? `downloading ${percent}% (${mb(received)} of ${mb(total)} MB)` : `downloading ${mb(received)} MB`);
+    }
+  });
+  await pipeline(counted, fs.createWriteStream(file));
+  if (total && received !== total) throw new Error(`download of ${url} ended early: ${received} of ${total} bytes`);
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
+}
+
+function sanitizeName(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.onnx$/.test(name)) throw new Error(`"${name}" is not a usable model file name (letters, digits, . _ - and ending in .onnx)`);
+  return name;
+}
+
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
