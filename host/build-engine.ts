@@ -67,7 +67,7 @@ async function createStage(engine: Engine, definition: AnyPipelineDefinition, pa
   } catch (error) {
     // A pipeline that cannot start is bypassed like one that throws per frame: the show goes on.
     const reason = `could not start: ${describeError(error)}`;
-    instance = { process: () => { throw new Error(reason); }, dispose: () => {} };
+    instance = { process: () => { throw new Error(reason); }, dispose: () => {}, status: () => ({ state: 'error', current: null, next: null, error: reason }) };
   }
   return new Stage({
     path,

@@ -60,6 +60,10 @@ export interface PipelineDefinition<S extends TObject = TObject> {
   params: S;
   execution?: ExecutionMode;
   /**
+   * Decoupled pipelines may declare an enum parameter `betweenResults` ('hold' | 'crossfade'): with
+   * 'crossfade' the stage fades each result into the next over the time the pipeline took between them,
+   * instead of holding each until the next arrives.
+   *
    * Decoupled only: a run with no result after this long is abandoned (bypassed, reported) and the
    * pipeline is retried with backoff. Default 5000 ms.
    */

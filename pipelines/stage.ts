@@ -1,6 +1,7 @@
 import type { ClockState } from '../core/clock.js';
 import { describeError } from '../core/errors.js';
-import { copyFrameInto, type Frame } from '../core/frame.js';
+import { copyFrameInto, sameSize, type Frame } from '../core/frame.js';
+import { lerpWord } from '../core/packed-pixels.js';
 import type { FramePool } from '../core/frame-pool.js';
 import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
 import type { AnyParams, AnyPipelineDefinition, ExecutionMode, PipelineInstance, PipelineStatus } from './contract.js';
@@ -73,6 +74,14 @@ export class Stage {
   private retryAt = 0;
   private backoffMs = RETRY_MIN_MS;
   private readonly stallTimeoutMs: number;
+  // Crossfading between results (a decoupled pipeline's `betweenResults: 'crossfade'`): the last two
+  // results in frames of the stage's own (the pipeline rewrites its frame on every run), when the newer
+  // arrived, and how long the model takes between results.
+  private readonly shown: [Frame | null, Frame | null] = [null, null];
+  private newest = -1;
+  private arrivedAt = 0;
+  private resultInterval = 0;
+  private blended: Frame | null = null;
 
   constructor(options: {
     path: string;
@@ -132,7 +141,37 @@ export class Stage {
     } else {
       this.launch(input, clock, size);
     }
+    if (this.latestResult && this.params.betweenResults === 'crossfade') return this.crossfaded(now);
     return this.latestResult ?? input ?? this.blankFrame(size);
+  }
+
+  /** The older result fading into the newer over the time the model took to make it. */
+  private crossfaded(now: number): Frame {
+    const newer = this.shown[this.newest];
+    const older = this.shown[1 - this.newest];
+    if (!newer) return this.latestResult!;
+    const progress = this.resultInterval > 0 ? (now - this.arrivedAt) / this.resultInterval : 1;
+    if (!older || progress >= 1) return newer;
+    if (!this.blended || !sameSize(this.blended, newer)) {
+      if (this.blended) this.pool.release(this.blended);
+      this.blended = this.pool.acquire(newer.width, newer.height);
+    }
+    blendFrames(older, newer, Math.max(0, progress), this.blended);
+    return this.blended;
+  }
+
+  private keepResult(result: Frame, done: number): void {
+    if (this.params.betweenResults !== 'crossfade') return;
+    const slot = this.newest < 0 ? 0 : 1 - this.newest;
+    let frame = this.shown[slot];
+    if (!frame || !sameSize(frame, result)) {
+      if (frame) this.pool.release(frame);
+      frame = this.shown[slot] = this.pool.acquire(result.width, result.height);
+    }
+    copyFrameInto(result, frame);
+    if (this.newest >= 0) this.resultInterval = done - this.arrivedAt;
+    this.newest = slot;
+    this.arrivedAt = done;
   }
 
   /** A failed or stalled run: reported, and the next try waits (1 s, doubling to 30 s) so a broken model is not hammered. */
@@ -178,6 +217,7 @@ export class Stage {
         this.latestResult = result;
         this.backoffMs = RETRY_MIN_MS;
         const done = this.now();
+        this.keepResult(result, done);
         this.completions.mark(done);
         this.latencies.add(done - launchedAt);
       },
@@ -231,7 +271,9 @@ export class Stage {
     this.disposed = true;
     if (this.inputCopy) this.pool.release(this.inputCopy);
     if (this.blank) this.pool.release(this.blank);
-    this.inputCopy = this.blank = null;
+    for (const f of [...this.shown, this.blended]) if (f) this.pool.release(f);
+    this.inputCopy = this.blank = this.blended = null;
+    this.shown[0] = this.shown[1] = null;
     await this.instance.dispose();
   }
 }
@@ -249,4 +291,15 @@ function checkFrame(frame: Frame, size: { width: number; height: number }): void
 
 function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
+}
+
+/** a -> b by t (0..1), on packed pixels. */
+function blendFrames(a: Frame, b: Frame, t: number, out: Frame): void {
+  const wa = new Int32Array(a.data.buffer, a.data.byteOffset, a.width * a.height);
+  const wb = new Int32Array(b.data.buffer, b.data.byteOffset, b.width * b.height);
+  const wo = new Int32Array(out.data.buffer, out.data.byteOffset, out.width * out.height);
+  const k = Math.round(t * 256);
+  for (let i = 0; i < wo.length; i++) wo[i] = lerpWord(wa[i]!, wb[i]!, k);
+  out.index = b.index;
+  out.time = b.time;
 }

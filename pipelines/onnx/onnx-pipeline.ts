@@ -36,6 +36,10 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
     default: '', maxLength: 255, pattern: '^$|^[^/\\\\]+\\.onnx$', live: false, label: 'Model file',
     description: 'Another .onnx file beside the manifest\'s model, with the same inputs and outputs (another style): loaded while the current one keeps playing, then crossfaded in. Empty: the manifest\'s model.',
   });
+  props.betweenResults = Param.enum({
+    options: ['hold', 'crossfade'] as const, default: 'hold', label: 'Between results',
+    description: 'A model slower than the show: hold each picture until the next (hold), or fade from one to the next (crossfade, smoother, one frame of blending per tick).',
+  });
   props.swapFade = Param.number({ default: 0.5, min: 0, max: 10, unit: 'seconds', label: 'Swap fade', modulatable: false, description: 'Crossfade from the old model to the new one after a swap.' });
   if (output.role === 'mask') props.invert = Param.boolean({ default: false, label: 'Invert mask', description: 'Swap what is inside and outside the mask.' });
   const params: TObject = Type.Object(props, { additionalProperties: false });
@@ -139,7 +143,7 @@ function blend(dry: Frame, wet: Frame, mix: number, out: Frame): void {
 }
 
 function allFinite(data: Float32Array): boolean {
-  for (let i = 0; i < data.length; i += 97) if (!Number.isFinite(data[i]!)) return false;
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return false;
   return true;
 }
 

@@ -137,6 +137,7 @@ describe('ONNX model pipelines (real models, real onnxruntime)', () => {
     driver.tick(5);
     expect(engine.stats().frames).toBe(10);
     expect(engine.stats().stages[1]!.lastError).toMatch(/could not start: .*is not a loadable ONNX model/);
+    expect(engine.stats().stages[1]!.status).toMatchObject({ state: 'error', error: expect.stringMatching(/is not a loadable ONNX model/) as unknown });
     await engine.stop();
   });
 });

@@ -286,3 +286,66 @@ describe('a stalled decoupled stage (manual clock and time)', () => {
     expect(output.frames).toHaveLength(29); // one frame per tick throughout
   });
 });
+
+describe('between results of a slow decoupled stage (manual clock and time)', () => {
+  it('hold shows each result until the next; crossfade fades one into the next over the time between them', async () => {
+    let time = 0;
+    let level = 0;
+    const resolvers: (() => void)[] = [];
+    const slow = definePipeline({
+      id: 'slow-levels', name: 'Slow levels', kind: 'effect', execution: 'decoupled',
+      params: Type.Object({ betweenResults: Type.String({ enum: ['hold', 'crossfade'], default: 'hold' }) }),
+      create: (ctx) => {
+        const out = ctx.pool.acquire(ctx.width, ctx.height);
+        return {
+          process: () =>
+            new Promise<Frame>((resolve) => {
+              resolvers.push(() => {
+                out.data.fill(level);
+                resolve(out);
+              });
+            }),
+          dispose() {},
+        };
+      },
+    });
+    const run = async (mode: string): Promise<number[]> => {
+      time = 0;
+      resolvers.length = 0;
+      const registry = new PipelineRegistry();
+      registerBuiltins(registry);
+      registry.register(slow, 'test');
+      const show = checkShow({ size: '16x16', decks: [{ id: 'a', source: { pipeline: 'solid' }, chain: [{ pipeline: 'slow-levels', params: { betweenResults: mode } }] }] }, registry);
+      const driver = new ManualDriver();
+      const engine = await buildEngine(show, registry, { driver, log: silentLog, now: () => time });
+      const output = new CollectingOutput();
+      engine.addOutput(output);
+      await engine.start();
+      const tick = async (): Promise<void> => {
+        time += 100;
+        driver.tick();
+        await new Promise((r) => setImmediate(r));
+      };
+      // Results arrive every 400 ms: level 0, then 200.
+      await tick();
+      level = 0;
+      resolvers.shift()!();
+      await tick();
+      await tick();
+      await tick();
+      await tick();
+      level = 200;
+      resolvers.shift()!();
+      for (let i = 0; i < 6; i++) await tick();
+      await engine.stop();
+      return output.frames.slice(-6).map((f) => f.pixel0[0]!);
+    };
+    expect(await run('hold')).toEqual([200, 200, 200, 200, 200, 200]);
+    const faded = await run('crossfade');
+    // From 0 to 200 over the 400 ms the model took between its two results, then held.
+    expect(faded[0]).toBeLessThan(faded[1]!);
+    expect(faded[1]).toBeLessThan(faded[2]!);
+    expect(faded[2]).toBeLessThan(200);
+    expect(faded.slice(-2)).toEqual([200, 200]);
+  });
+});
