@@ -100,8 +100,8 @@ async function oneCase(model: string, w: number, h: number, input: Frame): Promi
   const ratio = median(bare) / median(piped);
   return [
     info(`${label}: inference, bare session.run (median)`, median(bare), 'ms'),
-    info(`${label}: pre-processing, 720p frame -> tensor`, median(pre), 'ms'),
-    info(`${label}: post-processing, tensor -> 720p frame`, median(post), 'ms'),
+    info(`${label}: pre-processing, 720p frame -> tensor (on the model's thread)`, median(pre), 'ms'),
+    info(`${label}: post-processing, tensor -> 720p frame (on the model's thread)`, median(post), 'ms'),
     info(`${label}: model fps through the pipeline`, 1000 / median(piped), 'fps', 'higher'),
     higherIsBetter(`${label}: pipeline fps / bare session.run fps`, ratio, 'ratio', 0.9),
   ];
@@ -149,7 +149,7 @@ export const onnxBench: Bench = {
         metrics,
         notes: [
           `${RUNS} timed runs per case after one warm-up; one inference thread (intraOpNumThreads 1) for both the bare session and the pipeline`,
-          'the pipeline runs its session on its own thread: its time includes handing tensors over, pre- and post-processing',
+          'the pipeline runs its session, pre- and post-processing on the model\'s own thread: its time includes them and the two frame copies; the frame loop\'s share is the copies only (see frame-loop cost)',
         ],
       };
     } finally {

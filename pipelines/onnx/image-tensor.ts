@@ -212,15 +212,15 @@ function sized(scratch: Scratch, key: keyof Scratch, length: number): Uint8Array
 
 /**
  * Bilinear resample of packed RGBA through a mapping (dst x -> src x = x * scaleX + offsetX, in pixel
- * edges), with per-column tables computed once per call. Destination pixels that map outside the source
- * are left as they are.
+ * edges). Separable: each source row needed is scaled horizontally once into a row buffer (cached while
+ * consecutive output rows use it), then output rows blend two such rows — about half the work of
+ * blending four pixels per output pixel. Destination pixels that map outside the source are left as
+ * they are.
  */
 export function resampleRgba(src: Uint8Array, sw: number, sh: number, dst: Uint8Array, dw: number, dh: number, map: Placement): void {
   const s32 = new Int32Array(src.buffer, src.byteOffset, sw * sh);
   const d32 = new Int32Array(dst.buffer, dst.byteOffset, dw * dh);
-  const x0s = new Int32Array(dw);
-  const x1s = new Int32Array(dw);
-  const wxs = new Int32Array(dw);
+  const t = tables(dw);
   let xFrom = dw;
   let xTo = -1;
   for (let x = 0; x < dw; x++) {
@@ -229,23 +229,55 @@ export function resampleRgba(src: Uint8Array, sw: number, sh: number, dst: Uint8
     xFrom = Math.min(xFrom, x);
     xTo = Math.max(xTo, x);
     const sx = Math.min(sw - 1, Math.max(0, fx));
-    x0s[x] = Math.floor(sx);
-    x1s[x] = Math.min(sw - 1, x0s[x]! + 1);
-    wxs[x] = Math.round((sx - x0s[x]!) * 256);
+    t.x0[x] = Math.floor(sx);
+    t.x1[x] = Math.min(sw - 1, t.x0[x]! + 1);
+    t.wx[x] = Math.round((sx - t.x0[x]!) * 256);
   }
+  if (xTo < 0) return;
+  let rowA = -1;
+  let rowB = -1;
+  let bufA = t.rowA;
+  let bufB = t.rowB;
+  const scaleRow = (row: number, into: Int32Array): void => {
+    const r = row * sw;
+    for (let x = xFrom; x <= xTo; x++) into[x] = lerpWord(s32[r + t.x0[x]!]!, s32[r + t.x1[x]!]!, t.wx[x]!);
+  };
   for (let y = 0; y < dh; y++) {
     const fy = (y + 0.5) * map.scaleY + map.offsetY - 0.5;
     if (fy < -0.5 || fy > sh - 0.5) continue;
     const sy = Math.min(sh - 1, Math.max(0, fy));
     const y0 = Math.floor(sy);
-    const r0 = y0 * sw;
-    const r1 = Math.min(sh - 1, y0 + 1) * sw;
+    const y1 = Math.min(sh - 1, y0 + 1);
     const wy = Math.round((sy - y0) * 256);
-    for (let x = xFrom; x <= xTo; x++) {
-      const x0 = x0s[x]!, x1 = x1s[x]!, wx = wxs[x]!;
-      d32[y * dw + x] = lerpWord(lerpWord(s32[r0 + x0]!, s32[r0 + x1]!, wx), lerpWord(s32[r1 + x0]!, s32[r1 + x1]!, wx), wy);
+    if (y0 !== rowA) {
+      if (y0 === rowB) {
+        [bufA, bufB] = [bufB, bufA];
+        rowB = rowA;
+      } else {
+        scaleRow(y0, bufA);
+      }
+      rowA = y0;
     }
+    if (y1 !== rowB) {
+      scaleRow(y1, bufB);
+      rowB = y1;
+    }
+    const o = y * dw;
+    if (wy === 0) d32.set(bufA.subarray(xFrom, xTo + 1), o + xFrom);
+    else for (let x = xFrom; x <= xTo; x++) d32[o + x] = lerpWord(bufA[x]!, bufB[x]!, wy);
   }
+}
+
+/** Per-width column tables and row buffers, kept between calls (no allocation per frame). */
+const tableCache = new Map<number, { x0: Int32Array; x1: Int32Array; wx: Int32Array; rowA: Int32Array; rowB: Int32Array }>();
+function tables(dw: number) {
+  let t = tableCache.get(dw);
+  if (!t) {
+    if (tableCache.size > 8) tableCache.clear();
+    t = { x0: new Int32Array(dw), x1: new Int32Array(dw), wx: new Int32Array(dw), rowA: new Int32Array(dw), rowB: new Int32Array(dw) };
+    tableCache.set(dw, t);
+  }
+  return t;
 }
 
 /** Bilinear resize of the whole picture (stretch). */

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
+import { FrameRenderer, type FrameJob } from './frame-job.js';
 
 /**
  * One model's session on its own thread. onnxruntime-node's run() keeps the calling thread busy for the
@@ -27,15 +28,18 @@ interface Ort {
 export type WorkerRequest =
   | { type: 'open'; file: string; options: Record<string, unknown>; provider: string }
   | { type: 'run'; id: number; feeds: Record<string, Tensor> }
+  | { type: 'frame'; id: number; job: FrameJob; frame: Uint8Array }
   | { type: 'release' };
 
 export type WorkerReply =
   | { type: 'opened'; inputNames: string[]; outputNames: string[]; inputMetadata: unknown; outputMetadata: unknown; providerWarning: string | null }
   | { type: 'released' }
   | { type: 'result'; id: number; outputs: Record<string, Tensor> }
+  | { type: 'frame'; id: number; frame: Uint8Array }
   | { type: 'error'; id?: number; message: string };
 
 const ort = createRequire(import.meta.url)('onnxruntime-node') as Ort;
+const renderer = new FrameRenderer();
 let session: Session | null = null;
 const port = parentPort!;
 
@@ -77,6 +81,16 @@ async function handle(request: WorkerRequest): Promise<void> {
         transfer.push(data.buffer);
       }
       port.postMessage({ type: 'result', id: request.id, outputs } satisfies WorkerReply, transfer);
+      return;
+    }
+    case 'frame': {
+      const current = session;
+      if (!current) throw new Error('no session');
+      const frame = await renderer.render(request.job, request.frame, async (feeds) => {
+        const tensors = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor('float32', t.data, [...t.dims])]));
+        return current.run(tensors);
+      });
+      port.postMessage({ type: 'frame', id: request.id, frame } satisfies WorkerReply, [frame.buffer as ArrayBuffer]);
       return;
     }
     case 'release':

@@ -9,6 +9,7 @@ import { MANIFEST_KEY, readMetadataProps } from './onnx-metadata.js';
 import { Worker } from 'node:worker_threads';
 import { distPath } from '../../core/dist-path.js';
 import type { WorkerReply, WorkerRequest } from './inference-worker.js';
+import type { FrameJob } from './frame-job.js';
 
 /** The parts of onnxruntime-node used here. */
 export interface OrtTensor {
@@ -21,6 +22,8 @@ export interface OrtSession {
   inputMetadata?: readonly { name: string; type?: string; shape?: readonly (number | string)[] }[];
   outputMetadata?: readonly { name: string; type?: string; shape?: readonly (number | string)[] }[];
   run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
+  /** Pre-processing, the run, post-processing and the mix on the model's thread: a frame in, a frame out. */
+  renderFrame(job: FrameJob, frame: Uint8Array): Promise<Uint8Array>;
   release(): Promise<void>;
 }
 /**
@@ -79,6 +82,7 @@ export async function openSession(manifest: Manifest & { modelPath: string }, lo
 /** A session living on its own thread (inference-worker.ts), with the session interface the pipeline uses. */
 class WorkerSession implements OrtSession {
   private readonly pending = new Map<number, { resolve: (o: Record<string, OrtTensor>) => void; reject: (e: Error) => void }>();
+  private readonly pendingFrames = new Map<number, { resolve: (f: Uint8Array) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   inputNames: string[] = [];
   outputNames: string[] = [];
@@ -90,7 +94,12 @@ class WorkerSession implements OrtSession {
   private constructor(private readonly worker: Worker) {
     worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'result') this.settle(reply.id, (p) => p.resolve(reply.outputs));
-      else if (reply.type === 'error' && reply.id !== undefined) this.settle(reply.id, (p) => p.reject(new Error(reply.message)));
+      else if (reply.type === 'frame') this.settleFrame(reply.id, (p) => p.resolve(reply.frame));
+      else if (reply.type === 'error' && reply.id !== undefined) {
+        const error = new Error(reply.message);
+        this.settle(reply.id, (p) => p.reject(error));
+        this.settleFrame(reply.id, (p) => p.reject(error));
+      }
       else if (reply.type === 'released') this.released?.();
     });
     worker.on('error', (error) => this.failAll(error));
@@ -131,10 +140,25 @@ class WorkerSession implements OrtSession {
     });
   }
 
+  renderFrame(job: FrameJob, frame: Uint8Array): Promise<Uint8Array> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pendingFrames.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'frame', id, job, frame } satisfies WorkerRequest, [frame.buffer as ArrayBuffer]);
+    });
+  }
+
+  private settleFrame(id: number, fn: (p: { resolve: (f: Uint8Array) => void; reject: (e: Error) => void }) => void): void {
+    const p = this.pendingFrames.get(id);
+    if (!p) return;
+    this.pendingFrames.delete(id);
+    fn(p);
+  }
+
   /** Lets a run in flight finish, releases the session on its thread, then ends the thread. */
   async release(): Promise<void> {
     const deadline = Date.now() + 3000;
-    while (this.pending.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while ((this.pending.size || this.pendingFrames.size) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 3000);
       this.released = () => {
@@ -155,7 +179,9 @@ class WorkerSession implements OrtSession {
 
   private failAll(error: Error): void {
     for (const p of this.pending.values()) p.reject(error);
+    for (const p of this.pendingFrames.values()) p.reject(error);
     this.pending.clear();
+    this.pendingFrames.clear();
   }
 }
 

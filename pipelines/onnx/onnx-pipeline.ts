@@ -2,10 +2,9 @@ import { Type, type TObject, type TProperties } from '@sinclair/typebox';
 import type { Frame } from '../../core/frame.js';
 import { Param } from '../../core/params.js';
 import type { AnyPipelineDefinition } from '../contract.js';
-import { channelCount, frameToTensor, imageToFrame, lumaToFrame, maskToFrame, type Scratch } from './image-tensor.js';
-import { placement } from './placement.js';
+import { mixInto, type FrameJob } from './frame-job.js';
 import type { ImageInputSpec, Manifest, ParamInputSpec } from './manifest.js';
-import { readManifest, type OrtSession, type OrtTensor } from './model-loader.js';
+import { readManifest, type OrtSession } from './model-loader.js';
 import { acquireSession } from './session-cache.js';
 import path from 'node:path';
 import { describeError } from '../../core/errors.js';
@@ -15,7 +14,8 @@ import type { Log } from '../../core/log.js';
 /**
  * Any model described by a manifest, as a live effect. It runs decoupled from the frame loop (latest
  * input wins, the loop shows the newest result), with `mix` (dry/wet), the working resolution for
- * models of dynamic size, and one live parameter per scalar input the manifest names.
+ * models of dynamic size, and one live parameter per scalar input the manifest names. All pixel work
+ * (pre-processing, post-processing, the mix) happens on the model's own thread with the inference.
  */
 export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
   const manifest = readManifest(manifestFile);
@@ -57,16 +57,14 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
       const out: Frame = ctx.pool.acquire(ctx.width, ctx.height);
       const fadeFrom: Frame = ctx.pool.acquire(ctx.width, ctx.height);
       let fadeStart = -1;
-      const styled: Frame = ctx.pool.acquire(ctx.width, ctx.height);
-      let tensorData = new Float32Array(0);
-      const scratch: Scratch = { work: new Uint8Array(0), chroma: new Uint8Array(0) };
-      const channels = channelCount(image);
-      const scalarData = scalars.map(() => new Float32Array(1));
+      // Frame buffers that travel to the model's thread and back (transferred, not copied), reused.
+      const spare: Uint8Array[] = [];
       return {
         status: () => models.status(),
         async process(input, p) {
           if (!input) throw new Error('a model effect needs an input frame');
-          const wanted = (p as Record<string, unknown>).model;
+          const values = p as Record<string, unknown>;
+          const wanted = values.model;
           const swapped = models.want(typeof wanted === 'string' ? wanted : '');
           if (swapped) {
             // The old model's last picture fades out under the new one's.
@@ -74,41 +72,23 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
             fadeStart = performance.now();
           }
           const session = models.session;
-          const [w, h] = workingSize(image, p as Record<string, number>);
-          if (tensorData.length !== channels * w * h) tensorData = new Float32Array(channels * w * h);
-          const place = placement(image.size.fit, input.width, input.height, w, h);
-          frameToTensor(input, image, w, h, place, tensorData);
-          const feeds: Record<string, OrtTensor> = {
-            [image.name]: { data: tensorData, dims: image.layout === 'NCHW' ? [1, channels, h, w] : [1, h, w, channels] },
+          const [w, h] = workingSize(image, values as Record<string, number>);
+          const job: FrameJob = {
+            width: input.width, height: input.height, image, output, w, h,
+            scalars: scalars.map((s) => ({ name: s.name, value: Number(values[s.param]) })),
+            mix: Number(values.mix), invert: values.invert === true,
           };
-          scalars.forEach((s, i) => {
-            scalarData[i]![0] = Number((p as Record<string, unknown>)[s.param]);
-            feeds[s.name] = { data: scalarData[i]!, dims: [1] };
-          });
-          const results = await session.run(feeds);
-          const result = results[output.name];
-          if (!result) throw new Error(`the model returned no "${output.name}"`);
-          if (!allFinite(result.data)) throw new Error(`the model returned NaN or Infinity in "${output.name}"`);
-          const inputSize = { w, h };
-          switch (output.role) {
-            case 'image':
-              styled.data.set(input.data); // what the model's picture does not cover (fill's margins) stays dry
-              imageToFrame(result.data, result.dims, output, place, inputSize, styled, scratch);
-              break;
-            case 'luma':
-              styled.data.set(input.data);
-              lumaToFrame(result.data, result.dims, output, input, place, inputSize, styled, scratch);
-              break;
-            case 'mask':
-              maskToFrame(result.data, result.dims, output, input, place, inputSize, (p as Record<string, unknown>).invert === true, styled, scratch);
-              break;
-          }
-          blend(input, styled, Number((p as Record<string, unknown>).mix), out);
-          const fadeMs = Number((p as Record<string, unknown>).swapFade) * 1000;
+          let bytes = spare.pop();
+          if (!bytes || bytes.length !== input.data.length) bytes = new Uint8Array(input.data.length);
+          bytes.set(input.data);
+          const rendered = await session.renderFrame(job, bytes);
+          out.data.set(rendered);
+          spare.push(rendered);
+          const fadeMs = Number(values.swapFade) * 1000;
           if (fadeStart >= 0) {
             const progress = fadeMs > 0 ? (performance.now() - fadeStart) / fadeMs : 1;
             if (progress >= 1) fadeStart = -1;
-            else blend(fadeFrom, out, progress, out);
+            else mixInto(out.data, fadeFrom.data, 1 - progress);
           }
           out.index = input.index;
           out.time = input.time;
@@ -116,7 +96,6 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
         },
         async dispose() {
           ctx.pool.release(out);
-          ctx.pool.release(styled);
           ctx.pool.release(fadeFrom);
           await models.dispose();
         },
@@ -130,21 +109,6 @@ function workingSize(image: ImageInputSpec, p: Record<string, number>): [number,
   const m = image.size.multipleOf ?? 1;
   const round = (v: number): number => Math.max(m, Math.round(v / m) * m);
   return [round(p.workingWidth ?? image.size.width), round(p.workingHeight ?? image.size.height)];
-}
-
-/** Dry/wet; mix 0 gives the input exactly, mix 1 the model's picture exactly. */
-function blend(dry: Frame, wet: Frame, mix: number, out: Frame): void {
-  if (mix <= 0) return out.data.set(dry.data);
-  if (mix >= 1) return out.data.set(wet.data);
-  const a = dry.data;
-  const b = wet.data;
-  const d = out.data;
-  for (let i = 0; i < d.length; i++) d[i] = a[i]! + (b[i]! - a[i]!) * mix + 0.5;
-}
-
-function allFinite(data: Float32Array): boolean {
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return false;
-  return true;
 }
 
 export type { Manifest };
