@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { parseSize } from '../../core/frame.js';
 import { commonOutputFields, SizeString } from '../common-config.js';
-import { defineOutputType } from '../registry.js';
-import { AudioTracks, Containers, X264Presets } from './ffmpeg-args.js';
+import { defineOutputType, type OutputContext } from '../registry.js';
+import { AudioTracks, Containers, X264Presets, type EncoderSettings } from './ffmpeg-args.js';
 import { EncoderOutput } from './encoder-output.js';
 
 const encoderFields = (defaults: { bitrate: number; keyframeSeconds: number; audio: (typeof AudioTracks)[number] }) => ({
@@ -17,6 +17,21 @@ const encoderFields = (defaults: { bitrate: number; keyframeSeconds: number; aud
   audio: Type.Unsafe<(typeof AudioTracks)[number]>({ type: 'string', enum: [...AudioTracks], default: defaults.audio, description: '"silent": a silent AAC track (services that require audio accept the stream); "none".' }),
   audioBitrate: Type.Integer({ minimum: 32, maximum: 512, default: 128, description: 'AAC bitrate in kbit/s.' }),
 });
+
+/** The encoder fields of an rtmp or record config, as ffmpeg settings for the show's frames. */
+function encoderSettings(config: Static<TObject<ReturnType<typeof encoderFields>>>, ctx: OutputContext): EncoderSettings {
+  return {
+    input: { width: ctx.width, height: ctx.height },
+    fps: ctx.fps,
+    outputFps: config.fps ?? null,
+    size: config.size ? parseSize(config.size) : null,
+    bitrateKbps: config.bitrate,
+    keyframeSeconds: config.keyframeSeconds,
+    preset: config.preset,
+    audio: config.audio,
+    audioBitrateKbps: config.audioBitrate,
+  };
+}
 
 export const rtmpOutputType = defineOutputType({
   type: 'rtmp',
@@ -33,17 +48,7 @@ export const rtmpOutputType = defineOutputType({
     return new EncoderOutput({
       id: config.id,
       type: 'rtmp',
-      settings: {
-        input: { width: ctx.width, height: ctx.height },
-        fps: ctx.fps,
-        outputFps: config.fps ?? null,
-        size: config.size ? parseSize(config.size) : null,
-        bitrateKbps: config.bitrate,
-        keyframeSeconds: config.keyframeSeconds,
-        preset: config.preset,
-        audio: config.audio,
-        audioBitrateKbps: config.audioBitrate,
-      },
+      settings: encoderSettings(config, ctx),
       target: () => ({ kind: 'stream', url: config.url }),
       log: ctx.log,
     });
@@ -72,17 +77,7 @@ export const recordOutputType = defineOutputType({
     return new EncoderOutput({
       id: config.id,
       type: 'record',
-      settings: {
-        input: { width: ctx.width, height: ctx.height },
-        fps: ctx.fps,
-        outputFps: config.fps ?? null,
-        size: config.size ? parseSize(config.size) : null,
-        bitrateKbps: config.bitrate,
-        keyframeSeconds: config.keyframeSeconds,
-        preset: config.preset,
-        audio: config.audio,
-        audioBitrateKbps: config.audioBitrate,
-      },
+      settings: encoderSettings(config, ctx),
       target: () => ({ kind: 'file', path: recordingPath(dir, config.prefix, config.container), container: config.container }),
       log: ctx.log,
     });
