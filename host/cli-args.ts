@@ -18,6 +18,9 @@ export interface CliOptions {
   shmName: string | null;
   oscPort: number | null;
   oscQueryPort: number | null;
+  uiPort: number | null;
+  lan: boolean;
+  ui: boolean;
   presets: string | null;
   resume: boolean;
   models: string | null;
@@ -44,6 +47,9 @@ Options:
       --shm-name <name>   file name of the shared-memory output in /dev/shm (overrides the show)
       --osc-port <n>      OSC input UDP port (default 9000; 0 = any free port, logged at start)
       --oscquery-port <n> OSCQuery HTTP/WebSocket port (default 9001; 0 = any free port)
+      --ui-port <n>       control surface port (default 8080 on 127.0.0.1; 0 = any free port)
+      --lan               control surface on every interface, for tablets: prints a URL with a token (and a QR code)
+      --no-ui             no control surface
       --presets <dir>     presets folder (default: ~/.local/share/vj-host/presets; overrides the show)
       --no-resume         start from the show, not from the live state saved by the last run
       --ndi               add an NDI output "vj-host (main)" (if the show has none)
@@ -75,6 +81,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'shm-name': { type: 'string' },
         'osc-port': { type: 'string' },
         'oscquery-port': { type: 'string' },
+        'ui-port': { type: 'string' },
+        lan: { type: 'boolean', default: false },
+        'no-ui': { type: 'boolean', default: false },
         presets: { type: 'string' },
         models: { type: 'string' },
         'no-resume': { type: 'boolean', default: false },
@@ -104,6 +113,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
   }
   const oscPort = port(v['osc-port'], '--osc-port');
   const oscQueryPort = port(v['oscquery-port'], '--oscquery-port');
+  const uiPort = port(v['ui-port'], '--ui-port');
   const logFormat = v['log-format'] ?? (process.stdout.isTTY ? 'pretty' : 'json');
   if (!LogFormats.includes(logFormat as LogFormat)) {
     throw new VjError(ErrorCode.CliUsage, `--log-format: must be one of ${LogFormats.join(', ')}`);
@@ -127,6 +137,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
     shmName: v['shm-name'] ?? null,
     oscPort,
     oscQueryPort,
+    uiPort,
+    lan: v.lan,
+    ui: !v['no-ui'],
     presets: v.presets ?? null,
     models: v.models ?? null,
     resume: !v['no-resume'],

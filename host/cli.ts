@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
   try {
-    await runHost(show, registry, log, { status: options.status, resume: options.resume });
+    await runHost(show, registry, log, { status: options.status, resume: options.resume, showFile: options.show, version: readVersion() });
   } catch (error) {
     // Routes are checked against the built address space: still a bad show, still exit 2.
     if (isVjError(error) && error.code === ErrorCode.ShowInvalid) {
@@ -77,6 +77,9 @@ function resolveShow(options: CliOptions, registry: PipelineRegistry): Show {
   if (options.presets !== null) document.presets = { ...document.presets, dir: options.presets };
   if (options.oscPort !== null) document.osc = { ...document.osc, port: options.oscPort };
   if (options.oscQueryPort !== null) document.oscquery = { ...document.oscquery, port: options.oscQueryPort };
+  if (options.uiPort !== null) document.control = { ...document.control, port: options.uiPort };
+  if (options.lan) document.control = { ...document.control, lan: true };
+  if (!options.ui) document.control = { ...document.control, enabled: false };
   if (options.shmName !== null) {
     const shm = document.outputs.find((o) => o.type === 'shm');
     if (shm) shm.name = options.shmName;

@@ -12,11 +12,17 @@ import { startMidi } from './midi/start-midi.js';
 import { AudioInput } from './audio/audio-input.js';
 import { recallOnProgramChange, setupPresets } from './presets-setup.js';
 import { startKeyboard } from './keyboard.js';
+import { startControlSurface } from './control-setup.js';
 
 const STOP_DEADLINE_MS = 1500;
 
 /** Runs a show until SIGINT/SIGTERM, then stops cleanly (outputs closed) and exits 0. */
-export async function runHost(show: Show, registry: PipelineRegistry, log: Log, options: { status: boolean; resume: boolean }): Promise<void> {
+export async function runHost(
+  show: Show,
+  registry: PipelineRegistry,
+  log: Log,
+  options: { status: boolean; resume: boolean; showFile?: string | null; version?: string },
+): Promise<void> {
   const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log });
   const presets = setupPresets(engine, show.presets, log.child({ part: 'presets' }), { resume: options.resume, registry });
   keepRunningOnStrayErrors(log);
@@ -35,6 +41,9 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
     await audio.start();
   }
   if (queryPort !== null) log.info({ oscQueryPort: queryPort }, `OSCQuery at http://${show.oscquery.bind}:${queryPort}/`);
+  const control = show.control.enabled
+    ? await startControlSurface({ engine, registry, presets, midi, show, showFile: options.showFile ?? null, version: options.version ?? '0' }, show.control, log.child({ part: 'control' }))
+    : null;
   log.info(
     { show: show.name, size: `${show.frameSize.width}x${show.frameSize.height}`, fps: show.fps, outputs: engine.outputList().map((o) => o.stats().detail) },
     `vj-host running "${show.name}" at ${show.frameSize.width}x${show.frameSize.height} ${show.fps} fps`,
@@ -60,7 +69,7 @@ export async function runHost(show: Show, registry: PipelineRegistry, log: Log, 
     midi?.stop();
     presets.stop();
     audio?.stop();
-    const stopped = Promise.all([engine.stop(), oscQuery?.stop()]);
+    const stopped = Promise.all([engine.stop(), oscQuery?.stop(), control?.close()]);
     stopped.then(
       () => {
         log.info({ frames: engine.stats().frames }, 'stopped');

@@ -115,7 +115,17 @@ const PresetsSection = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const ControlSection = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'Control surface (HTTP, socket.io); 0 picks a free one.' }),
+    lan: Type.Boolean({ default: false, description: 'Listen on every interface (tablets) and require the token printed at start.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export type OscConfig = Static<typeof OscSection>;
+export type ControlConfig = Static<typeof ControlSection>;
 export type PresetsConfig = Static<typeof PresetsSection>;
 export type AudioConfig = Static<typeof AudioSection>;
 export type MidiConfig = Static<typeof MidiSection>;
@@ -138,6 +148,7 @@ export const ShowSchema = Type.Object(
     midi: MidiSection,
     audio: AudioSection,
     presets: PresetsSection,
+    control: ControlSection,
   },
   { additionalProperties: false },
 );

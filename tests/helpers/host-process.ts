@@ -24,7 +24,7 @@ export interface HostProcess {
 export function startHost(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): HostProcess {
   // Each host gets its own presets folder: no test resumes another's live state, none writes to the user's.
   const presets = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-test-presets-'));
-  const child = spawn(process.execPath, [cliPath, '--log-format', 'json', '--osc-port', '0', '--oscquery-port', '0', '--presets', presets, ...args], {
+  const child = spawn(process.execPath, [cliPath, '--log-format', 'json', '--osc-port', '0', '--oscquery-port', '0', '--ui-port', '0', '--presets', presets, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { describeError } from '../../core/errors.js';
+import { HttpError } from '../errors.js';
+import { PresetParams, PresetRecallBody, PresetSaveBody } from '../protocol.js';
+import type { ControlDeps } from '../server.js';
+import type { Transition } from '../../presets/preset.js';
+
+const BankQuery = Type.Object({ bank: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), token: Type.Optional(Type.String()) });
+
+/** Presets: list a bank, read one, save the current look, recall (instant or morph), delete. */
+export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
+  const presets = (): NonNullable<ControlDeps['presets']> => {
+    if (!deps.presets) throw new HttpError(409, 'VJ_PRESETS_OFF', 'presets are not available in this host', []);
+    return deps.presets;
+  };
+
+  api.get('/presets', { schema: { querystring: BankQuery } }, (request) => {
+    const { bank } = request.query as { bank?: string };
+    const listed = presets().store.list(bank);
+    return {
+      presets: listed.presets.map((p) => ({ name: p.name, bank: p.bank, slot: p.slot ?? null, tags: p.tags, transition: p.transition, params: Object.keys(p.params).length, updated: p.updated })),
+      problems: listed.problems,
+    };
+  });
+
+  api.get('/presets/:bank/:name', { schema: { params: PresetParams } }, (request) => {
+    const { bank, name } = request.params as { bank: string; name: string };
+    return load(presets(), bank, name);
+  });
+
+  api.post('/presets', { schema: { body: PresetSaveBody } }, (request, reply) => {
+    const { name, ...options } = request.body as { name: string; bank?: string; slot?: number; prefix?: string };
+    try {
+      const saved = presets().capture(name, options);
+      return reply.status(201).send({ name: saved.name, bank: saved.bank, slot: saved.slot ?? null, params: Object.keys(saved.params).length });
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, 'VJ_PRESET_INVALID', describeError(error), [`name: ${describeError(error)}`]);
+    }
+  });
+
+  api.post('/presets/:bank/:name/recall', { schema: { params: PresetParams, body: Type.Optional(PresetRecallBody) } }, (request) => {
+    const { bank, name } = request.params as { bank: string; name: string };
+    const handle = presets();
+    const preset = load(handle, bank, name);
+    handle.player.recall(preset, (request.body ?? {}) as Partial<Transition>);
+    return { recalling: name, bank };
+  });
+
+  api.delete('/presets/:bank/:name', { schema: { params: PresetParams } }, (request) => {
+    const { bank, name } = request.params as { bank: string; name: string };
+    const removed = (() => {
+      try {
+        return presets().store.remove(bank, name);
+      } catch (error) {
+        throw new HttpError(400, 'VJ_PRESET_INVALID', describeError(error), [`name: ${describeError(error)}`]);
+      }
+    })();
+    if (!removed) throw new HttpError(404, 'VJ_PRESET_UNKNOWN', `no preset "${name}" in bank "${bank}"`, [`name: no preset "${name}"`]);
+    return { removed: name, bank };
+  });
+}
+
+function load(presets: NonNullable<ControlDeps['presets']>, bank: string, name: string) {
+  try {
+    return presets.store.load(bank, name);
+  } catch (error) {
+    const message = describeError(error);
+    if (/ENOENT|no such|not found/i.test(message)) throw new HttpError(404, 'VJ_PRESET_UNKNOWN', `no preset "${name}" in bank "${bank}"`, [`name: no preset "${name}"`]);
+    throw new HttpError(400, 'VJ_PRESET_INVALID', message, [`name: ${message}`]);
+  }
+}

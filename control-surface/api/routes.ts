@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { HttpError } from '../errors.js';
+import { IdParams } from '../protocol.js';
+import type { ControlDeps } from '../server.js';
+
+// A route's own fields are checked by the matrix (the same checks as the show file's routes).
+const RouteBody = Type.Object({}, { additionalProperties: true });
+
+/** Modulation routes: list (with a level per route for meters), add, change, remove. */
+export function routesApi(api: FastifyInstance, deps: ControlDeps): void {
+  const { matrix } = deps.engine.modulation;
+
+  api.get('/routes', () => {
+    const levels = new Map(matrix.routeLevels().map((l) => [l.id, l.value]));
+    return { routes: matrix.routes().map((r) => ({ ...r, level: levels.get(r.id ?? '') ?? 0 })) };
+  });
+
+  api.post('/routes', { schema: { body: RouteBody } }, (request, reply) => {
+    const added = matrix.addRoute(request.body);
+    if (!added.ok) throw new HttpError(400, 'VJ_ROUTE_INVALID', added.problems.join('; '), added.problems);
+    return reply.status(201).send({ route: added.route });
+  });
+
+  api.patch('/routes/:id', { schema: { params: IdParams, body: RouteBody } }, (request) => {
+    const { id } = request.params as { id: string };
+    if (!matrix.routes().some((r) => r.id === id)) throw new HttpError(404, 'VJ_ROUTE_UNKNOWN', `no route "${id}"`, [`id: no route "${id}"`]);
+    const updated = matrix.updateRoute(id, request.body as Record<string, unknown>);
+    if (!updated.ok) throw new HttpError(400, 'VJ_ROUTE_INVALID', updated.problems.join('; '), updated.problems);
+    return { route: updated.route };
+  });
+
+  api.delete('/routes/:id', { schema: { params: IdParams } }, (request) => {
+    const { id } = request.params as { id: string };
+    if (!matrix.removeRoute(id)) throw new HttpError(404, 'VJ_ROUTE_UNKNOWN', `no route "${id}"`, [`id: no route "${id}"`]);
+    return { removed: id };
+  });
+}

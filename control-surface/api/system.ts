@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { findNdiSources } from '../../ndi/finder.js';
+import { loadNdiRuntime } from '../../ndi/runtime.js';
+import { HttpError } from '../errors.js';
+import { Action, LearnBody } from '../protocol.js';
+import type { ControlDeps } from '../server.js';
+
+const startedAt = Date.now();
+
+/** Health, stats, pipelines, signals, actions, MIDI learn and NDI sources. */
+export function systemApi(api: FastifyInstance, deps: ControlDeps): void {
+  const { engine } = deps;
+
+  api.get('/health', () => ({ ok: true, version: deps.version, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), running: engine.stats().running }));
+
+  api.get('/stats', () => engine.stats());
+
+  api.get('/pipelines', () => ({ pipelines: deps.registry.list(), failed: deps.registry.failed }));
+
+  api.get('/signals', () => ({
+    signals: engine.modulation.bus.list().map((s) => ({ ...s, value: engine.modulation.bus.valueOf(s.name) ?? 0 })),
+  }));
+
+  api.get('/actions', () => ({ actions: engine.actions.list() }));
+
+  api.post('/actions', { schema: { body: Action } }, (request) => {
+    const { path, args = [] } = request.body as Action;
+    if (!engine.actions.has(path)) throw new HttpError(404, 'VJ_ACTION_UNKNOWN', `no action ${path}`, [`path: no action "${path}"`]);
+    if (!engine.actions.invoke(path, args, performance.now())) throw new HttpError(429, 'VJ_BUSY', 'too many actions are waiting for the next frame', []);
+    return { queued: path };
+  });
+
+  api.post('/learn/midi', { schema: { body: LearnBody } }, (request) => {
+    if (!deps.midi) throw new HttpError(409, 'VJ_MIDI_OFF', 'MIDI is disabled in this show', []);
+    const { path } = request.body as { path: string };
+    const armed = deps.midi.router.arm(path);
+    if (!armed.ok) throw new HttpError(400, 'VJ_BAD_REQUEST', armed.error, [`path: ${armed.error}`]);
+    return { armed: path, hint: 'move a control on the MIDI controller' };
+  });
+
+  api.delete('/learn/midi', () => {
+    deps.midi?.router.cancelLearn();
+    return { armed: null };
+  });
+
+  api.get('/ndi/sources', async () => {
+    try {
+      return await findNdiSources(loadNdiRuntime(), { waitMs: 1000 });
+    } catch (error) {
+      throw new HttpError(503, 'VJ_NDI_UNAVAILABLE', error instanceof Error ? error.message : String(error), []);
+    }
+  });
+}

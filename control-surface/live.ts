@@ -1,0 +1,215 @@
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import { Server, type Socket } from 'socket.io';
+import { compileSchema, formatErrors } from '../core/validation.js';
+import { describeError } from '../core/errors.js';
+import type { Log } from '../core/log.js';
+import { checkToken } from './auth.js';
+import { applyChanges, paramViews } from './api/params.js';
+import { HttpError } from './errors.js';
+import { Action, ParamChanges, Subscription, type ClientToServer, type ParamUpdate, type ServerToClient } from './protocol.js';
+import { RateLimiter } from './rate-limit.js';
+import type { ControlDeps } from './server.js';
+
+const FLUSH_MS = 33; // changes to each client at most 30 times a second
+const STATS_MS = 250; // 4 Hz
+
+interface Client {
+  socket: Socket<ClientToServer, ServerToClient>;
+  origin: string;
+  pending: Map<string, ParamUpdate>;
+  /** Live values of modulated parameters last sent, to send only movement. */
+  sentModulated: Map<string, unknown>;
+  stats: boolean;
+  signals: { names: string[]; everyMs: number; lastAt: number } | null;
+  preview: { width: number; quality: number; everyMs: number; lastAt: number; inFlight: boolean } | null;
+}
+
+export interface LiveStats {
+  clients: number;
+  changesReceived: number;
+  changesDropped: number;
+  refused: number;
+  previewsSent: number;
+  previewsDropped: number;
+}
+
+export interface Live {
+  stats(): LiveStats;
+  close(): void;
+}
+
+const validSubscription = compileSchema(Subscription);
+const validChanges = compileSchema(ParamChanges);
+const validAction = compileSchema(Action);
+
+/**
+ * socket.io beside the REST API: parameter changes both ways (checked at the edge, rate-limited per
+ * client, coalesced to 30 Hz per client, never echoed to the client that made them), stats at 4 Hz,
+ * signal meters and preview JPEGs only to clients that asked, a slow client's previews dropped.
+ */
+export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { token: string | null; log: Log; changesPerSecond: number }): Live {
+  const { engine } = deps;
+  const io = new Server<ClientToServer, ServerToClient>(app.server, { serveClient: false, maxHttpBufferSize: 1e6 });
+  const clients = new Map<string, Client>();
+  const limiter = new RateLimiter(options.changesPerSecond);
+  const counters = { changesReceived: 0, refused: 0, previewsSent: 0, previewsDropped: 0 };
+
+  if (options.token) {
+    const token = options.token;
+    io.use((socket, next) => {
+      const given = (socket.handshake.auth as { token?: unknown }).token ?? socket.handshake.query.token;
+      next(checkToken(undefined, given, token) ? undefined : new Error('unauthorized: a valid token is required'));
+    });
+  }
+
+  const offChange = engine.params.onChange((entry, _value, origin) => {
+    for (const client of clients.values()) {
+      if (origin === client.origin) continue; // no echo to the surface that made it
+      client.pending.set(entry.path, { base: entry.base, value: entry.target[entry.key] });
+    }
+  });
+  const offNamespace = engine.params.onNamespaceChange(() => {
+    const list = paramViews(deps);
+    for (const client of clients.values()) client.socket.emit('params:list', list);
+  });
+
+  const refuse = (client: Client, event: string, problems: string[]): void => {
+    counters.refused++;
+    client.socket.emit('refused', { event, problems });
+  };
+
+  io.on('connection', (socket) => {
+    const client: Client = { socket, origin: `socket:${socket.id}`, pending: new Map(), sentModulated: new Map(), stats: false, signals: null, preview: null };
+    clients.set(socket.id, client);
+    socket.emit('params:list', paramViews(deps));
+
+    socket.on('params:set', (changes: unknown) => {
+      if (!validChanges(changes)) return refuse(client, 'params:set', formatErrors(validChanges.errors ?? [], 'changes'));
+      const count = Object.keys(changes as object).length;
+      counters.changesReceived += count;
+      if (!limiter.take(client.origin, count)) return refuse(client, 'params:set', [`more than ${options.changesPerSecond} changes a second: dropped`]);
+      try {
+        applyChanges(deps, changes as ParamChanges, client.origin);
+      } catch (error) {
+        refuse(client, 'params:set', error instanceof HttpError ? error.problems : [describeError(error)]);
+      }
+    });
+
+    socket.on('subscribe', (subscription: unknown) => {
+      if (!validSubscription(subscription)) return refuse(client, 'subscribe', formatErrors(validSubscription.errors ?? [], 'subscription'));
+      const s = subscription as Subscription;
+      if (s.stats !== undefined) client.stats = s.stats;
+      if (s.signals !== undefined) client.signals = s.signals ? { names: s.signals.names, everyMs: 1000 / s.signals.rate, lastAt: 0 } : null;
+      if (s.preview !== undefined) client.preview = s.preview ? { width: s.preview.width, quality: s.preview.quality, everyMs: 1000 / s.preview.fps, lastAt: 0, inFlight: false } : null;
+    });
+
+    socket.on('action', (action: unknown) => {
+      if (!validAction(action)) return refuse(client, 'action', formatErrors(validAction.errors ?? [], 'action'));
+      const { path, args = [] } = action as Action;
+      if (!engine.actions.has(path)) return refuse(client, 'action', [`path: no action "${path}"`]);
+      engine.actions.invoke(path, args, performance.now());
+    });
+
+    socket.on('disconnect', () => {
+      clients.delete(socket.id);
+      limiter.forget(client.origin);
+    });
+  });
+
+  const flush = setInterval(() => {
+    if (clients.size === 0) return;
+    const now = performance.now();
+    const modulated = engine.params.list().filter((e) => e.modulated);
+    for (const client of clients.values()) {
+      for (const e of modulated) {
+        const value = e.target[e.key];
+        if (client.sentModulated.get(e.path) !== value) {
+          client.sentModulated.set(e.path, value);
+          client.pending.set(e.path, { base: e.base, value });
+        }
+      }
+      if (client.pending.size) {
+        client.socket.emit('params:changed', Object.fromEntries(client.pending));
+        client.pending.clear();
+      }
+      if (client.signals && now - client.signals.lastAt >= client.signals.everyMs) {
+        client.signals.lastAt = now;
+        const values: Record<string, number> = {};
+        for (const name of client.signals.names) values[name] = engine.modulation.bus.valueOf(name) ?? 0;
+        client.socket.volatile.emit('signals', values);
+      }
+    }
+    sendPreviews(now);
+  }, FLUSH_MS);
+  flush.unref();
+
+  const statsTimer = setInterval(() => {
+    let stats: unknown = null;
+    for (const client of clients.values()) {
+      if (!client.stats) continue;
+      stats ??= { ...engine.stats(), sections: { ...engine.stats().sections, control: live.stats() } };
+      client.socket.volatile.emit('stats', stats);
+    }
+  }, STATS_MS);
+  statsTimer.unref();
+
+  /** One JPEG per size and quality for all clients that are due; a client still receiving the last one is skipped. */
+  const sendPreviews = (now: number): void => {
+    const frame = engine.lastFrame;
+    if (!frame) return;
+    const groups = new Map<string, Client[]>();
+    for (const client of clients.values()) {
+      const p = client.preview;
+      if (!p || now - p.lastAt < p.everyMs) continue;
+      p.lastAt = now;
+      if (p.inFlight) {
+        counters.previewsDropped++;
+        continue;
+      }
+      const key = `${p.width}:${p.quality}`;
+      groups.set(key, [...(groups.get(key) ?? []), client]);
+    }
+    if (groups.size === 0) return;
+    // sharp reads the pixels after this tick: it gets its own copy of the frame.
+    const pixels = Buffer.from(frame.data);
+    const { width, height, index } = frame;
+    for (const [key, members] of groups) {
+      const [w, q] = key.split(':').map(Number) as [number, number];
+      const outWidth = Math.min(w, width);
+      const outHeight = Math.max(1, Math.round((height * outWidth) / width));
+      for (const m of members) m.preview!.inFlight = true;
+      sharp(pixels, { raw: { width, height, channels: 4 } })
+        .resize(outWidth, outHeight, { kernel: 'linear' })
+        .jpeg({ quality: q })
+        .toBuffer()
+        .then(
+          (jpeg) => {
+            for (const m of members) {
+              if (!m.preview) continue;
+              counters.previewsSent++;
+              m.socket.timeout(5000).emit('preview', { index, width: outWidth, height: outHeight, jpeg }, () => {
+                if (m.preview) m.preview.inFlight = false;
+              });
+            }
+          },
+          (error: unknown) => {
+            for (const m of members) if (m.preview) m.preview.inFlight = false;
+            options.log.error({ err: describeError(error) }, 'preview encoding failed');
+          },
+        );
+    }
+  };
+
+  const live: Live = {
+    stats: () => ({ clients: clients.size, changesReceived: counters.changesReceived, changesDropped: limiter.dropped, refused: counters.refused, previewsSent: counters.previewsSent, previewsDropped: counters.previewsDropped }),
+    close() {
+      clearInterval(flush);
+      clearInterval(statsTimer);
+      offChange();
+      offNamespace();
+      void io.close();
+    },
+  };
+  return live;
+}

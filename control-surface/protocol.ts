@@ -1,0 +1,105 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * Everything the control surface and the host say to each other, declared once: the REST bodies (checked
+ * at the server's edge with these schemas) and the socket.io events, typed for both sides.
+ */
+
+export const ParamChanges = Type.Record(Type.String({ pattern: '^/', maxLength: 256 }), Type.Unknown(), {
+  maxProperties: 512,
+  description: 'Parameter paths and their new values, in the parameters\' own units.',
+});
+export type ParamChanges = Static<typeof ParamChanges>;
+
+export const PatchParamsBody = Type.Object({ changes: ParamChanges }, { additionalProperties: false });
+
+export const PresetSaveBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    bank: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    slot: Type.Optional(Type.Integer({ minimum: 0, maximum: 127 })),
+    prefix: Type.Optional(Type.String({ pattern: '^/', maxLength: 256, description: 'Only the parameters under this path (a deck).' })),
+  },
+  { additionalProperties: false },
+);
+
+export const PresetRecallBody = Type.Object(
+  {
+    mode: Type.Optional(Type.String({ enum: ['instant', 'morph'] })),
+    duration: Type.Optional(Type.Number({ minimum: 0, maximum: 600 })),
+    unit: Type.Optional(Type.String({ enum: ['seconds', 'beats', 'bars'] })),
+  },
+  { additionalProperties: false },
+);
+
+export const LearnBody = Type.Object({ path: Type.String({ pattern: '^/', maxLength: 256 }) }, { additionalProperties: false });
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const PresetParams = Type.Object({ bank: Type.String({ minLength: 1, maxLength: 64 }), name: Type.String({ minLength: 1, maxLength: 100 }) });
+
+/** What a client asks to receive over its socket. */
+export const Subscription = Type.Object(
+  {
+    stats: Type.Optional(Type.Boolean()),
+    signals: Type.Optional(Type.Union([Type.Null(), Type.Object({ names: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 256 }), rate: Type.Integer({ minimum: 1, maximum: 30 }) }, { additionalProperties: false })])),
+    preview: Type.Optional(Type.Union([Type.Null(), Type.Object({
+      width: Type.Integer({ minimum: 32, maximum: 1920 }),
+      quality: Type.Integer({ minimum: 10, maximum: 95 }),
+      fps: Type.Integer({ minimum: 1, maximum: 30 }),
+    }, { additionalProperties: false })])),
+  },
+  { additionalProperties: false },
+);
+export type Subscription = Static<typeof Subscription>;
+
+export const Action = Type.Object(
+  { path: Type.String({ pattern: '^/', maxLength: 256 }), args: Type.Optional(Type.Array(Type.Union([Type.Number(), Type.String({ maxLength: 256 }), Type.Boolean()]), { maxItems: 8 })) },
+  { additionalProperties: false },
+);
+export type Action = Static<typeof Action>;
+
+/** A parameter as a control surface shows it: what it is (from its schema) and where it stands. */
+export interface ParamView {
+  path: string;
+  kind: string;
+  label: string;
+  min?: number;
+  max?: number;
+  step?: number;
+  options?: string[];
+  unit?: string;
+  description?: string;
+  live: boolean;
+  modulatable: boolean;
+  default: unknown;
+  /** Set by a surface, the show or a preset. */
+  base: unknown;
+  /** What the pipeline reads this frame (base + modulation). */
+  value: unknown;
+  modulated: boolean;
+}
+
+/** A change as clients receive it: the base and the live value. */
+export interface ParamUpdate {
+  base: unknown;
+  value: unknown;
+}
+
+export interface ServerToClient {
+  /** The full parameter list (on connect and when decks change pipelines). */
+  'params:list': (params: ParamView[]) => void;
+  /** Coalesced changes since the last message (at most 30 a second), never a client's own. */
+  'params:changed': (changes: Record<string, ParamUpdate>) => void;
+  stats: (stats: unknown) => void;
+  signals: (values: Record<string, number>) => void;
+  /** A JPEG of the output, at the size, quality and rate the client asked for; the client acks it (a client still busy with one gets no next). */
+  preview: (frame: { index: number; width: number; height: number; jpeg: Buffer }, ack: () => void) => void;
+  /** A message of the client's that was refused, and why. */
+  refused: (reason: { event: string; problems: string[] }) => void;
+}
+
+export interface ClientToServer {
+  'params:set': (changes: ParamChanges) => void;
+  subscribe: (subscription: Subscription) => void;
+  action: (action: Action) => void;
+}

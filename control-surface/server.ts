@@ -1,0 +1,104 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { compileSchema, formatErrors } from '../core/validation.js';
+import type { Log } from '../core/log.js';
+import type { Engine } from '../host/engine.js';
+import type { MidiHandle } from '../host/midi/start-midi.js';
+import type { PresetsHandle } from '../host/presets-setup.js';
+import type { Show } from '../host/show.js';
+import type { PipelineRegistry } from '../pipelines/registry.js';
+import { HttpError, type ApiError } from './errors.js';
+import { checkToken } from './auth.js';
+import { systemApi } from './api/system.js';
+import { paramsApi } from './api/params.js';
+import { routesApi } from './api/routes.js';
+import { outputsApi } from './api/outputs.js';
+import { presetsApi } from './api/presets.js';
+import { showApi } from './api/show.js';
+import { attachLive, type Live } from './live.js';
+
+/** What the control surface works on: the running host's parts. */
+export interface ControlDeps {
+  engine: Engine;
+  registry: PipelineRegistry;
+  presets: PresetsHandle | null;
+  midi: MidiHandle | null;
+  /** The show as it started (the base of a snapshot), and the file it came from (PUT saves there). */
+  show: Show;
+  showFile: string | null;
+  version: string;
+}
+
+export interface ControlOptions {
+  host: string;
+  port: number;
+  /** Required on every request and socket when set (listening beyond this machine). */
+  token: string | null;
+  log: Log;
+  /** Parameter changes one client may make per second; more are dropped and counted. */
+  changesPerSecond?: number;
+}
+
+export interface ControlServer {
+  app: FastifyInstance;
+  live: Live;
+  /** The address it listens on (after listen). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * fastify with the REST API (every body checked against the protocol's schemas, every error answered as
+ * `{ error, message, problems }` naming the fields) and socket.io for live changes, stats, meters and
+ * the preview. Not listening yet: `listen()` starts it, `inject()` tests it without sockets.
+ */
+export function createControlServer(deps: ControlDeps, options: ControlOptions): ControlServer {
+  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
+  // The host's validator for every schema, so HTTP errors read like show-file errors.
+  app.setValidatorCompiler(({ schema }) => compileSchema(schema));
+  app.setErrorHandler((error: Error & { validation?: Parameters<typeof formatErrors>[0]; validationContext?: string; statusCode?: number }, _request, reply) => {
+    if (error.validation) {
+      const problems = formatErrors(error.validation, error.validationContext ?? 'body');
+      return reply.status(400).send({ error: 'VJ_BAD_REQUEST', message: problems.join('; '), problems } satisfies ApiError);
+    }
+    if (error instanceof HttpError) return reply.status(error.statusCode).send({ error: error.code, message: error.message, problems: error.problems } satisfies ApiError);
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) options.log.error({ err: error.message }, 'control surface: request failed');
+    return reply.status(status).send({ error: status === 500 ? 'VJ_INTERNAL' : 'VJ_BAD_REQUEST', message: error.message, problems: [] } satisfies ApiError);
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'VJ_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, problems: [] } satisfies ApiError));
+  if (options.token) {
+    const token = options.token;
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      if (!checkToken(request.headers.authorization, (request.query as Record<string, unknown> | undefined)?.token, token)) {
+        throw new HttpError(401, 'VJ_UNAUTHORIZED', 'a valid token is required (the URL the host printed at start carries it)');
+      }
+    });
+  }
+  const limits = { changesPerSecond: options.changesPerSecond ?? 600 };
+  void app.register(async (api) => {
+    systemApi(api, deps);
+    paramsApi(api, deps, limits);
+    routesApi(api, deps);
+    outputsApi(api, deps);
+    presetsApi(api, deps);
+    showApi(api, deps);
+  }, { prefix: '/api' });
+  const live = attachLive(app, deps, { token: options.token, log: options.log, changesPerSecond: limits.changesPerSecond });
+  const server: ControlServer = {
+    app,
+    live,
+    url: '',
+    async close() {
+      live.close();
+      await app.close();
+    },
+  };
+  return server;
+}
+
+/** Starts listening; resolves with the URL (port 0 picks a free one). */
+export async function listen(server: ControlServer, host: string, port: number): Promise<string> {
+  const address = await server.app.listen({ host, port });
+  server.url = address;
+  return address;
+}
