@@ -68,20 +68,20 @@ export function createControlServer(deps: ControlDeps, options: ControlOptions):
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'VJ_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, problems: [] } satisfies ApiError));
   if (options.token) {
     const token = options.token;
-    app.addHook('onRequest', async (request: FastifyRequest) => {
-      if (!checkToken(request.headers.authorization, (request.query as Record<string, unknown> | undefined)?.token, token)) {
-        throw new HttpError(401, 'VJ_UNAUTHORIZED', 'a valid token is required (the URL the host printed at start carries it)');
-      }
+    app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
+      if (checkToken(request.headers.authorization, (request.query as Record<string, unknown> | undefined)?.token, token)) done();
+      else done(new HttpError(401, 'VJ_UNAUTHORIZED', 'a valid token is required (the URL the host printed at start carries it)'));
     });
   }
   const limits = { changesPerSecond: options.changesPerSecond ?? 600 };
-  void app.register(async (api) => {
+  void app.register((api, _opts, done) => {
     systemApi(api, deps);
     paramsApi(api, deps, limits);
     routesApi(api, deps);
     outputsApi(api, deps);
     presetsApi(api, deps);
     showApi(api, deps);
+    done();
   }, { prefix: '/api' });
   const live = attachLive(app, deps, { token: options.token, log: options.log, changesPerSecond: limits.changesPerSecond });
   const server: ControlServer = {

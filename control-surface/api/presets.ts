@@ -4,7 +4,6 @@ import { describeError } from '../../core/errors.js';
 import { HttpError } from '../errors.js';
 import { PresetParams, PresetRecallBody, PresetSaveBody } from '../protocol.js';
 import type { ControlDeps } from '../server.js';
-import type { Transition } from '../../presets/preset.js';
 
 const BankQuery = Type.Object({ bank: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), token: Type.Optional(Type.String()) });
 
@@ -44,7 +43,7 @@ export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
     const { bank, name } = request.params as { bank: string; name: string };
     const handle = presets();
     const preset = load(handle, bank, name);
-    handle.player.recall(preset, (request.body ?? {}) as Partial<Transition>);
+    handle.player.recall(preset, (request.body ?? {}));
     return { recalling: name, bank };
   });
 

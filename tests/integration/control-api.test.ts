@@ -88,7 +88,7 @@ describe('control API', () => {
       expect((await call('POST', '/api/outputs/nope/start')).status).toBe(404);
       expect((await call('DELETE', '/api/outputs/shm')).body).toEqual({ removed: 'shm' });
     } finally {
-      fs.rmSync(process.env.VJ_HOST_SHM_DIR!, { recursive: true, force: true });
+      fs.rmSync(process.env.VJ_HOST_SHM_DIR, { recursive: true, force: true });
       delete process.env.VJ_HOST_SHM_DIR;
     }
   });

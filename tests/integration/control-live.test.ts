@@ -1,0 +1,157 @@
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listen } from '../../control-surface/server.js';
+import type { ClientToServer, ParamUpdate, ParamView, ServerToClient } from '../../control-surface/protocol.js';
+import { controlHarness, type ControlHarness } from '../helpers/control-harness.js';
+
+// Real socket.io clients (socket.io-client) against the real server on 127.0.0.1.
+let h: ControlHarness;
+const sockets: Socket[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.disconnect();
+  await h.close();
+});
+
+type Client = Socket<ServerToClient, ClientToServer> & { changes: Record<string, ParamUpdate>[]; list: ParamView[]; refused: { event: string; problems: string[] }[] };
+
+async function client(url: string, auth: Record<string, string> = {}): Promise<Client> {
+  const socket = connect(url, { transports: ['websocket'], auth, reconnection: false }) as Client;
+  sockets.push(socket);
+  socket.changes = [];
+  socket.refused = [];
+  socket.on('params:changed', (c) => socket.changes.push(c));
+  socket.on('refused', (r) => socket.refused.push(r));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('params:list', (list) => {
+      socket.list = list;
+      resolve();
+    });
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+async function until(check: () => boolean, ms: number, what: string, tick?: () => void): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    tick?.();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('live channel (socket.io)', () => {
+  it('a change from one client reaches the host and the other client, and is not echoed back (latency: the control bench)', async () => {
+    h = await controlHarness();
+    const url = await listen(h.server, '127.0.0.1', 0);
+    const laptop = await client(url);
+    const tablet = await client(url);
+    expect(laptop.list.find((p) => p.path === '/deck/a/fx/0/zoom')).toMatchObject({ kind: 'number', min: 0.25, max: 4 });
+    laptop.emit('params:set', { '/deck/a/fx/0/zoom': 2.5 });
+    await until(() => tablet.changes.some((c) => c['/deck/a/fx/0/zoom']?.base === 2.5), 2000, 'the tablet sees the change', () => h.driver.tick());
+    expect(h.engine.params.get('/deck/a/fx/0/zoom')).toBe(2.5);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(laptop.changes.some((c) => '/deck/a/fx/0/zoom' in c)).toBe(false);
+  });
+
+  it('changes are coalesced: a burst reaches the other client as few messages with the last value', async () => {
+    h = await controlHarness();
+    const url = await listen(h.server, '127.0.0.1', 0);
+    const fader = await client(url);
+    const watcher = await client(url);
+    for (let i = 1; i <= 50; i++) {
+      fader.emit('params:set', { '/mixer/crossfade': i / 50 });
+      if (i % 10 === 0) h.driver.tick();
+    }
+    await until(() => watcher.changes.some((c) => c['/mixer/crossfade']?.base === 1), 2000, 'the last value', () => h.driver.tick());
+    expect(watcher.changes.length).toBeLessThan(10);
+  });
+
+  it('modulated parameters stream their live value; bad messages are refused with the reason; the show keeps running', async () => {
+    h = await controlHarness();
+    const url = await listen(h.server, '127.0.0.1', 0);
+    const surface = await client(url);
+    h.engine.modulation.matrix.addRoute({ id: 'w', source: 'lfo1:out', target: '/deck/a/fx/0/rotation', amount: 0.5 });
+    await until(() => surface.changes.filter((c) => '/deck/a/fx/0/rotation' in c).length >= 3, 3000, 'live values', () => h.driver.tick());
+    const values = surface.changes.map((c) => c['/deck/a/fx/0/rotation']?.value).filter((v) => v !== undefined);
+    expect(new Set(values).size).toBeGreaterThan(1);
+
+    surface.emit('params:set', { '/deck/a/fx/0/zoom': 'huge' });
+    surface.emit('params:set', 'not an object' as never);
+    surface.emit('subscribe', { preview: { width: 5, quality: 50, fps: 10 } });
+    surface.emit('action', { path: '/nope' });
+    await until(() => surface.refused.length >= 4, 2000, 'four refusals');
+    expect(surface.refused.map((r) => r.event)).toEqual(['params:set', 'params:set', 'subscribe', 'action']);
+    expect(surface.refused[0]!.problems).toEqual(['changes["/deck/a/fx/0/zoom"]: expected a finite number, got "huge"']);
+    expect(surface.refused[2]!.problems.join()).toMatch(/preview.*width.*must be >= 32/);
+    const before = h.engine.stats().frames;
+    h.driver.tick(3);
+    expect(h.engine.stats().frames).toBe(before + 3);
+  });
+
+  it('stats at 4 Hz and signal meters only to clients that subscribed; actions land on the frame', async () => {
+    h = await controlHarness();
+    const url = await listen(h.server, '127.0.0.1', 0);
+    const meters = await client(url);
+    const quiet = await client(url);
+    const stats: unknown[] = [];
+    const signals: Record<string, number>[] = [];
+    meters.on('stats', (s) => stats.push(s));
+    meters.on('signals', (s) => signals.push(s));
+    let quietGot = 0;
+    quiet.on('stats', () => quietGot++);
+    quiet.on('signals', () => quietGot++);
+    meters.emit('subscribe', { stats: true, signals: { names: ['lfo1:out', 'clock:beat'], rate: 20 } });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(stats.length).toBeGreaterThanOrEqual(2);
+    expect(stats.length).toBeLessThanOrEqual(4);
+    expect(Object.keys(signals.at(-1)!)).toEqual(['lfo1:out', 'clock:beat']);
+    expect(quietGot).toBe(0);
+    // Two taps 400 ms apart (timed on arrival): 150 BPM (the show started at 120) from the next frame on.
+    expect(h.engine.params.get('/clock/bpm')).toBe(120);
+    meters.emit('action', { path: '/clock/tap' });
+    await new Promise((r) => setTimeout(r, 400));
+    meters.emit('action', { path: '/clock/tap' });
+    await new Promise((r) => setTimeout(r, 50));
+    h.driver.tick();
+    expect(Math.abs((h.engine.params.get('/clock/bpm') as number) - 150)).toBeLessThan(8);
+  });
+
+  it('previews: JPEGs at the asked size to subscribers; a client that does not keep up gets fewer, the other is not slowed', async () => {
+    h = await controlHarness();
+    const url = await listen(h.server, '127.0.0.1', 0);
+    const fast = await client(url);
+    const slow = await client(url);
+    const fastFrames: { width: number; jpeg: Buffer }[] = [];
+    let slowFrames = 0;
+    fast.on('preview', (frame, ack) => {
+      fastFrames.push(frame);
+      ack();
+    });
+    // A slow tablet: it acknowledges each preview only after 500 ms.
+    slow.on('preview', (_frame, ack) => {
+      slowFrames++;
+      setTimeout(ack, 500);
+    });
+    fast.emit('subscribe', { preview: { width: 48, quality: 60, fps: 20 } });
+    slow.emit('subscribe', { preview: { width: 48, quality: 60, fps: 20 } });
+    const ticker = setInterval(() => h.driver.tick(), 10);
+    await new Promise((r) => setTimeout(r, 1500));
+    clearInterval(ticker);
+    expect(fastFrames.length).toBeGreaterThan(15);
+    expect(slowFrames).toBeLessThan(6);
+    const first = fastFrames[0]!;
+    expect(first.width).toBe(48);
+    expect([...first.jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]); // a JPEG
+    expect(h.server.live.stats().previewsDropped).toBeGreaterThan(0);
+  });
+
+  it('on the network: a socket without the right token is refused', async () => {
+    h = await controlHarness({ token: 'tablet-token-42' });
+    const url = await listen(h.server, '127.0.0.1', 0);
+    await expect(client(url)).rejects.toThrow(/unauthorized/);
+    await expect(client(url, { token: 'wrong' })).rejects.toThrow(/unauthorized/);
+    const ok = await client(url, { token: 'tablet-token-42' });
+    expect(ok.list.length).toBeGreaterThan(10);
+  });
+});
