@@ -69,10 +69,14 @@ export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { t
       client.pending.set(entry.path, { base: entry.base, value: entry.target[entry.key] });
     }
   });
-  const offNamespace = engine.params.onNamespaceChange(() => {
+  // New decks' parameters, or routes that start or stop modulating one: every client gets the list again.
+  const resendList = (): void => {
+    if (clients.size === 0) return;
     const list = paramViews(deps);
     for (const client of clients.values()) client.socket.emit('params:list', list);
-  });
+  };
+  const offNamespace = engine.params.onNamespaceChange(resendList);
+  const offRoutes = engine.modulation.matrix.onChange(() => setImmediate(resendList));
 
   const refuse = (client: Client, event: string, problems: string[]): void => {
     counters.refused++;
@@ -208,6 +212,7 @@ export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { t
       clearInterval(statsTimer);
       offChange();
       offNamespace();
+      offRoutes();
       void io.close();
     },
   };

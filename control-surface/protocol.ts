@@ -93,7 +93,7 @@ export interface ServerToClient {
   stats: (stats: unknown) => void;
   signals: (values: Record<string, number>) => void;
   /** A JPEG of the output, at the size, quality and rate the client asked for; the client acks it (a client still busy with one gets no next). */
-  preview: (frame: { index: number; width: number; height: number; jpeg: Buffer }, ack: () => void) => void;
+  preview: (frame: { index: number; width: number; height: number; jpeg: Uint8Array | ArrayBuffer }, ack: () => void) => void;
   /** A message of the client's that was refused, and why. */
   refused: (reason: { event: string; problems: string[] }) => void;
 }

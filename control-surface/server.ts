@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { distPath } from '../core/dist-path.js';
 import { compileSchema, formatErrors } from '../core/validation.js';
 import type { Log } from '../core/log.js';
 import type { Engine } from '../host/engine.js';
@@ -83,6 +87,7 @@ export function createControlServer(deps: ControlDeps, options: ControlOptions):
     showApi(api, deps);
     done();
   }, { prefix: '/api' });
+  serveUi(app);
   const live = attachLive(app, deps, { token: options.token, log: options.log, changesPerSecond: limits.changesPerSecond });
   const server: ControlServer = {
     app,
@@ -94,6 +99,16 @@ export function createControlServer(deps: ControlDeps, options: ControlOptions):
     },
   };
   return server;
+}
+
+/** The built UI (control-surface/web, bundled by Vite into dist): everything local, nothing from the internet. */
+function serveUi(app: FastifyInstance): void {
+  const root = distPath(import.meta.url, 'control-surface', 'web');
+  if (!fs.existsSync(path.join(root, 'index.html'))) {
+    app.get('/', (_request, reply) => reply.type('text/plain').send('vj-host: the control surface UI is not built (npm run build:web); the API is at /api'));
+    return;
+  }
+  void app.register(fastifyStatic, { root, index: ['index.html'], cacheControl: true, maxAge: 0 });
 }
 
 /** Starts listening; resolves with the URL (port 0 picks a free one). */

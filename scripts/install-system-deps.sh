@@ -8,9 +8,11 @@
 #               the tests pull streams and read recordings back with ffmpeg/ffprobe.
 #   nginx, libnginx-mod-rtmp — a real RTMP server on 127.0.0.1 for the RTMP tests and the outputs bench
 #               (run in the foreground from a temp folder; nothing is enabled as a service).
+#   chromium  — the control surface's end-to-end tests drive Debian's chromium with playwright-core
+#               (playwright's own browser download cannot work offline).
 set -euo pipefail
 
-packages=(python3 g++ make ffmpeg nginx libnginx-mod-rtmp)
+packages=(python3 g++ make ffmpeg nginx libnginx-mod-rtmp chromium)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,36 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServer, ParamChanges, ServerToClient, Subscription } from '../../protocol';
+
+/** The token the host printed in its URL (on the network); sent with every request and the socket. */
+export const token = new URLSearchParams(location.search).get('token');
+
+export const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket'], auth: token ? { token } : {} });
+
+export function setParams(changes: ParamChanges): void {
+  socket.emit('params:set', changes);
+}
+
+export function subscribe(subscription: Subscription): void {
+  socket.emit('subscribe', subscription);
+}
+
+export function action(path: string, args: (number | string | boolean)[] = []): void {
+  socket.emit('action', { path, args });
+}
+
+export interface ApiResult<T> {
+  ok: boolean;
+  status: number;
+  body: T & { message?: string; problems?: string[] };
+}
+
+/** The REST API, with the token; errors come back as { error, message, problems }. */
+export async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  const response = await fetch(`api${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const json = (await response.json().catch(() => ({}))) as ApiResult<T>['body'];
+  return { ok: response.ok, status: response.status, body: json };
+}

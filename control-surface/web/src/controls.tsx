@@ -1,0 +1,115 @@
+import { useSignal } from '@preact/signals';
+import type { ParamView } from '../../protocol';
+import { api, setParams } from './connection';
+import { params, refreshRoutes, setLocal, signalNames } from './state';
+
+/** The position of a value in a parameter's range, 0..1. */
+function position(p: ParamView, v: unknown): number {
+  if (typeof v !== 'number' || p.min === undefined || p.max === undefined || p.max === p.min) return 0;
+  return Math.min(1, Math.max(0, (v - p.min) / (p.max - p.min)));
+}
+
+function change(path: string, value: unknown): void {
+  setLocal(path, value);
+  setParams({ [path]: value });
+}
+
+/**
+ * One parameter, its control chosen by its kind (fader, toggle, choice, colour, text); a second marker
+ * shows the modulated value apart from the base. Right-click or a long press opens: MIDI learn, the
+ * OSC address, a modulation route, reset.
+ */
+export function Control({ path }: { path: string }) {
+  const p = params.get(path)?.value;
+  const menu = useSignal(false);
+  const note = useSignal<string | null>(null);
+  if (!p) return null;
+  let pressTimer: ReturnType<typeof setTimeout> | undefined;
+  const open = (e: Event) => {
+    e.preventDefault();
+    menu.value = true;
+  };
+  const input = (() => {
+    switch (p.kind) {
+      case 'number':
+      case 'integer': {
+        const step = p.step ?? (p.kind === 'integer' ? 1 : 'any');
+        return (
+          <div class="fader">
+            <input type="range" data-path={path} min={p.min} max={p.max} step={step} value={Number(p.base)} onInput={(e) => change(path, Number((e.target as HTMLInputElement).value))} />
+            {p.modulated && <div class="modulation" data-modulated={path} style={{ left: `${position(p, p.value) * 100}%` }} />}
+          </div>
+        );
+      }
+      case 'boolean':
+        return <button type="button" class={p.base ? 'toggle on' : 'toggle'} data-path={path} onClick={() => change(path, !p.base)}>{p.base ? 'on' : 'off'}</button>;
+      case 'enum':
+        return (
+          <select data-path={path} value={String(p.base)} onChange={(e) => change(path, (e.target as HTMLSelectElement).value)}>
+            {(p.options ?? []).map((o) => <option key={o} value={o}>{o}</option>)}
+          </select>
+        );
+      case 'color':
+        return <input type="color" data-path={path} value={String(p.base)} onInput={(e) => change(path, (e.target as HTMLInputElement).value)} />;
+      default:
+        return <input type="text" data-path={path} value={typeof p.base === 'string' ? p.base : ''} onChange={(e) => change(path, (e.target as HTMLInputElement).value)} />;
+    }
+  })();
+  const shown = typeof p.value === 'number' ? (Math.round(p.value * 1000) / 1000).toString() : String(p.value);
+  return (
+    <div
+      class="control"
+      title={p.description}
+      onContextMenu={open}
+      onTouchStart={(e) => {
+        pressTimer = setTimeout(() => open(e), 600);
+      }}
+      onTouchEnd={() => clearTimeout(pressTimer)}
+    >
+      <label>
+        {p.label}
+        <span class="value">{shown}{p.unit && p.unit !== 'normalized' ? ` ${p.unit}` : ''}</span>
+      </label>
+      {input}
+      {note.value && <div class="note">{note.value}</div>}
+      {menu.value && <ControlMenu p={p} close={() => (menu.value = false)} note={(n) => (note.value = n)} />}
+    </div>
+  );
+}
+
+function ControlMenu({ p, close, note }: { p: ParamView; close: () => void; note: (n: string) => void }) {
+  const source = useSignal(signalNames.value.find((s) => s === 'lfo1:out') ?? signalNames.value[0] ?? 'lfo1:out');
+  const run = async (what: () => Promise<string>) => {
+    note(await what());
+    close();
+  };
+  return (
+    <div class="menu" role="menu" onClick={(e) => e.stopPropagation()}>
+      <button type="button" onClick={() => void run(async () => {
+        const r = await api('POST', '/learn/midi', { path: p.path });
+        return r.ok ? 'move a MIDI control…' : (r.body.message ?? 'MIDI learn is not available');
+      })}>MIDI learn</button>
+      <button type="button" onClick={() => void run(async () => {
+        await navigator.clipboard?.writeText(p.path).catch(() => {});
+        return `OSC ${p.path}`;
+      })}>Copy OSC address</button>
+      {p.modulatable && (
+        <div class="route-add">
+          <select value={source.value} onChange={(e) => (source.value = (e.target as HTMLSelectElement).value)}>
+            {signalNames.value.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+          <button type="button" onClick={() => void run(async () => {
+            const r = await api('POST', '/routes', { source: source.value, target: p.path, amount: 0.25 });
+            await refreshRoutes();
+            return r.ok ? `modulated by ${source.value}` : (r.body.problems ?? []).join('; ');
+          })}>Add modulation</button>
+        </div>
+      )}
+      <button type="button" onClick={() => void run(() => {
+        change(p.path, p.default);
+        return Promise.resolve('reset');
+      })}>Reset to default</button>
+      <button type="button" onClick={close}>Close</button>
+    </div>
+  );
+}

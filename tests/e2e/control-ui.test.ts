@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, startHost, type HostProcess } from '../helpers/host-process.js';
+
+// The real host (CLI) serving the built UI, driven by Debian's chromium through playwright-core.
+let host: HostProcess;
+let browser: Browser;
+let base = '';
+const requests: string[] = [];
+const artifacts = path.join(repoRoot, 'tests', 'artifacts');
+
+beforeAll(async () => {
+  host = startHost(['--size', '640x360', '--no-status']);
+  await host.waitFor(/control surface at http:\/\/127\.0\.0\.1:\d+\//, 15_000);
+  base = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+async function open(): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`${base}/`);
+  await page.locator('input[data-path="/deck/a/fx/0/zoom"]').waitFor({ timeout: 10_000 });
+  return page;
+}
+
+async function api(method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${base}/api${url}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('the control surface in a real browser', () => {
+  it('moving the zoom fader changes the host and the preview; a second page sees it move', async () => {
+    const laptop = await open();
+    const tablet = await open();
+    const frameBefore = Number(await laptop.locator('.preview img').getAttribute('data-frame'));
+    const srcBefore = await laptop.locator('.preview img').getAttribute('src');
+    await laptop.locator('input[data-path="/deck/a/fx/0/zoom"]').fill('2');
+    await until(async () => (await api('GET', '/params/deck/a/fx/0/zoom')).base === 2, 5000, 'the host has zoom 2');
+    await until(async () => (await tablet.locator('input[data-path="/deck/a/fx/0/zoom"]').inputValue()) === '2', 5000, 'the tablet fader at 2');
+    await until(async () => Number(await laptop.locator('.preview img').getAttribute('data-frame')) > frameBefore + 5, 5000, 'newer preview frames');
+    expect(await laptop.locator('.preview img').getAttribute('src')).not.toBe(srcBefore);
+  });
+
+  it('tapping the tempo four times shows about 120 BPM', async () => {
+    await api('PATCH', '/params', { changes: { '/clock/bpm': 90 } });
+    const page = await open();
+    await until(async () => (await page.locator('.bpm').getAttribute('data-bpm')) === '90', 5000, '90 BPM shown');
+    // Four taps on the TAP button, 500 ms apart, timed in the page as a finger would be.
+    await page.locator('button.tap').evaluate(async (button) => {
+      for (let i = 0; i < 4; i++) {
+        (button as unknown as { click(): void }).click();
+        if (i < 3) await new Promise((r) => setTimeout(r, 500));
+      }
+    });
+    await until(async () => Math.abs(Number(await page.locator('.bpm').getAttribute('data-bpm')) - 120) < 4, 5000, 'about 120 BPM shown');
+  });
+
+  it('a route added in the modulation view moves the control\'s modulation indicator; a screenshot of the performance view', async () => {
+    const page = await open();
+    await page.locator('button[data-view="modulation"]').click();
+    await page.locator('select[data-role="route-source"]').selectOption('lfo2:out');
+    await page.locator('select[data-role="route-target"]').selectOption('/deck/a/fx/0/decay');
+    await page.locator('button[data-role="route-add"]').click();
+    await until(async () => (await page.locator('tr[data-route]').count()) >= 2, 5000, 'the route in the table');
+    await page.locator('header nav button').first().click();
+    const indicator = page.locator('[data-modulated="/deck/a/fx/0/decay"]');
+    await indicator.waitFor({ timeout: 5000 });
+    const left = (): Promise<string> => indicator.evaluate((el) => (el as { style: { left: string } }).style.left);
+    const first = await left();
+    await until(async () => (await left()) !== first, 5000, 'the indicator moving');
+    fs.mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, 'performance-view.png'), fullPage: true });
+    expect(fs.statSync(path.join(artifacts, 'performance-view.png')).size).toBeGreaterThan(10_000);
+  });
+
+  it('makes no request outside the host (everything bundled)', () => {
+    const outside = requests.filter((u) => !u.startsWith(base) && !u.startsWith(base.replace('http', 'ws')) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    expect(requests.length).toBeGreaterThan(3);
+    expect(outside).toEqual([]);
+  });
+});
