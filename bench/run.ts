@@ -4,13 +4,14 @@ import { frameLoopBench } from './frame-loop.js';
 import { modulationBench } from './modulation.js';
 import { outputsBench } from './outputs.js';
 import { onnxBench } from './onnx.js';
+import { controlBench } from './control.js';
 import { presetsBench } from './presets.js';
 import { printResult, writeResult, type Bench } from './result.js';
 import { shmOutputBench } from './shm-output.js';
 
 /** `npm run bench` runs every benchmark; `npm run bench -- <name>` runs one. Results: bench/results/<name>.json. */
 // The frame loop first: it is the most sensitive to what earlier runs leave warm or busy.
-const benches: Bench[] = [frameLoopBench, shmOutputBench, feedbackKernelBench, modulationBench, audioBench, presetsBench, outputsBench, onnxBench];
+const benches: Bench[] = [frameLoopBench, shmOutputBench, feedbackKernelBench, modulationBench, audioBench, presetsBench, outputsBench, onnxBench, controlBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

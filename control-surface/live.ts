@@ -11,13 +11,18 @@ import { Action, ParamChanges, Subscription, type ClientToServer, type ParamUpda
 import { RateLimiter } from './rate-limit.js';
 import type { ControlDeps } from './server.js';
 
-const FLUSH_MS = 33; // changes to each client at most 30 times a second
+const FLUSH_MS = 33; // changes to each client at most 30 times a second (on average)
+const FLUSH_BURST = 3;
 const STATS_MS = 250; // 4 Hz
 
 interface Client {
   socket: Socket<ClientToServer, ServerToClient>;
   origin: string;
   pending: Map<string, ParamUpdate>;
+  /** Sends left (30 a second, up to 3 at once) and when they were counted, and the timer of a waiting batch. */
+  flushTokens: number;
+  lastFlush: number;
+  flushTimer: NodeJS.Timeout | null;
   /** Live values of modulated parameters last sent, to send only movement. */
   sentModulated: Map<string, unknown>;
   stats: boolean;
@@ -63,10 +68,34 @@ export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { t
     });
   }
 
+  const refill = (client: Client, now: number): void => {
+    client.flushTokens = Math.min(FLUSH_BURST, client.flushTokens + (now - client.lastFlush) / FLUSH_MS);
+    client.lastFlush = now;
+  };
+  const flushClient = (client: Client): void => {
+    client.flushTimer = null;
+    if (client.pending.size === 0) return;
+    refill(client, performance.now());
+    client.flushTokens = Math.max(0, client.flushTokens - 1);
+    client.socket.emit('params:changed', Object.fromEntries(client.pending));
+    client.pending.clear();
+  };
+  /**
+   * Changes go out at once while the client has sends left (30 a second on average, a burst of 3), so
+   * a fader move is not held back by a frame boundary; faster than that they wait and coalesce.
+   */
+  const scheduleFlush = (client: Client): void => {
+    if (client.flushTimer) return;
+    refill(client, performance.now());
+    const wait = client.flushTokens >= 1 ? 0 : (1 - client.flushTokens) * FLUSH_MS;
+    if (wait === 0) flushClient(client);
+    else client.flushTimer = setTimeout(() => flushClient(client), wait);
+  };
   const offChange = engine.params.onChange((entry, _value, origin) => {
     for (const client of clients.values()) {
       if (origin === client.origin) continue; // no echo to the surface that made it
       client.pending.set(entry.path, { base: entry.base, value: entry.target[entry.key] });
+      scheduleFlush(client);
     }
   });
   // New decks' parameters, or routes that start or stop modulating one: every client gets the list again.
@@ -84,7 +113,7 @@ export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { t
   };
 
   io.on('connection', (socket) => {
-    const client: Client = { socket, origin: `socket:${socket.id}`, pending: new Map(), sentModulated: new Map(), stats: false, signals: null, preview: null };
+    const client: Client = { socket, origin: `socket:${socket.id}`, pending: new Map(), flushTokens: FLUSH_BURST, lastFlush: performance.now(), flushTimer: null, sentModulated: new Map(), stats: false, signals: null, preview: null };
     clients.set(socket.id, client);
     socket.emit('params:list', paramViews(deps));
 
@@ -116,27 +145,29 @@ export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { t
     });
 
     socket.on('disconnect', () => {
+      if (client.flushTimer) clearTimeout(client.flushTimer);
       clients.delete(socket.id);
       limiter.forget(client.origin);
     });
   });
 
+  let liveTick = 0;
   const flush = setInterval(() => {
     if (clients.size === 0) return;
     const now = performance.now();
-    const modulated = engine.params.list().filter((e) => e.modulated);
+    liveTick = (liveTick + 1) % 2;
+    const modulated = liveTick === 0 ? engine.params.list().filter((e) => e.modulated) : [];
     for (const client of clients.values()) {
+      // Modulated values on their own event and rate, so they never hold back a change someone made.
+      let live: Record<string, unknown> | null = null;
       for (const e of modulated) {
         const value = e.target[e.key];
         if (client.sentModulated.get(e.path) !== value) {
           client.sentModulated.set(e.path, value);
-          client.pending.set(e.path, { base: e.base, value });
+          (live ??= {})[e.path] = value;
         }
       }
-      if (client.pending.size) {
-        client.socket.emit('params:changed', Object.fromEntries(client.pending));
-        client.pending.clear();
-      }
+      if (live) client.socket.volatile.emit('params:live', live);
       if (client.signals && now - client.signals.lastAt >= client.signals.everyMs) {
         client.signals.lastAt = now;
         const values: Record<string, number> = {};
@@ -165,7 +196,8 @@ export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { t
     const groups = new Map<string, Client[]>();
     for (const client of clients.values()) {
       const p = client.preview;
-      if (!p || now - p.lastAt < p.everyMs) continue;
+      // Due within half a tick counts as due: previews keep their rate on the 33 ms timer.
+      if (!p || now - p.lastAt < p.everyMs - FLUSH_MS / 2) continue;
       p.lastAt = now;
       if (p.inFlight) {
         counters.previewsDropped++;

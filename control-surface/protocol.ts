@@ -90,6 +90,8 @@ export interface ServerToClient {
   'params:list': (params: ParamView[]) => void;
   /** Coalesced changes since the last message (at most 30 a second), never a client's own. */
   'params:changed': (changes: Record<string, ParamUpdate>) => void;
+  /** Live (modulated) values of parameters that routes drive, 15 times a second while they move. */
+  'params:live': (values: Record<string, unknown>) => void;
   stats: (stats: unknown) => void;
   signals: (values: Record<string, number>) => void;
   /** A JPEG of the output, at the size, quality and rate the client asked for; the client acks it (a client still busy with one gets no next). */

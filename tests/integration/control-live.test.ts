@@ -72,8 +72,10 @@ describe('live channel (socket.io)', () => {
     const url = await listen(h.server, '127.0.0.1', 0);
     const surface = await client(url);
     h.engine.modulation.matrix.addRoute({ id: 'w', source: 'lfo1:out', target: '/deck/a/fx/0/rotation', amount: 0.5 });
-    await until(() => surface.changes.filter((c) => '/deck/a/fx/0/rotation' in c).length >= 3, 3000, 'live values', () => h.driver.tick());
-    const values = surface.changes.map((c) => c['/deck/a/fx/0/rotation']?.value).filter((v) => v !== undefined);
+    const live: Record<string, unknown>[] = [];
+    surface.on('params:live', (v) => live.push(v));
+    await until(() => live.filter((c) => '/deck/a/fx/0/rotation' in c).length >= 3, 3000, 'live values', () => h.driver.tick());
+    const values = live.map((c) => c['/deck/a/fx/0/rotation']).filter((v) => v !== undefined);
     expect(new Set(values).size).toBeGreaterThan(1);
 
     surface.emit('params:set', { '/deck/a/fx/0/zoom': 'huge' });

@@ -88,6 +88,14 @@ export function start(): void {
   socket.on('connect_error', (error) => (problems.value = [`cannot reach the host: ${error.message}`]));
   socket.on('params:list', applyList);
   socket.on('params:changed', applyChanges);
+  socket.on('params:live', (values) => {
+    batch(() => {
+      for (const [path, value] of Object.entries(values)) {
+        const p = params.get(path);
+        if (p) p.value = { ...p.value, value, modulated: true };
+      }
+    });
+  });
   socket.on('stats', (s) => (stats.value = s as Stats));
   socket.on('signals', (values) => (meters.value = values));
   socket.on('refused', (r) => (problems.value = [...r.problems.map((p) => `${r.event}: ${p}`)].slice(-3)));
