@@ -11,7 +11,7 @@ const count = Number(countText ?? 150);
 type Client = Socket<ServerToClient, ClientToServer>;
 const open = (): Promise<Client> =>
   new Promise((resolve, reject) => {
-    const s: Client = connect(url!, { transports: ['websocket'], reconnection: false });
+    const s: Client = connect(url, { transports: ['websocket'], reconnection: false });
     s.once('params:list', () => resolve(s));
     s.once('connect_error', reject);
   });
