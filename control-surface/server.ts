@@ -7,6 +7,7 @@ import { compileSchema, formatErrors } from '../core/validation.js';
 import type { Log } from '../core/log.js';
 import type { Engine } from '../host/engine.js';
 import type { MidiHandle } from '../host/midi/start-midi.js';
+import type { OscInput } from '../host/osc/osc-input.js';
 import type { PresetsHandle } from '../host/presets-setup.js';
 import type { Show } from '../host/show.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
@@ -26,6 +27,7 @@ export interface ControlDeps {
   registry: PipelineRegistry;
   presets: PresetsHandle | null;
   midi: MidiHandle | null;
+  osc?: OscInput | null;
   /** The show as it started (the base of a snapshot), and the file it came from (PUT saves there). */
   show: Show;
   showFile: string | null;

@@ -42,7 +42,7 @@ export async function runHost(
   }
   if (queryPort !== null) log.info({ oscQueryPort: queryPort }, `OSCQuery at http://${show.oscquery.bind}:${queryPort}/`);
   const control = show.control.enabled
-    ? await startControlSurface({ engine, registry, presets, midi, show, showFile: options.showFile ?? null, version: options.version ?? '0' }, show.control, log.child({ part: 'control' }))
+    ? await startControlSurface({ engine, registry, presets, midi, osc, show, showFile: options.showFile ?? null, version: options.version ?? '0' }, show.control, log.child({ part: 'control' }))
     : null;
   log.info(
     { show: show.name, size: `${show.frameSize.width}x${show.frameSize.height}`, fps: show.fps, outputs: engine.outputList().map((o) => o.stats().detail) },

@@ -43,6 +43,19 @@ export function systemApi(api: FastifyInstance, deps: ControlDeps): void {
     return { armed: null };
   });
 
+  api.post('/learn/osc', { schema: { body: LearnBody } }, (request) => {
+    if (!deps.osc) throw new HttpError(409, 'VJ_OSC_OFF', 'OSC is disabled in this show', []);
+    const { path } = request.body as { path: string };
+    const armed = deps.osc.learn(path);
+    if (!armed.ok) throw new HttpError(400, 'VJ_BAD_REQUEST', armed.error, [`path: ${armed.error}`]);
+    return { armed: path, hint: 'move a control on the OSC surface' };
+  });
+
+  api.delete('/learn/osc', () => {
+    deps.osc?.cancelLearn();
+    return { armed: null };
+  });
+
   api.get('/ndi/sources', async () => {
     try {
       return await findNdiSources(loadNdiRuntime(), { waitMs: 1000 });

@@ -45,6 +45,8 @@ export class OscInput {
   private readonly kinds: OscThreadData['params'];
   private readonly actionPaths: string[];
   private readonly signalSlots: number[] = [];
+  /** OSC learn: the parameter armed, and each signal's last arrival time when it was armed. */
+  private learning: { path: string; times: number[] } | null = null;
   private state: OscStats['state'] = 'stopped';
   private port: number | null = null;
   private lastError: string | null = null;
@@ -168,6 +170,44 @@ export class OscInput {
     for (let id = 0; id < this.signalSlots.length; id++) {
       const slot = this.signalSlots[id]!;
       if (slot >= 0) modulation.bus.set(slot, this.views.signalValues[id]!, this.views.signalTimes[id]!);
+    }
+    if (this.learning) this.checkLearn();
+  }
+
+  /**
+   * OSC learn: arm a number parameter, move a control on the tablet; its address (any that is not a
+   * parameter path itself) becomes a route sweeping the parameter's whole range. Re-learning replaces it.
+   */
+  learn(path: string): { ok: true } | { ok: false; error: string } {
+    const entry = this.engine.params.entry(path);
+    if (!entry) return { ok: false, error: `no parameter ${path}` };
+    if (!entry.info.modulatable) return { ok: false, error: `${path} cannot be learned (not a modulatable number)` };
+    this.learning = { path, times: Array.from(this.views.signalTimes.subarray(0, this.signalSlots.length)) };
+    return { ok: true };
+  }
+
+  cancelLearn(): void {
+    this.learning = null;
+  }
+
+  get learningPath(): string | null {
+    return this.learning?.path ?? null;
+  }
+
+  private checkLearn(): void {
+    const { path, times } = this.learning!;
+    for (let id = 0; id < this.signalSlots.length; id++) {
+      if (id < times.length && this.views.signalTimes[id] === times[id]) continue;
+      const source = this.engine.modulation.bus.info(this.signalSlots[id]!)?.name;
+      if (!source) continue;
+      this.learning = null;
+      const matrix = this.engine.modulation.matrix;
+      const routeId = `learn${path.replace(/[^A-Za-z0-9_-]/g, '.')}`;
+      if (matrix.routes().some((r) => r.id === routeId)) matrix.removeRoute(routeId);
+      const added = matrix.addRoute({ id: routeId, source, target: path, amount: 1, combine: 'last', absolute: true });
+      if (added.ok) this.log.info(`OSC learn: ${source} -> ${path}`);
+      else this.log.warn(`OSC learn: ${added.problems.join('; ')}`);
+      return;
     }
   }
 

@@ -125,6 +125,22 @@ describe('control API', () => {
     expect((JSON.parse(fs.readFileSync(h.showFile, 'utf8')) as typeof show).decks[0]!.chain[0]!.params.zoom).toBe(2);
   });
 
+  it('learn needs MIDI or OSC running (this host has neither): a clear 409; actions queue for the frame', async () => {
+    h = await controlHarness();
+    expect(await call('POST', '/api/learn/midi', { path: '/mixer/crossfade' })).toMatchObject({ status: 409, body: { error: 'VJ_MIDI_OFF' } });
+    expect(await call('POST', '/api/learn/osc', { path: '/mixer/crossfade' })).toMatchObject({ status: 409, body: { error: 'VJ_OSC_OFF' } });
+    expect((await call('POST', '/api/learn/osc', { path: 'no-slash' })).body.problems).toEqual(['body.path: must match pattern "^/"']);
+    expect(await call('POST', '/api/actions', { path: '/clock/nudge', args: [0.5] })).toMatchObject({ status: 200, body: { queued: '/clock/nudge' } });
+  });
+
+  it('NDI sources through the real runtime, with the note when no mDNS responder runs', async () => {
+    h = await controlHarness();
+    const found = await call('GET', '/api/ndi/sources');
+    expect(found.status).toBe(200);
+    expect(Array.isArray(found.body.sources)).toBe(true);
+    if (found.body.mdnsResponder === false) expect(found.body.note).toMatch(/no mDNS responder/);
+  });
+
   it('unknown routes are 404 with the error shape', async () => {
     h = await controlHarness();
     expect(await call('GET', '/api/nothing')).toEqual({ status: 404, body: { error: 'VJ_NOT_FOUND', message: 'no route GET /api/nothing', problems: [] } });

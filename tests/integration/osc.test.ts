@@ -225,3 +225,29 @@ async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+describe('OSC learn', () => {
+  it('arm a parameter, move a tablet control: its address becomes a route over the whole range; re-learning replaces it', async () => {
+    h = await oscHarness();
+    await send('/1/fader1', { type: 'f', value: 0.2 }); // a control seen before arming is not taken as the one moved
+    h.driver.tick();
+    expect(h.osc.learn('/deck/a/fx/0/decay')).toEqual({ ok: true });
+    expect(h.osc.learn('/deck/a/nope')).toEqual({ ok: false, error: 'no parameter /deck/a/nope' });
+    expect(h.osc.learn('/deck/a/fx/0/decay')).toEqual({ ok: true });
+    h.driver.tick();
+    expect(h.engine.modulation.matrix.routes()).toHaveLength(0);
+    await send('/1/fader7', { type: 'f', value: 0.5 });
+    h.driver.tick();
+    const learned = h.engine.modulation.matrix.routes();
+    expect(learned).toEqual([expect.objectContaining({ source: 'osc:/1/fader7', target: '/deck/a/fx/0/decay', absolute: true })]);
+    expect(h.osc.learningPath).toBeNull();
+    await send('/1/fader7', { type: 'f', value: 1 });
+    h.driver.tick();
+    h.driver.tick();
+    expect(h.engine.params.get('/deck/a/fx/0/decay')).toBe(1); // the top of the fader is the top of the range
+    h.osc.learn('/deck/a/fx/0/decay');
+    await send('/1/fader2', { type: 'f', value: 0.1 });
+    h.driver.tick();
+    expect(h.engine.modulation.matrix.routes().map((r) => r.source)).toEqual(['osc:/1/fader2']);
+  });
+});

@@ -90,6 +90,10 @@ function ControlMenu({ p, close, note }: { p: ParamView; close: () => void; note
         return r.ok ? 'move a MIDI control…' : (r.body.message ?? 'MIDI learn is not available');
       })}>MIDI learn</button>
       <button type="button" onClick={() => void run(async () => {
+        const r = await api('POST', '/learn/osc', { path: p.path });
+        return r.ok ? 'move a control on the OSC surface…' : (r.body.message ?? 'OSC learn is not available');
+      })}>OSC learn</button>
+      <button type="button" onClick={() => void run(async () => {
         await navigator.clipboard?.writeText(p.path).catch(() => {});
         return `OSC ${p.path}`;
       })}>Copy OSC address</button>
@@ -112,4 +116,67 @@ function ControlMenu({ p, close, note }: { p: ParamView; close: () => void; note
       <button type="button" onClick={close}>Close</button>
     </div>
   );
+}
+
+/** Two parameters that belong together (translateX / translateY, centerX / centerY) on one pad. */
+export function XYPad({ x, y }: { x: string; y: string }) {
+  const px = params.get(x)?.value;
+  const py = params.get(y)?.value;
+  if (!px || !py) return null;
+  const set = (e: PointerEvent) => {
+    const box = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    const fx = Math.min(1, Math.max(0, (e.clientX - box.left) / box.width));
+    const fy = Math.min(1, Math.max(0, (e.clientY - box.top) / box.height));
+    const value = (p: ParamView, f: number) => (p.min ?? 0) + f * ((p.max ?? 1) - (p.min ?? 0));
+    const vx = value(px, fx);
+    const vy = value(py, fy);
+    setLocal(x, vx);
+    setLocal(y, vy);
+    setParams({ [x]: vx, [y]: vy });
+  };
+  const name = px.label.replace(/\s*X$/i, '') || 'XY';
+  return (
+    <div class="control">
+      <label>
+        {name}
+        <span class="value">{fmt(px.value)}, {fmt(py.value)}</span>
+      </label>
+      <div
+        class="xy"
+        data-xy={`${x} ${y}`}
+        onPointerDown={(e) => {
+          (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+          set(e);
+        }}
+        onPointerMove={(e) => {
+          if (e.buttons) set(e);
+        }}
+      >
+        <div class="dot" style={{ left: `${position(px, px.base) * 100}%`, top: `${position(py, py.base) * 100}%` }} />
+        {(px.modulated || py.modulated) && <div class="dot modulated" style={{ left: `${position(px, px.value) * 100}%`, top: `${position(py, py.value) * 100}%` }} />}
+      </div>
+    </div>
+  );
+}
+
+function fmt(v: unknown): string {
+  return typeof v === 'number' ? (Math.round(v * 100) / 100).toString() : String(v);
+}
+
+/** Splits a stage's parameters into pads for X/Y pairs and single controls, in order. */
+export function layout(paths: string[]): ({ pad: [string, string] } | { single: string })[] {
+  const out: ({ pad: [string, string] } | { single: string })[] = [];
+  const used = new Set<string>();
+  for (const path of paths) {
+    if (used.has(path)) continue;
+    const partner = path.endsWith('X') ? `${path.slice(0, -1)}Y` : null;
+    const numeric = (p: string) => ['number', 'integer'].includes(params.get(p)?.value.kind ?? '');
+    if (partner && paths.includes(partner) && numeric(path) && numeric(partner)) {
+      out.push({ pad: [path, partner] });
+      used.add(partner);
+    } else {
+      out.push({ single: path });
+    }
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { computed, useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { action, api } from './connection';
-import { Control } from './controls';
+import { Control, layout, XYPad } from './controls';
 import { meters, paramList, previewIndex, previewUrl, stats } from './state';
 
 /** Deck ids and each deck's stages (source, fx/0, …), read off the parameter paths. */
@@ -83,12 +83,15 @@ const MORPHS = [0, 1, 2, 4];
 
 function Presets() {
   const names = useSignal<Record<number, string>>({});
+  const banks = useSignal<string[]>(['default']);
+  const bank = useSignal('default');
   const morph = useSignal(0);
   const load = async () => {
-    const r = await api<{ presets: { name: string; slot: number | null }[] }>('GET', '/presets');
+    const r = await api<{ presets: { name: string; bank: string; slot: number | null }[] }>('GET', '/presets');
     if (!r.ok) return;
+    banks.value = [...new Set(['default', ...r.body.presets.map((p) => p.bank)])].sort();
     const bySlot: Record<number, string> = {};
-    for (const p of r.body.presets) if (p.slot !== null) bySlot[p.slot] = p.name;
+    for (const p of r.body.presets) if (p.bank === bank.value && p.slot !== null) bySlot[p.slot] = p.name;
     names.value = bySlot;
   };
   useEffect(() => {
@@ -99,15 +102,22 @@ function Presets() {
   }, []);
   const recall = (slot: number) => {
     const name = names.value[slot];
-    if (name) void api('POST', `/presets/default/${encodeURIComponent(name)}/recall`, morph.value ? { mode: 'morph', duration: morph.value, unit: 'seconds' } : { mode: 'instant' });
+    if (name) void api('POST', `/presets/${encodeURIComponent(bank.value)}/${encodeURIComponent(name)}/recall`, morph.value ? { mode: 'morph', duration: morph.value, unit: 'seconds' } : { mode: 'instant' });
   };
   const save = async (slot: number) => {
-    await api('POST', '/presets', { name: names.value[slot] ?? `Slot ${slot}`, slot });
+    await api('POST', '/presets', { name: names.value[slot] ?? `Slot ${slot}`, slot, bank: bank.value });
     await load();
   };
   return (
     <div class="presets">
       <div class="morph">
+        bank
+        <select value={bank.value} onChange={(e) => {
+          bank.value = (e.target as HTMLSelectElement).value;
+          void load();
+        }}>
+          {banks.value.map((b) => <option key={b} value={b}>{b}</option>)}
+        </select>
         morph
         {MORPHS.map((m) => <button type="button" key={m} class={morph.value === m ? 'on' : ''} onClick={() => (morph.value = m)}>{m ? `${m}s` : 'cut'}</button>)}
       </div>
@@ -163,7 +173,7 @@ export function Performance() {
             {[...stages].map(([stage, paths]) => (
               <fieldset key={stage}>
                 <legend>{stageName(deck, stage)}</legend>
-                {paths.map((path) => <Control key={path} path={path} />)}
+                {layout(paths).map((item) => ('pad' in item ? <XYPad key={item.pad[0]} x={item.pad[0]} y={item.pad[1]} /> : <Control key={item.single} path={item.single} />))}
               </fieldset>
             ))}
           </div>
