@@ -11,7 +11,7 @@ describe('keyboard in the terminal', () => {
   it('space taps the tempo (four taps 500 ms apart: 120 BPM on the status line) and q quits cleanly', async () => {
     const shmName = uniqueShmName('keys');
     const presets = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-test-presets-'));
-    const command = [process.execPath, cliPath, '--shm-name', shmName, '--size', '160x90', '--osc-port', '0', '--oscquery-port', '0', '--presets', presets].join(' ');
+    const command = [process.execPath, cliPath, '--shm-name', shmName, '--size', '160x90', '--osc-port', '0', '--oscquery-port', '0', '--ui-port', '0', '--presets', presets].join(' ');
     const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

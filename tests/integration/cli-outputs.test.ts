@@ -17,7 +17,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const quiet = { osc: { port: 0 }, oscquery: { enabled: false }, midi: { enabled: false }, audio: { enabled: false }, presets: { autosave: false } };
+const quiet = { osc: { port: 0 }, oscquery: { enabled: false }, midi: { enabled: false }, audio: { enabled: false }, presets: { autosave: false }, control: { enabled: false } };
 const SIZE = { width: 320, height: 180 };
 
 function show(dir: string, outputs: unknown[]): string {
