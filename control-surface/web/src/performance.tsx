@@ -62,6 +62,7 @@ function Outputs() {
       {(stats.value?.outputs ?? []).map((o) => (
         <li key={o.id} class={`output ${o.state}`} data-output={o.id}>
           <b>{o.id}</b> {o.state} · sent {o.sent} · dropped {o.dropped}
+          {typeof o.detail.encoderFps === 'number' && o.state === 'running' ? ` · ${o.detail.encoderFps} fps` : ''}
           {typeof o.detail.connections === 'number' ? ` · ${o.detail.connections} receivers` : ''}
           {o.lastError ? <div class="error">{o.lastError}</div> : null}
         </li>

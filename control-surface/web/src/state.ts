@@ -109,5 +109,7 @@ export function start(): void {
     });
     ack();
   });
+  // Routes' meters, and signals that appear while the show runs (a tablet control moved for the first time).
   setInterval(() => void refreshRoutes(), 1000);
+  setInterval(() => void refreshSignals(), 5000);
 }
