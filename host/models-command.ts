@@ -103,13 +103,15 @@ async function download(url: string, file: string, progress: (line: string) => v
   if (!response.ok || !response.body) throw new Error(`download of ${url} failed: HTTP ${response.status}`);
   const total = Number(response.headers.get('content-length')) || 0;
   let received = 0;
-  let lastShown = -1;
+  let lastBucket = -1;
   const counted = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
   counted.on('data', (chunk: Buffer) => {
     received += chunk.length;
+    // A line each time another tenth has arrived (or each MB when the size is unknown).
     const percent = total ? Math.floor((received / total) * 100) : -1;
-    if (percent !== lastShown && (percent % 10 === 0 || percent === -1)) {
-      lastShown = percent;
+    const bucket = total ? Math.floor(percent / 10) : Math.floor(received / 1e6);
+    if (bucket !== lastBucket) {
+      lastBucket = bucket;
       progress(total ? `downloading ${percent}% (${mb(received)} of ${mb(total)} MB)` : `downloading ${mb(received)} MB`);
     }
   });

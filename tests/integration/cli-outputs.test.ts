@@ -132,9 +132,15 @@ describe('outputs that cannot work here', () => {
     await host.waitFor(/"msg":"record: failed/);
     const reader = new ShmReader(path.join('/dev/shm', shmName));
     try {
-      const first = reader.readLatest()!.frameIndex;
+      // A read can meet a slot being rewritten (and retry, or give up for now): ask until one is whole.
+      const latestIndex = async (): Promise<number> => {
+        let index = -1;
+        await until(() => (index = reader.readLatest()?.frameIndex ?? -1) >= 0, 5000, 'a whole frame in shared memory');
+        return index;
+      };
+      const first = await latestIndex();
       await new Promise((r) => setTimeout(r, 2000));
-      const second = reader.readLatest()!.frameIndex;
+      const second = await latestIndex();
       expect(second - first).toBeGreaterThan(54);
     } finally {
       reader.close();

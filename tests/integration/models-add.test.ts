@@ -29,7 +29,12 @@ beforeAll(async () => {
       return;
     }
     res.writeHead(200, { 'content-length': fs.statSync(file).size });
-    fs.createReadStream(file).pipe(res);
+    // In pieces with pauses, as a network delivers it (a local read could arrive in one chunk).
+    fs.createReadStream(file, { highWaterMark: 256 * 1024 }).on('data', function (this: fs.ReadStream, chunk) {
+      res.write(chunk);
+      this.pause();
+      setTimeout(() => this.resume(), 5);
+    }).on('end', () => res.end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
