@@ -24,6 +24,8 @@ interface Client {
   lastFlush: number;
   flushTimer: NodeJS.Timeout | null;
   /** Live values of modulated parameters last sent, to send only movement. */
+  /** Host time minus client time, the smallest seen: the client's clock mapped onto the host's with the least transit. */
+  clockOffset: number;
   sentModulated: Map<string, unknown>;
   stats: boolean;
   signals: { names: string[]; everyMs: number; lastAt: number } | null;
@@ -113,7 +115,7 @@ export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { t
   };
 
   io.on('connection', (socket) => {
-    const client: Client = { socket, origin: `socket:${socket.id}`, pending: new Map(), flushTokens: FLUSH_BURST, lastFlush: performance.now(), flushTimer: null, sentModulated: new Map(), stats: false, signals: null, preview: null };
+    const client: Client = { socket, origin: `socket:${socket.id}`, pending: new Map(), clockOffset: Infinity, flushTokens: FLUSH_BURST, lastFlush: performance.now(), flushTimer: null, sentModulated: new Map(), stats: false, signals: null, preview: null };
     clients.set(socket.id, client);
     socket.emit('params:list', paramViews(deps));
 
@@ -139,9 +141,15 @@ export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { t
 
     socket.on('action', (action: unknown) => {
       if (!validAction(action)) return refuse(client, 'action', formatErrors(validAction.errors ?? [], 'action'));
-      const { path, args = [] } = action as Action;
+      const { path, args = [], at } = action as Action;
       if (!engine.actions.has(path)) return refuse(client, 'action', [`path: no action "${path}"`]);
-      engine.actions.invoke(path, args, performance.now());
+      const arrived = performance.now();
+      let time = arrived;
+      if (at !== undefined) {
+        client.clockOffset = Math.min(client.clockOffset, arrived - at);
+        time = Math.min(arrived, at + client.clockOffset);
+      }
+      engine.actions.invoke(path, args, time);
     });
 
     socket.on('disconnect', () => {

@@ -53,7 +53,11 @@ export const Subscription = Type.Object(
 export type Subscription = Static<typeof Subscription>;
 
 export const Action = Type.Object(
-  { path: Type.String({ pattern: '^/', maxLength: 256 }), args: Type.Optional(Type.Array(Type.Union([Type.Number(), Type.String({ maxLength: 256 }), Type.Boolean()]), { maxItems: 8 })) },
+  {
+    path: Type.String({ pattern: '^/', maxLength: 256 }),
+    args: Type.Optional(Type.Array(Type.Union([Type.Number(), Type.String({ maxLength: 256 }), Type.Boolean()]), { maxItems: 8 })),
+    at: Type.Optional(Type.Number({ minimum: 0, description: 'When it happened on the client (its performance.now()): taps keep the rhythm of the finger, not of the network.' })),
+  },
   { additionalProperties: false },
 );
 export type Action = Static<typeof Action>;

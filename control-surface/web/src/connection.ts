@@ -14,8 +14,9 @@ export function subscribe(subscription: Subscription): void {
   socket.emit('subscribe', subscription);
 }
 
+/** Actions carry the moment they happened here, so a tap keeps the finger's rhythm whatever the network does. */
 export function action(path: string, args: (number | string | boolean)[] = []): void {
-  socket.emit('action', { path, args });
+  socket.emit('action', { path, args, at: performance.now() });
 }
 
 export interface ApiResult<T> {
