@@ -315,17 +315,18 @@ export class Engine {
     final.time = this.clock.time;
     this.last = final;
 
-    // One shared, held copy per feed and tick: outputs that send later keep it without copying it again.
+    // Outputs that send later get one shared, held copy per feed and tick (kept without copying again);
+    // outputs that write during submit get the frame itself.
     const outputs = this.outputs;
     const shared = this.sharedFeeds;
     for (let o = 0; o < outputs.length; o++) {
       const output = outputs[o]!;
       const feed = this.outputFeeds[o]!;
-      let frame = shared[feed + 1] ?? null;
-      if (!frame) {
-        const source = feed < 0 ? final : this.deckFrames[feed];
-        if (!source) continue;
-        frame = shared[feed + 1] = this.shelf.publish(source);
+      const source = feed < 0 ? final : this.deckFrames[feed];
+      if (!source) continue;
+      let frame: Frame = source;
+      if (output.holdsFrames) {
+        frame = shared[feed + 1] ?? (shared[feed + 1] = this.shelf.publish(source));
       }
       try {
         output.submit(frame);

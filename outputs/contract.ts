@@ -24,6 +24,11 @@ export interface OutputStats {
 export interface Output {
   readonly id: string;
   readonly type: string;
+  /**
+   * True for outputs that send after `submit` returns (a native thread, a pipe): the engine then hands
+   * them a shared frame they can hold instead of copying. Outputs that write during `submit` leave it out.
+   */
+  readonly holdsFrames?: boolean;
   start(): Promise<void>;
   submit(frame: Frame): void;
   stats(): OutputStats;

@@ -40,6 +40,7 @@ const STOP_GRACE_MS = 4000;
 export class EncoderOutput implements Output {
   readonly id: string;
   readonly type: string;
+  readonly holdsFrames = true;
   private readonly options: EncoderOutputOptions;
   private readonly sender: LatestFrameSender;
   private readonly backoff: Backoff;

@@ -26,6 +26,7 @@ export interface NdiOutputOptions {
 export class NdiOutput implements Output {
   readonly id: string;
   readonly type = 'ndi';
+  readonly holdsFrames = true;
   private readonly options: NdiOutputOptions;
   private readonly frames: LatestFrameSender;
   private readonly backoff = new Backoff(1000, 15_000);
