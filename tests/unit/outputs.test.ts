@@ -218,6 +218,26 @@ describe('output manager', () => {
     await engine.stop();
   });
 
+  it('outputs that send later get a held shared frame (one copy per tick for all of them); the others get the frame itself', async () => {
+    const { engine, driver } = await engineWith([]);
+    const seen: { holder: boolean; hold: boolean; frame: unknown }[] = [];
+    const probe = (id: string, holdsFrames: boolean) => ({
+      id, type: 'probe', holdsFrames,
+      start: () => Promise.resolve(), stop: () => Promise.resolve(),
+      stats: () => ({ id, type: 'probe', state: 'running' as const, sent: 0, dropped: 0, lastError: null, detail: {} }),
+      submit(frame: Frame) {
+        seen.push({ holder: holdsFrames, hold: frame.hold !== undefined, frame });
+      },
+    });
+    engine.addOutput(probe('a', true));
+    engine.addOutput(probe('b', true));
+    engine.addOutput(probe('c', false));
+    driver.tick(1);
+    expect(seen.map((s) => [s.holder, s.hold])).toEqual([[true, true], [true, true], [false, false]]);
+    expect(seen[0]!.frame).toBe(seen[1]!.frame); // one shared copy for both
+    await engine.stop();
+  });
+
   it('refuses bad configs naming the field, and unknown ids, leaving everything as it was', async () => {
     const { engine } = await engineWith([]);
     await expect(engine.outputManager.add({ type: 'vhs', id: 'x' })).rejects.toThrow(/outputs\.x\.type: must be one of "shm", "ndi", "rtmp", "record"/);
