@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, startHost, type HostProcess } from '../helpers/host-process.js';
+import { until } from '../helpers/until.js';
 
 // The real host (CLI) serving the built UI, driven by Debian's chromium through playwright-core.
 let host: HostProcess;
@@ -37,14 +38,6 @@ async function open(): Promise<Page> {
 async function api(method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${base}/api${url}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
   return (await response.json()) as Record<string, unknown>;
-}
-
-async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('the control surface in a real browser', () => {

@@ -43,11 +43,3 @@ export async function ndiSourceUrl(name: string, ms = 5000): Promise<string> {
   }
   throw new Error(`no NDI source named "${name}" was found`);
 }
-
-export async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

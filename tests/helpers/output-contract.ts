@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createFrame, type Frame } from '../../core/frame.js';
 import { drawFrameCode } from '../../core/frame-code.js';
 import type { Output } from '../../outputs/contract.js';
+import { until } from './until.js';
 
 export interface ContractSubject {
   name: string;
@@ -24,14 +25,6 @@ function codedFrame(index: number): Frame {
   frame.index = index;
   frame.time = index / 30;
   return frame;
-}
-
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** Feeds frames at 30 fps, as the frame loop would, until stopped. */

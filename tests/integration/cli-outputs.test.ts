@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShmReader } from '../../outputs/shm/shm-reader.js';
 import { cliPath, startHost, tempDir, uniqueShmName, writeJson, type HostProcess } from '../helpers/host-process.js';
-import { until } from '../helpers/ndi-probe.js';
+import { until } from '../helpers/until.js';
 import { Tablet } from '../helpers/osc-harness.js';
 import { probeStreams, pullFrameCodes } from '../helpers/pull-stream.js';
 import { freePort } from '../../bench/rtmp-server.js';

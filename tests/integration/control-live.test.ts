@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listen } from '../../control-surface/server.js';
 import type { ClientToServer, ParamUpdate, ParamView, ServerToClient } from '../../control-surface/protocol.js';
 import { controlHarness, type ControlHarness } from '../helpers/control-harness.js';
+import { until } from '../helpers/until.js';
 
 // Real socket.io clients (socket.io-client) against the real server on 127.0.0.1.
 let h: ControlHarness;
@@ -29,15 +30,6 @@ async function client(url: string, auth: Record<string, string> = {}): Promise<C
     socket.once('connect_error', reject);
   });
   return socket;
-}
-
-async function until(check: () => boolean, ms: number, what: string, tick?: () => void): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    tick?.();
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('live channel (socket.io)', () => {

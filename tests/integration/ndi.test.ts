@@ -14,7 +14,8 @@ import { NdiSender } from '../../ndi/sender.js';
 import { registerBuiltins } from '../../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';
 import { tempDir } from '../helpers/host-process.js';
-import { ndiProbe, ndiSourceUrl, until, type NdiProbe } from '../helpers/ndi-probe.js';
+import { ndiProbe, ndiSourceUrl, type NdiProbe } from '../helpers/ndi-probe.js';
+import { until } from '../helpers/until.js';
 
 // The real NDI 6 runtime on loopback: the host's sender, and receivers made with the runtime's own API.
 const registry = new PipelineRegistry();

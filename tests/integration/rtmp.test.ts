@@ -8,7 +8,7 @@ import { checkShow } from '../../host/show.js';
 import { registerBuiltins } from '../../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';
 import { uniqueShmName } from '../helpers/host-process.js';
-import { until } from '../helpers/ndi-probe.js';
+import { until } from '../helpers/until.js';
 import { probeStreams, pullFrameCodes } from '../helpers/pull-stream.js';
 import { freePort, startRtmpServer, type RtmpServer } from '../../bench/rtmp-server.js';
 
