@@ -16,6 +16,7 @@ import { PipelineRegistry } from '../../pipelines/registry.js';
 import { tempDir } from '../helpers/host-process.js';
 import { ndiProbe, ndiSourceUrl, type NdiProbe } from '../helpers/ndi-probe.js';
 import { until } from '../helpers/until.js';
+import { LIVE_FPS, measuredFps } from '../helpers/engine-rate.js';
 
 // The real NDI 6 runtime on loopback: the host's sender, and receivers made with the runtime's own API.
 const registry = new PipelineRegistry();
@@ -41,13 +42,7 @@ function probe(url: string, keepPixels = false): NdiProbe {
   return p;
 }
 
-/** Output frames per second of the engine over `ms`. */
-async function measuredFps(engine: Engine, ms: number): Promise<number> {
-  const before = engine.stats().frames;
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, ms));
-  return ((engine.stats().frames - before) * 1000) / (performance.now() - t0);
-}
+
 
 function increasing(values: number[]): boolean {
   return values.every((v, i) => i === 0 || v > values[i - 1]!);
@@ -85,7 +80,7 @@ describe('NDI output (real runtime, real receivers)', () => {
     await second.close();
     const firstBefore = first.codes.length;
     const fps = await measuredFps(engine, 1500);
-    expect(fps).toBeGreaterThan(27);
+    expect(fps).toBeGreaterThan(LIVE_FPS);
     expect(first.codes.length - firstBefore).toBeGreaterThan(30);
     await until(() => engine.stats().outputs[0]!.detail.connections === 1, 5000, 'the second receiver gone');
 
@@ -182,12 +177,12 @@ describe('NDI input (a sender in the test feeds a deck)', () => {
     expect(Math.abs(b! - 0x20)).toBeLessThan(16);
     const { readFrameCode } = await import('../../core/frame-code.js');
     expect(readFrameCode(out.data, 640, 360)).toBeGreaterThanOrEqual(5000);
-    expect(await measuredFps(engine, 1000)).toBeGreaterThan(27);
+    expect(await measuredFps(engine, 1000)).toBeGreaterThan(LIVE_FPS);
   });
 
   it('a source that does not exist keeps the deck black and the show running', async () => {
     const engine = await runShow({ decks: [{ id: 'a', source: { pipeline: 'ndi-input', params: { source: 'NOWHERE (nothing)' } } }] });
-    expect(await measuredFps(engine, 1000)).toBeGreaterThan(27);
+    expect(await measuredFps(engine, 1000)).toBeGreaterThan(LIVE_FPS);
     expect(engine.stats().stages[0]!.errors).toBe(0);
     expect(engine.lastFrame!.data[0]).toBe(0);
   });
