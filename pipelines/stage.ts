@@ -2,6 +2,7 @@ import type { ClockState } from '../core/clock.js';
 import { describeError } from '../core/errors.js';
 import { copyFrameInto, sameSize, type Frame } from '../core/frame.js';
 import { lerpWord } from '../core/packed-pixels.js';
+import { Backoff } from '../core/backoff.js';
 import type { FramePool } from '../core/frame-pool.js';
 import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
 import type { AnyParams, AnyPipelineDefinition, ExecutionMode, PipelineInstance, PipelineStatus } from './contract.js';
@@ -72,7 +73,7 @@ export class Stage {
   private runToken = 0;
   private launchedAt = 0;
   private retryAt = 0;
-  private backoffMs = RETRY_MIN_MS;
+  private readonly backoff = new Backoff(RETRY_MIN_MS, RETRY_MAX_MS);
   private readonly stallTimeoutMs: number;
   // Crossfading between results (a decoupled pipeline's `betweenResults: 'crossfade'`): the last two
   // results in frames of the stage's own (the pipeline rewrites its frame on every run), when the newer
@@ -177,8 +178,7 @@ export class Stage {
   /** A failed or stalled run: reported, and the next try waits (1 s, doubling to 30 s) so a broken model is not hammered. */
   private failed(error: unknown): void {
     this.recordError(error);
-    this.retryAt = this.now() + this.backoffMs;
-    this.backoffMs = Math.min(RETRY_MAX_MS, this.backoffMs * 2);
+    this.retryAt = this.now() + this.backoff.next();
   }
 
   private launch(input: Frame | null, clock: ClockState, size: { width: number; height: number }): void {
@@ -215,7 +215,7 @@ export class Stage {
           return;
         }
         this.latestResult = result;
-        this.backoffMs = RETRY_MIN_MS;
+        this.backoff.reset();
         const done = this.now();
         this.keepResult(result, done);
         this.completions.mark(done);

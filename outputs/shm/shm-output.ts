@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Frame } from '../../core/frame.js';
 import { describeError } from '../../core/errors.js';
 import { writeU64 } from '../../core/u64.js';
+import { Backoff } from '../../core/backoff.js';
 import type { Output, OutputState, OutputStats } from '../contract.js';
 import {
   Field, FOURCC_RGBA, SHM_HEADER_BYTES, SHM_MAGIC, SHM_VERSION, ShmState, SlotField,
@@ -63,7 +64,7 @@ export class ShmOutput implements Output {
   private sequences: number[] = [];
   private framesWritten = 0;
   private retryAt = 0;
-  private retryDelay = RETRY_MIN_MS;
+  private readonly backoff = new Backoff(RETRY_MIN_MS, RETRY_MAX_MS);
   // Small reused buffers for header fields (no allocation per frame).
   private readonly record = Buffer.alloc(24);
   private readonly seqBuf = Buffer.alloc(8);
@@ -216,8 +217,7 @@ export class ShmOutput implements Output {
   private fail(error: unknown): void {
     this.state = 'failed';
     this.lastError = describeError(error);
-    this.retryAt = Date.now() + this.retryDelay;
-    this.retryDelay = Math.min(RETRY_MAX_MS, this.retryDelay * 2);
+    this.retryAt = Date.now() + this.backoff.next();
     if (this.fd !== null) {
       try {
         fs.closeSync(this.fd);
@@ -232,7 +232,7 @@ export class ShmOutput implements Output {
     try {
       this.open();
       this.state = 'running';
-      this.retryDelay = RETRY_MIN_MS;
+      this.backoff.reset();
     } catch (error) {
       this.fail(error);
     }
