@@ -7,13 +7,14 @@ import type { Log } from '../core/log.js';
 import { checkToken } from './auth.js';
 import { applyChanges, paramViews } from './api/params.js';
 import { HttpError } from './errors.js';
-import { Action, ParamChanges, Subscription, type ClientToServer, type ParamUpdate, type ServerToClient } from './protocol.js';
+import { Action, BODY_LIMIT, ParamChanges, Subscription, type ClientToServer, type ParamUpdate, type ServerToClient } from './protocol.js';
 import { RateLimiter } from './rate-limit.js';
 import type { ControlDeps } from './server.js';
 
 const FLUSH_MS = 33; // changes to each client at most 30 times a second (on average)
 const FLUSH_BURST = 3;
 const STATS_MS = 250; // 4 Hz
+const CLOCK_JUMP_MS = 2000;
 
 interface Client {
   socket: Socket<ClientToServer, ServerToClient>;
@@ -57,7 +58,7 @@ const validAction = compileSchema(Action);
  */
 export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { token: string | null; log: Log; changesPerSecond: number }): Live {
   const { engine } = deps;
-  const io = new Server<ClientToServer, ServerToClient>(app.server, { serveClient: false, maxHttpBufferSize: 1e6 });
+  const io = new Server<ClientToServer, ServerToClient>(app.server, { serveClient: false, maxHttpBufferSize: BODY_LIMIT });
   const clients = new Map<string, Client>();
   const limiter = new RateLimiter(options.changesPerSecond);
   const counters = { changesReceived: 0, refused: 0, previewsSent: 0, previewsDropped: 0 };
@@ -146,10 +147,19 @@ export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { t
       const arrived = performance.now();
       let time = arrived;
       if (at !== undefined) {
-        client.clockOffset = Math.min(client.clockOffset, arrived - at);
-        time = Math.min(arrived, at + client.clockOffset);
+        const sample = arrived - at;
+        client.clockOffset = Math.min(client.clockOffset, sample);
+        let mapped = at + client.clockOffset;
+        // A client clock that jumped (a reloaded page, or a lie) would put every later tap far in the past:
+        // start the mapping over from this sample, which lands at its arrival.
+        if (!(mapped > arrived - CLOCK_JUMP_MS)) {
+          client.clockOffset = sample;
+          mapped = arrived;
+        }
+        time = Math.min(arrived, mapped);
       }
-      engine.actions.invoke(path, args, time);
+      const queued = engine.actions.request(path, args, time);
+      if (!queued.ok) refuse(client, 'action', [queued.problem]);
     });
 
     socket.on('disconnect', () => {

@@ -5,6 +5,13 @@ import { Type, type Static } from '@sinclair/typebox';
  * at the server's edge with these schemas) and the socket.io events, typed for both sides.
  */
 
+/**
+ * The largest body any request or socket message may carry, except a whole show (PUT /show). Parsing
+ * and checking a body runs on the frame loop's thread, so this bounds what one message costs a frame.
+ */
+export const BODY_LIMIT = 256 * 1024;
+export const SHOW_BODY_LIMIT = 1024 * 1024;
+
 export const ParamChanges = Type.Record(Type.String({ pattern: '^/', maxLength: 256 }), Type.Unknown(), {
   maxProperties: 512,
   description: 'Parameter paths and their new values, in the parameters\' own units.',
@@ -56,7 +63,7 @@ export const Action = Type.Object(
   {
     path: Type.String({ pattern: '^/', maxLength: 256 }),
     args: Type.Optional(Type.Array(Type.Union([Type.Number(), Type.String({ maxLength: 256 }), Type.Boolean()]), { maxItems: 8 })),
-    at: Type.Optional(Type.Number({ minimum: 0, description: 'When it happened on the client (its performance.now()): taps keep the rhythm of the finger, not of the network.' })),
+    at: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12, description: 'When it happened on the client (its performance.now()): taps keep the rhythm of the finger, not of the network.' })),
   },
   { additionalProperties: false },
 );

@@ -3,7 +3,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { distPath } from '../core/dist-path.js';
-import { compileSchema, formatErrors } from '../core/validation.js';
+import { capProblems, compileSchema, formatErrors, jsonDepth, MAX_DEPTH } from '../core/validation.js';
 import type { Log } from '../core/log.js';
 import type { Engine } from '../host/engine.js';
 import type { MidiHandle } from '../host/midi/start-midi.js';
@@ -20,6 +20,7 @@ import { outputsApi } from './api/outputs.js';
 import { presetsApi } from './api/presets.js';
 import { showApi } from './api/show.js';
 import { attachLive, type Live } from './live.js';
+import { BODY_LIMIT } from './protocol.js';
 
 /** What the control surface works on: the running host's parts. */
 export interface ControlDeps {
@@ -58,7 +59,16 @@ export interface ControlServer {
  * the preview. Not listening yet: `listen()` starts it, `inject()` tests it without sockets.
  */
 export function createControlServer(deps: ControlDeps, options: ControlOptions): ControlServer {
-  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  // Bodies nested past MAX_DEPTH are refused as they are parsed, before any recursive code walks them.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    void parseJson(request, body as string, (error: Error | null, value?: unknown) => {
+      if (error) return done(error);
+      if (jsonDepth(value) > MAX_DEPTH) return done(new HttpError(400, 'VJ_BAD_REQUEST', `body: nested deeper than ${MAX_DEPTH} levels`, [`body: nested deeper than ${MAX_DEPTH} levels`]));
+      done(null, value);
+    });
+  });
   // The host's validator for every schema, so HTTP errors read like show-file errors.
   app.setValidatorCompiler(({ schema }) => compileSchema(schema));
   app.setErrorHandler((error: Error & { validation?: Parameters<typeof formatErrors>[0]; validationContext?: string; statusCode?: number }, _request, reply) => {
@@ -66,7 +76,10 @@ export function createControlServer(deps: ControlDeps, options: ControlOptions):
       const problems = formatErrors(error.validation, error.validationContext ?? 'body');
       return reply.status(400).send({ error: 'VJ_BAD_REQUEST', message: problems.join('; '), problems } satisfies ApiError);
     }
-    if (error instanceof HttpError) return reply.status(error.statusCode).send({ error: error.code, message: error.message, problems: error.problems } satisfies ApiError);
+    if (error instanceof HttpError) {
+      const problems = capProblems(error.problems);
+      return reply.status(error.statusCode).send({ error: error.code, message: error.problems.length ? problems.join('; ') : error.message, problems } satisfies ApiError);
+    }
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) options.log.error({ err: error.message }, 'control surface: request failed');
     return reply.status(status).send({ error: status === 500 ? 'VJ_INTERNAL' : 'VJ_BAD_REQUEST', message: error.message, problems: [] } satisfies ApiError);

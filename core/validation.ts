@@ -29,13 +29,45 @@ export function validate(schema: TSchema | object, value: unknown, pathPrefix = 
   return formatErrors(fn.errors ?? [], pathPrefix);
 }
 
+/** A report names this many problems, then says how many more there were (a hostile body can carry 40,000). */
+export const MAX_PROBLEMS = 20;
+
+/** Distinct problem lines, the first MAX_PROBLEMS of them, then one line with the count of the rest. Linear in the errors. */
 export function formatErrors(errors: readonly ErrorObject[], pathPrefix = ''): string[] {
-  const lines: string[] = [];
+  const seen = new Set<string>();
+  let more = 0;
   for (const e of errors) {
     const line = formatError(e, pathPrefix);
-    if (!lines.includes(line)) lines.push(line);
+    if (seen.has(line)) continue;
+    if (seen.size < MAX_PROBLEMS) seen.add(line);
+    else more++;
   }
-  return lines;
+  return capProblems([...seen], more);
+}
+
+/** Caps a list of problems already made elsewhere the same way. */
+export function capProblems(problems: readonly string[], alreadyLeftOut = 0): string[] {
+  const kept = problems.slice(0, MAX_PROBLEMS);
+  const more = problems.length - kept.length + alreadyLeftOut;
+  if (more > 0) kept.push(`… and ${more} more problem${more === 1 ? '' : 's'}`);
+  return kept;
+}
+
+/** JSON nested deeper than this is refused before anything walks it (recursive code would overflow the stack). */
+export const MAX_DEPTH = 64;
+
+/** How deep a parsed JSON value nests, counted without recursion; stops counting past `limit`. */
+export function jsonDepth(value: unknown, limit = MAX_DEPTH): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function formatError(e: ErrorObject, pathPrefix: string): string {

@@ -140,25 +140,26 @@ export class Engine {
   }
 
   private registerActions(): void {
-    this.actions.register('/clock/tap', 'Tap tempo: tap on the beat; two taps set the BPM (median of the last eight).', (_args, timeMs) => {
+    this.actions.register('/clock/tap', { description: 'Tap tempo: tap on the beat; two taps set the BPM (median of the last eight).' }, (_args, timeMs) => {
       const bpm = this.modulation.tapTempo.tap(timeMs);
       if (bpm !== null) {
         this.params.set('/clock/bpm', bpm, 'tap');
         this.alignOnBeat = true;
       }
     });
-    this.actions.register('/clock/resync', 'Makes this frame a downbeat.', () => {
+    this.actions.register('/clock/resync', { description: 'Makes this frame a downbeat.' }, () => {
       this.resyncOnFrame = true;
     });
-    this.actions.register('/clock/beat', 'A beat just happened (an external tempo source): this frame lands on the nearest beat.', () => {
+    this.actions.register('/clock/beat', { description: 'A beat just happened (an external tempo source): this frame lands on the nearest beat.' }, () => {
       this.alignOnBeat = true;
     });
-    this.actions.register('/clock/nudge', 'Shifts the beat by the given number of beats (e.g. 0.05 or -0.05).', (args) => {
-      const beats = Number(args[0]);
-      if (Number.isFinite(beats) && Math.abs(beats) <= 16) this.tempo.nudge(beats);
-    });
+    this.actions.register(
+      '/clock/nudge',
+      { description: 'Shifts the beat by the given number of beats (e.g. 0.05 or -0.05).', args: [{ name: 'beats', kind: 'number', min: -16, max: 16 }] },
+      (args) => this.tempo.nudge(args[0] as number),
+    );
     for (const [id, env] of this.modulation.envelopes) {
-      this.actions.register(`/env/${id}/trigger`, `Plays envelope ${id} once.`, () => env.trigger());
+      this.actions.register(`/env/${id}/trigger`, { description: `Plays envelope ${id} once.`, patterns: true }, () => env.trigger());
     }
   }
 

@@ -165,10 +165,10 @@ export class OutputManager {
       op().catch((error: unknown) => this.log.error({ output: id, err: describeError(error) }, `output ${id}: ${what} failed`));
     };
     if (act.has(`/output/${id}/start`)) return;
-    act.register(`/output/${id}/start`, `Starts output ${id}.`, () => run('start', () => this.start(id)));
-    act.register(`/output/${id}/stop`, `Stops output ${id}.`, () => run('stop', () => this.stop(id)));
-    act.register(`/output/${id}/enabled`, `1 starts output ${id}, 0 stops it (a toggle button).`, (args) =>
-      run('toggle', () => (Number(args[0]) > 0 || args[0] === true ? this.start(id) : this.stop(id))),
+    act.register(`/output/${id}/start`, { description: `Starts output ${id}.` }, () => run('start', () => this.start(id)));
+    act.register(`/output/${id}/stop`, { description: `Stops output ${id}.` }, () => run('stop', () => this.stop(id)));
+    act.register(`/output/${id}/enabled`, { description: `1 starts output ${id}, 0 stops it (a toggle button).`, args: [{ name: 'on', kind: 'boolean' }] }, (args) =>
+      run('toggle', () => (args[0] === true ? this.start(id) : this.stop(id))),
     );
   }
 

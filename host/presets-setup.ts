@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { describeError } from '../core/errors.js';
+import { OncePerKind } from '../core/once-per-kind.js';
 import type { Log } from '../core/log.js';
 import { Param } from '../core/params.js';
 import { CueList } from '../presets/cue-list.js';
@@ -105,12 +106,17 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
     else log.warn(`cue "${cue.label ?? cue.preset}": no preset "${cue.preset}" in bank "${cue.bank}"`);
   });
 
-  engine.actions.register('/preset/recall', `Recalls a preset of bank "${config.bank}" by slot number or name.`, (args) => {
-    const preset = find(config.bank, args[0]);
-    if (preset) recall(preset);
-    else log.warn(`preset recall: nothing at ${JSON.stringify(args[0])} in bank "${config.bank}"`);
-  });
-  engine.actions.register('/preset/save', 'Captures the current look as a preset (name optional).', (args) => {
+  const missLog = new OncePerKind((_kind, message, { suppressed }) => log.warn(`${message}${suppressed ? ` (+${suppressed} more in the last second)` : ''}`));
+  engine.actions.register(
+    '/preset/recall',
+    { description: `Recalls a preset of bank "${config.bank}" by slot number or name.`, args: [{ name: 'slot or name', kind: 'slot-or-name' }] },
+    (args) => {
+      const preset = find(config.bank, args[0]);
+      if (preset) recall(preset);
+      else missLog.note('recall-miss', `preset recall: nothing at ${JSON.stringify(args[0])} in bank "${config.bank}"`);
+    },
+  );
+  engine.actions.register('/preset/save', { description: 'Captures the current look as a preset (name optional).', args: [{ name: 'name', kind: 'string', maxLength: 100, optional: true }] }, (args) => {
     const name = typeof args[0] === 'string' && args[0] ? args[0] : `Look ${new Date().toISOString().slice(0, 19).replace('T', ' ').replace(/:/g, '.')}`;
     try {
       handle.capture(name);
@@ -118,10 +124,10 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
       log.warn(`preset save refused: ${describeError(error)}`);
     }
   });
-  engine.actions.register('/cue/go', 'Fires the next cue.', () => cues.go());
-  engine.actions.register('/cue/next', 'Fires the next cue.', () => cues.go());
-  engine.actions.register('/cue/previous', 'Goes back one cue.', () => cues.previous());
-  engine.actions.register('/cue/jump', 'Fires cue number n (from 0).', (args) => cues.jump(Number(args[0])));
+  engine.actions.register('/cue/go', { description: 'Fires the next cue.' }, () => cues.go());
+  engine.actions.register('/cue/next', { description: 'Fires the next cue.' }, () => cues.go());
+  engine.actions.register('/cue/previous', { description: 'Goes back one cue.' }, () => cues.previous());
+  engine.actions.register('/cue/jump', { description: 'Fires cue number n (from 0).', args: [{ name: 'n', kind: 'integer', min: 0, max: 9999 }] }, (args) => cues.jump(args[0] as number));
 
   // Scrubbing: name two presets, then move /preset/morph.
   engine.params.onChange((entry) => {

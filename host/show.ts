@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorCode, VjError, describeError } from '../core/errors.js';
 import { parseSize, type Size } from '../core/frame.js';
-import { validate } from '../core/validation.js';
+import { capProblems, jsonDepth, MAX_DEPTH, validate } from '../core/validation.js';
 import { mixerParams } from '../pipelines/builtins/mixer.js';
 import { envelopeParams } from '../modulators/envelope.js';
 import { lfoParams } from '../modulators/lfo.js';
@@ -175,6 +175,7 @@ export function loadShowFile(file: string, registry: PipelineRegistry): Show {
   try {
     json = JSON.parse(text);
   } catch (error) {
+    // V8 refuses very deep JSON with a RangeError: still the file's fault, not the host's.
     throw new ShowError(ErrorCode.ShowNotJson, `show file ${file} is not valid JSON: ${describeError(error)}`);
   }
   return checkShow(json, registry, file);
@@ -182,6 +183,10 @@ export function loadShowFile(file: string, registry: PipelineRegistry): Show {
 
 /** Checks a show document (from a file, the API or the embedded default) and fills defaults. */
 export function checkShow(input: unknown, registry: PipelineRegistry, label = 'show'): Show {
+  if (jsonDepth(input) > MAX_DEPTH) {
+    const problem = `(root): nested deeper than ${MAX_DEPTH} levels`;
+    throw new ShowError(ErrorCode.ShowInvalid, `${label} is invalid:\n  ${problem}`, [problem]);
+  }
   const show = structuredClone(input) as ShowFile;
   const problems = validate(ShowSchema, show);
   if (problems.length === 0) {
@@ -207,7 +212,8 @@ export function checkShow(input: unknown, registry: PipelineRegistry, label = 's
     if (!parseSize(show.size)) problems.push('size: must be WIDTHxHEIGHT with each side 16..8192');
   }
   if (problems.length) {
-    throw new ShowError(ErrorCode.ShowInvalid, `${label} is invalid:\n  ${problems.join('\n  ')}`, problems);
+    const capped = capProblems(problems);
+    throw new ShowError(ErrorCode.ShowInvalid, `${label} is invalid:\n  ${capped.join('\n  ')}`, capped);
   }
   return { ...show, frameSize: parseSize(show.size)! };
 }

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../../core/atomic-file.js';
 import { checkShow, ShowError } from '../../host/show.js';
 import { showSnapshot } from '../../host/show-snapshot.js';
 import { HttpError } from '../errors.js';
+import { SHOW_BODY_LIMIT } from '../protocol.js';
 import type { ControlDeps } from '../server.js';
 
 /**
@@ -14,7 +15,7 @@ import type { ControlDeps } from '../server.js';
 export function showApi(api: FastifyInstance, deps: ControlDeps): void {
   api.get('/show', () => showSnapshot(deps.show, deps.engine, deps.midi?.router.mappings.list() ?? []));
 
-  api.put('/show', { schema: { body: Type.Object({}, { additionalProperties: true }) } }, (request) => {
+  api.put('/show', { bodyLimit: SHOW_BODY_LIMIT, schema: { body: Type.Object({}, { additionalProperties: true }) } }, (request) => {
     let checked;
     try {
       checked = checkShow(request.body, deps.registry, 'show');

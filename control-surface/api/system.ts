@@ -26,7 +26,9 @@ export function systemApi(api: FastifyInstance, deps: ControlDeps): void {
   api.post('/actions', { schema: { body: Action } }, (request) => {
     const { path, args = [] } = request.body as Action;
     if (!engine.actions.has(path)) throw new HttpError(404, 'VJ_ACTION_UNKNOWN', `no action ${path}`, [`path: no action "${path}"`]);
-    if (!engine.actions.invoke(path, args, performance.now())) throw new HttpError(429, 'VJ_BUSY', 'too many actions are waiting for the next frame', []);
+    const queued = engine.actions.request(path, args, performance.now());
+    if (!queued.ok && queued.reason === 'busy') throw new HttpError(429, 'VJ_BUSY', queued.problem, []);
+    if (!queued.ok) throw new HttpError(400, 'VJ_ACTION_INVALID', queued.problem, [`args: ${queued.problem}`]);
     return { queued: path };
   });
 

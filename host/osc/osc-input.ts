@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { distPath } from '../../core/dist-path.js';
 import { describeError } from '../../core/errors.js';
 import type { Log } from '../../core/log.js';
+import type { ActionInfo } from '../actions.js';
 import type { Engine } from '../engine.js';
 import type { OscConfig } from '../show.js';
 import { OscFeedback } from './osc-feedback.js';
@@ -44,6 +45,7 @@ export class OscInput {
   private readonly paths: string[];
   private readonly kinds: OscThreadData['params'];
   private readonly actionPaths: string[];
+  private readonly actionInfos: ActionInfo[];
   private readonly signalSlots: number[] = [];
   /** OSC learn: the parameter armed, and each signal's last arrival time when it was armed. */
   private learning: { path: string; times: number[] } | null = null;
@@ -62,7 +64,8 @@ export class OscInput {
     this.views = mailboxViews(this.buffers);
     this.kinds = engine.params.list().map((e) => ({ ...e.info, path: e.path }));
     this.paths = this.kinds.map((p) => p.path);
-    this.actionPaths = engine.actions.list().map((a) => a.path);
+    this.actionInfos = engine.actions.list();
+    this.actionPaths = this.actionInfos.map((a) => a.path);
     engine.params.onNamespaceChange(() => this.syncNamespace());
     this.feedback = new OscFeedback(engine.params, (packet, port, host) => this.sender?.send(packet, port, host));
   }
@@ -72,7 +75,7 @@ export class OscInput {
     const workerData: OscThreadData = {
       port: this.config.port, bind: this.config.bind, allow: this.config.allow,
       declaredSignals: this.config.signals,
-      params: this.kinds, actions: this.actionPaths, mailbox: this.buffers,
+      params: this.kinds, actions: this.actionInfos, mailbox: this.buffers,
     };
     const worker = new Worker(distPath(import.meta.url, 'host', 'osc', 'osc-thread.js'), { workerData });
     try {

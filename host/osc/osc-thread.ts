@@ -1,9 +1,10 @@
 import dgram from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
-import { decode } from 'node-osc';
 import type { ParamInfo } from '../../core/params.js';
 import { OncePerKind } from '../../core/once-per-kind.js';
 import { compilePattern, isPattern } from '../../modulators/osc/address-pattern.js';
+import { checkActionArgs, type ActionInfo } from '../actions.js';
+import { colorToHex, decodePacket, isOscColor, OscTooDeepError, type OscBundle, type OscMessage } from './osc-decode.js';
 import { coerce } from '../param-space.js';
 import {
   count, countProblem, Counter, encodeOrigin, mailboxViews, MAX_SIGNALS, publishSignalName, push, RecordKind,
@@ -21,7 +22,7 @@ export interface OscThreadData {
   allow: string[];
   declaredSignals: Record<string, [number, number]>;
   params: (Pick<ParamInfo, 'kind' | 'min' | 'max' | 'options' | 'name' | 'default' | 'live' | 'modulatable'> & { path: string })[];
-  actions: string[];
+  actions: ActionInfo[];
   mailbox: MailboxBuffers;
 }
 
@@ -34,21 +35,22 @@ export type OscThreadMessage =
   | { type: 'text-param'; index: number; value: string; origin: number }
   | { type: 'text-action'; index: number; value: string; arrived: number };
 
-interface DecodedMessage {
-  oscType: 'message';
-  address: string;
-  args: { value: unknown }[];
-}
-interface DecodedBundle {
-  oscType: 'bundle';
-  elements: (DecodedMessage | DecodedBundle)[];
-}
+type DecodedMessage = OscMessage;
+type DecodedBundle = OscBundle;
 
 const MAX_BUNDLE_DEPTH = 32;
 const data = workerData as OscThreadData;
 const views = mailboxViews(data.mailbox);
 let paramIndex = new Map(data.params.map((p, i) => [p.path, i]));
-const actionIndex = new Map(data.actions.map((a, i) => [a, i]));
+const actionIndex = new Map(data.actions.map((a, i) => [a.path, i]));
+/** What each pattern seen lately matched (parameter and action indices), so a repeated pattern costs one lookup. */
+const patternHits = new Map<string, { params: number[]; actions: number[] } | null>();
+const PATTERN_CACHE = 512;
+let segmentCounts = countSegments();
+
+function countSegments(): Set<number> {
+  return new Set([...data.params.map((p) => p.path), ...data.actions.map((a) => a.path)].map((path) => path.split('/').length));
+}
 const signals = new Map<string, { id: number; lo: number; hi: number; declared: boolean }>();
 const now = (): number => performance.timeOrigin + performance.now();
 const post = (message: OscThreadMessage): void => parentPort!.postMessage(message);
@@ -73,6 +75,8 @@ parentPort!.on('message', (message: { type: string; params?: OscThreadData['para
     // Same indices for old paths, new ones appended: the main thread decodes with the same table.
     data.params = message.params;
     paramIndex = new Map(data.params.map((p, i) => [p.path, i]));
+    patternHits.clear();
+    segmentCounts = countSegments();
   }
 });
 
@@ -90,8 +94,9 @@ function handlePacket(packet: Buffer, rinfo: dgram.RemoteInfo): void {
   }
   let decoded: DecodedMessage | DecodedBundle;
   try {
-    decoded = decode(packet) as DecodedMessage | DecodedBundle;
+    decoded = decodePacket(packet);
   } catch (error) {
+    if (error instanceof OscTooDeepError) return bad('too-deep', `bundle nested deeper than ${MAX_BUNDLE_DEPTH} levels from ${rinfo.address}`);
     bad('malformed', `undecodable packet of ${packet.length} bytes from ${rinfo.address}:${rinfo.port} (${(error as Error).message})`);
     return;
   }
@@ -122,25 +127,11 @@ function handleMessage(address: string, args: unknown[], rinfo: dgram.RemoteInfo
     return;
   }
   if (isPattern(address)) {
-    const regex = compilePattern(address);
-    if (!regex) {
-      bad('bad-address', `malformed address pattern ${JSON.stringify(address.slice(0, 60))}`);
-      return;
-    }
-    let matched = 0;
-    data.params.forEach((p, i) => {
-      if (regex.test(p.path)) {
-        matched++;
-        setParam(i, args, origin, arrived);
-      }
-    });
-    data.actions.forEach((a, i) => {
-      if (regex.test(a)) {
-        matched++;
-        queueAction(i, args, origin, arrived);
-      }
-    });
-    if (!matched) bad('no-match', `pattern ${address} from ${rinfo.address} matches no parameter`);
+    const hits = matchPattern(address);
+    if (hits === undefined) return bad('bad-address', `malformed address pattern ${JSON.stringify(address.slice(0, 60))}`);
+    if (!hits) return bad('no-match', `pattern ${address.slice(0, 80)} from ${rinfo.address} matches no parameter`);
+    for (const i of hits.params) setParam(i, args, origin, arrived);
+    for (const i of hits.actions) queueAction(i, args, origin, arrived);
     return;
   }
   const action = actionIndex.get(address);
@@ -150,11 +141,43 @@ function handleMessage(address: string, args: unknown[], rinfo: dgram.RemoteInfo
   feedSignal(address, args, arrived);
 }
 
+/**
+ * The parameters and actions a pattern fans out to (null: none; undefined: malformed). Actions only where
+ * they allow patterns: a pattern of stars must never save a preset or stop an output. A pattern whose
+ * segment count no address has is dropped before any matching.
+ */
+function matchPattern(address: string): { params: number[]; actions: number[] } | null | undefined {
+  const cached = patternHits.get(address);
+  if (cached !== undefined) return cached;
+  const pattern = compilePattern(address);
+  if (!pattern) return undefined;
+  let hits: { params: number[]; actions: number[] } | null = null;
+  if (segmentCounts.has(pattern.segments)) {
+    const params: number[] = [];
+    const actions: number[] = [];
+    data.params.forEach((p, i) => {
+      if (pattern.matches(p.path)) params.push(i);
+    });
+    data.actions.forEach((a, i) => {
+      if (a.patterns && pattern.matches(a.path)) actions.push(i);
+    });
+    if (params.length || actions.length) hits = { params, actions };
+  }
+  if (patternHits.size >= PATTERN_CACHE) patternHits.delete(patternHits.keys().next().value!);
+  patternHits.set(address, hits);
+  return hits;
+}
+
 function setParam(index: number, args: unknown[], origin: number, arrived: number): void {
   const info = data.params[index]!;
   if (args.length === 0) return bad('missing-argument', `${info.path} needs a value`);
-  const raw = args[0];
+  let raw = args[0];
   if (typeof raw === 'number' && !Number.isFinite(raw)) return bad('not-finite', `${info.path} got ${String(raw)}`);
+  if (isOscColor(raw)) {
+    if (info.kind !== 'color') return bad('wrong-type', `${info.path} takes no colour (r)`);
+    raw = colorToHex(raw);
+  }
+  if (typeof raw === 'object') return bad('wrong-type', `${info.path} takes no ${Array.isArray(raw) ? 'array' : 'blob'}`);
   const result = coerce(info, raw);
   if (!result.ok) return bad('wrong-type', `${info.path}: ${result.message}`);
   let value: number;
@@ -181,13 +204,16 @@ function setParam(index: number, args: unknown[], origin: number, arrived: numbe
 }
 
 function queueAction(index: number, args: unknown[], origin: number, arrived: number): void {
+  const info = data.actions[index]!;
+  const checked = checkActionArgs(info, args);
+  if (!checked.ok) return bad(args.length === 0 || Number.isNaN(args[0]) ? 'missing-argument' : 'wrong-type', checked.problem);
   if (typeof args[0] === 'string') {
     // A name (/preset/recall "sunrise"): strings do not fit the numeric mailbox, so it goes by message.
     post({ type: 'text-action', index, value: args[0].slice(0, 200), arrived });
     count(views, Counter.applied);
     return;
   }
-  const first = typeof args[0] === 'number' ? args[0] : Number.NaN;
+  const first = typeof args[0] === 'number' ? args[0] : typeof args[0] === 'boolean' ? Number(args[0]) : Number.NaN;
   queue(RecordKind.action, index, first, origin, arrived);
 }
 

@@ -1,5 +1,5 @@
 import type { ParamInfo } from '../../core/params.js';
-import type { ActionInfo } from '../actions.js';
+import type { ActionArg, ActionInfo } from '../actions.js';
 import type { ParamEntry } from '../param-space.js';
 
 /** OSCQuery node, as the proposal names its attributes. */
@@ -12,6 +12,8 @@ export interface OscQueryNode {
   VALUE?: unknown[];
   RANGE?: ({ MIN?: number; MAX?: number } | { VALS: unknown[] })[];
   UNIT?: string[];
+  TAGS?: string[];
+  CRITICAL?: boolean;
 }
 
 export const ACCESS_NONE = 0;
@@ -27,11 +29,39 @@ export function oscTypeOf(info: Pick<ParamInfo, 'kind'>): string {
       return 'i';
     case 'boolean':
       return 'T';
-    case 'enum':
     case 'color':
+      return 'r';
+    case 'enum':
     case 'string':
       return 's';
   }
+}
+
+/** OSC type tag of an action argument. */
+function actionArgType(arg: ActionArg): string {
+  switch (arg.kind) {
+    case 'number':
+      return 'f';
+    case 'integer':
+      return 'i';
+    case 'boolean':
+      return 'T';
+    case 'string':
+    case 'slot-or-name':
+      return 's';
+  }
+}
+
+function actionLeaf(action: ActionInfo): OscQueryNode {
+  const node: OscQueryNode = { FULL_PATH: action.path, TYPE: action.args.length ? action.args.map(actionArgType).join('') : 'N', ACCESS: ACCESS_WRITE, DESCRIPTION: action.description };
+  if (action.args.length) node.RANGE = action.args.map((a) => (a.kind === 'number' || a.kind === 'integer' ? { MIN: a.min, MAX: a.max } : {}));
+  // A generic client draws a toggle for any T address: say that this one stops a running output.
+  if (/^\/output\/[^/]+\/(enabled|stop)$/.test(action.path)) {
+    node.TAGS = ['output', 'stops-output'];
+    node.CRITICAL = true;
+    node.DESCRIPTION = `${action.description} Stops the output when sent 0 or false: not a button to leave on a generic page.`;
+  }
+  return node;
 }
 
 function leafFor(entry: ParamEntry): OscQueryNode {
@@ -66,7 +96,7 @@ export function buildNamespace(params: readonly ParamEntry[], actions: readonly 
     });
   };
   for (const entry of params) place(entry.path, leafFor(entry));
-  for (const action of actions) place(action.path, { FULL_PATH: action.path, TYPE: 'N', ACCESS: ACCESS_WRITE, DESCRIPTION: action.description });
+  for (const action of actions) place(action.path, actionLeaf(action));
   return root;
 }
 

@@ -55,7 +55,11 @@ export const registry = new PipelineRegistry();
 registerBuiltins(registry);
 
 /** Engine on a manual clock with two decks (so patterns have something to fan out to) and OSC on a free port. */
-export async function oscHarness(oscConfig: Record<string, unknown> = {}, log: Log = silentLog): Promise<OscHarness> {
+export async function oscHarness(
+  oscConfig: Record<string, unknown> = {},
+  log: Log = silentLog,
+  options: { show?: Record<string, unknown>; setup?: (engine: Engine) => void } = {},
+): Promise<OscHarness> {
   const show = checkShow(
     {
       size: '32x18',
@@ -64,11 +68,13 @@ export async function oscHarness(oscConfig: Record<string, unknown> = {}, log: L
         { id: 'b', source: { pipeline: 'solid' }, chain: [{ pipeline: 'feedback' }] },
       ],
       osc: { port: 0, ...oscConfig },
+      ...options.show,
     },
     registry,
   );
   const driver = new ManualDriver();
   const engine = await buildEngine(show, registry, { driver, log: silentLog });
+  options.setup?.(engine);
   await engine.start();
   const osc = new OscInput(engine, show.osc, log);
   const port = (await osc.start())!;
