@@ -5,6 +5,7 @@ import { compileSchema, formatErrors } from '../core/validation.js';
 import { describeError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 import { checkToken } from './auth.js';
+import { refusal } from '../core/http-guard.js';
 import { applyChanges, paramViews } from './api/params.js';
 import { HttpError } from './errors.js';
 import { Action, BODY_LIMIT, ParamChanges, Subscription, type ClientToServer, type ParamUpdate, type ServerToClient } from './protocol.js';
@@ -15,6 +16,7 @@ const FLUSH_MS = 33; // changes to each client at most 30 times a second (on ave
 const FLUSH_BURST = 3;
 const STATS_MS = 250; // 4 Hz
 const CLOCK_JUMP_MS = 2000;
+const MAX_SOCKETS = 64;
 
 interface Client {
   socket: Socket<ClientToServer, ServerToClient>;
@@ -58,13 +60,26 @@ const validAction = compileSchema(Action);
  */
 export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { token: string | null; log: Log; changesPerSecond: number }): Live {
   const { engine } = deps;
-  const io = new Server<ClientToServer, ServerToClient>(app.server, { serveClient: false, maxHttpBufferSize: BODY_LIMIT });
+  const token = options.token;
+  const io = new Server<ClientToServer, ServerToClient>(app.server, {
+    serveClient: false,
+    maxHttpBufferSize: BODY_LIMIT,
+    // Checked before a session exists: a page on another origin, a rebound DNS name, a missing token
+    // or one socket too many gets no handshake at all.
+    allowRequest: (request, callback) => {
+      const refused = refusal(request.headers);
+      if (refused) return callback(refused, false);
+      const query = new URL(request.url ?? '/', 'http://host').searchParams.get('token') ?? undefined;
+      if (token && !checkToken(request.headers.authorization, query, token, request.headers.cookie)) return callback('unauthorized: a valid token is required', false);
+      if (io.engine.clientsCount >= MAX_SOCKETS) return callback(`more than ${MAX_SOCKETS} surfaces are connected`, false);
+      callback(null, true);
+    },
+  });
   const clients = new Map<string, Client>();
   const limiter = new RateLimiter(options.changesPerSecond);
   const counters = { changesReceived: 0, refused: 0, previewsSent: 0, previewsDropped: 0 };
 
-  if (options.token) {
-    const token = options.token;
+  if (token) {
     io.use((socket, next) => {
       const given = (socket.handshake.auth as { token?: unknown }).token ?? socket.handshake.query.token;
       next(checkToken(undefined, given, token) ? undefined : new Error('unauthorized: a valid token is required'));

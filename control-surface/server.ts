@@ -12,7 +12,8 @@ import type { PresetsHandle } from '../host/presets-setup.js';
 import type { Show } from '../host/show.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import { HttpError, type ApiError } from './errors.js';
-import { checkToken } from './auth.js';
+import { checkToken, tokenCookie } from './auth.js';
+import { refusal } from '../core/http-guard.js';
 import { systemApi } from './api/system.js';
 import { paramsApi } from './api/params.js';
 import { routesApi } from './api/routes.js';
@@ -21,6 +22,9 @@ import { presetsApi } from './api/presets.js';
 import { showApi } from './api/show.js';
 import { attachLive, type Live } from './live.js';
 import { BODY_LIMIT } from './protocol.js';
+
+/** Open HTTP connections at once (sockets included): surfaces are a handful, a flood is refused by the kernel's accept. */
+const MAX_CONNECTIONS = 256;
 
 /** What the control surface works on: the running host's parts. */
 export interface ControlDeps {
@@ -60,6 +64,7 @@ export interface ControlServer {
  */
 export function createControlServer(deps: ControlDeps, options: ControlOptions): ControlServer {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  app.server.maxConnections = MAX_CONNECTIONS;
   // Bodies nested past MAX_DEPTH are refused as they are parsed, before any recursive code walks them.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -85,11 +90,22 @@ export function createControlServer(deps: ControlDeps, options: ControlOptions):
     return reply.status(status).send({ error: status === 500 ? 'VJ_INTERNAL' : 'VJ_BAD_REQUEST', message: error.message, problems: [] } satisfies ApiError);
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'VJ_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, problems: [] } satisfies ApiError));
+  // Before anything else: a page on another site, or a rebound DNS name, gets nothing, reads included.
+  app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
+    const refused = refusal(request.headers);
+    done(refused ? new HttpError(403, 'VJ_FORBIDDEN', refused, []) : undefined);
+  });
   if (options.token) {
     const token = options.token;
-    app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
-      if (checkToken(request.headers.authorization, (request.query as Record<string, unknown> | undefined)?.token, token)) done();
-      else done(new HttpError(401, 'VJ_UNAUTHORIZED', 'a valid token is required (the URL the host printed at start carries it)'));
+    app.addHook('onRequest', (request: FastifyRequest, reply, done) => {
+      const query = (request.query as Record<string, unknown> | undefined)?.token;
+      if (!checkToken(request.headers.authorization, query, token, request.headers.cookie)) {
+        done(new HttpError(401, 'VJ_UNAUTHORIZED', 'a valid token is required (the URL the host printed at start carries it)'));
+        return;
+      }
+      // The page opened from the printed URL: its scripts, styles and socket are let in by the cookie.
+      if (typeof query === 'string') void reply.header('set-cookie', tokenCookie(token));
+      done();
     });
   }
   const limits = { changesPerSecond: options.changesPerSecond ?? 600 };

@@ -29,3 +29,37 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     fs.closeSync(dirFd);
   }
 }
+
+const TEMP = /^\..+\.(\d+)\.[a-z0-9]+\.tmp$/;
+
+/**
+ * Removes the temp files writeFileAtomic left in `dir` when a process was killed mid-write or a disk
+ * filled: those of processes no longer running (a live host sharing the folder keeps its own). Returns
+ * how many went.
+ */
+export function removeStaleTemps(dir: string): number {
+  let removed = 0;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const pid = TEMP.exec(entry.name)?.[1];
+    if (!pid || !entry.isFile() || processAlive(Number(pid))) continue;
+    fs.rmSync(path.join(dir, entry.name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return false; // ours from before a restart in the same pid namespace cannot be in flight yet
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

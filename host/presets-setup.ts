@@ -52,6 +52,8 @@ export function defaultPresetsDir(): string {
 export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, options: { resume: boolean; registry?: PipelineRegistry }): PresetsHandle {
   const config = { ...configIn, dir: configIn.dir || defaultPresetsDir() };
   const store = new PresetStore(config.dir);
+  const stale = store.cleanTemps();
+  if (stale) log.info(`removed ${stale} temp file${stale === 1 ? '' : 's'} left by interrupted preset writes`);
   const cache = new Map<string, Preset[]>();
   const reindex = (): void => {
     cache.clear();

@@ -1,9 +1,37 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../core/atomic-file.js';
+import { removeStaleTemps, writeFileAtomic } from '../core/atomic-file.js';
 import { describeError } from '../core/errors.js';
 import { validate } from '../core/validation.js';
 import { migrate, PRESET_VERSION, PresetSchema, type Preset } from './preset.js';
+
+/** A preset is a page of JSON; anything larger in a bank is not one, and is not read. */
+export const MAX_PRESET_BYTES = 1024 * 1024;
+
+/**
+ * Reads a file that must be a plain file of at most MAX_PRESET_BYTES. Opened non-blocking and without
+ * following a symlink, then checked on the open descriptor: a FIFO never blocks the thread, a 700 MB
+ * file is refused by its size before a byte is read.
+ */
+export function readPresetFile(file: string): { text: string } | { reason: string } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { reason: code === 'ENOENT' ? 'not found' : code === 'ELOOP' ? 'a symlink (not followed)' : `cannot read (${code ?? describeError(error)})` };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { reason: 'not a plain file' };
+    if (stat.size > MAX_PRESET_BYTES) return { reason: `${stat.size} bytes, larger than a preset can be (${MAX_PRESET_BYTES})` };
+    return { text: fs.readFileSync(fd, 'utf8') };
+  } catch (error) {
+    return { reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? describeError(error)})` };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /** Letters, digits, spaces and a few marks; no slashes, no "..", no control characters, no leading dot. */
 const NAME = /^[\p{L}\p{N}][\p{L}\p{N} _.,'()&+-]{0,99}$/u;
@@ -61,9 +89,21 @@ export class PresetStore {
     return preset;
   }
 
+  /** Temp files of writes that a kill or a full disk interrupted, in the folder and every bank: removed. */
+  cleanTemps(): number {
+    let removed = removeStaleTemps(this.dir);
+    try {
+      for (const d of fs.readdirSync(this.dir, { withFileTypes: true })) if (d.isDirectory()) removed += removeStaleTemps(path.join(this.dir, d.name));
+    } catch {
+      // no presets folder yet
+    }
+    return removed;
+  }
+
   list(bank?: string): ListResult {
     const result: ListResult = { presets: [], problems: [] };
     let banks: string[];
+    if (bank !== undefined) checkBank(bank);
     try {
       banks = bank ? [bank] : fs.readdirSync(this.dir, { withFileTypes: true }).filter((d) => d.isDirectory() && BANK.test(d.name)).map((d) => d.name);
     } catch {
@@ -72,15 +112,15 @@ export class PresetStore {
     for (const b of banks.sort()) {
       let files: string[];
       try {
-        files = fs.readdirSync(path.join(this.dir, b)).filter((f) => f.endsWith('.json') && !f.startsWith('.'));
+        // Plain files only: a FIFO, a device or a symlink out of the folder is never opened.
+        files = fs.readdirSync(path.join(this.dir, b), { withFileTypes: true }).filter((d) => d.isFile() && d.name.endsWith('.json') && !d.name.startsWith('.')).map((d) => d.name);
       } catch {
         continue;
       }
       for (const f of files.sort()) {
-        const file = path.join(this.dir, b, f);
-        const loaded = this.read(file);
+        const loaded = this.read(path.join(this.dir, b, f));
         if ('preset' in loaded) result.presets.push(loaded.preset);
-        else result.problems.push({ file, reason: loaded.reason });
+        else result.problems.push({ file: `${b}/${f}`, reason: loaded.reason });
       }
     }
     return result;
@@ -137,26 +177,27 @@ export class PresetStore {
   }
 
   private read(file: string): { preset: Preset } | { reason: string } {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      return { reason: `${file}: cannot read (${describeError(error)})` };
-    }
+    // Named relative to the presets folder: answers never show where on disk it lives.
+    const name = path.relative(this.dir, file);
+    const read = readPresetFile(file);
+    if ('reason' in read) return { reason: `${name}: ${read.reason}` };
+    const text = read.text;
     let doc: unknown;
     try {
       doc = JSON.parse(text);
     } catch (error) {
-      return { reason: `${file}: not valid JSON (${describeError(error)})` };
+      // V8's message quotes the text; a file that is not a preset must not be shown to whoever asks.
+      const at = /position (\d+)/.exec(describeError(error))?.[1];
+      return { reason: `${name}: not valid JSON${at ? ` (at character ${at})` : ''}` };
     }
     if (typeof doc !== 'object' || doc === null) return { reason: `${file}: not a preset object` };
     const version = (doc as { version?: unknown }).version;
     if (typeof version !== 'number' || version < 1 || version > PRESET_VERSION) {
-      return { reason: `${file}: unknown preset version ${JSON.stringify(version)} (this host reads 1..${PRESET_VERSION})` };
+      return { reason: `${name}: unknown preset version ${JSON.stringify(version)} (this host reads 1..${PRESET_VERSION})` };
     }
     const migrated = migrate(doc as Record<string, unknown>);
     const problems = validate(PresetSchema, migrated);
-    if (problems.length) return { reason: `${file}: ${problems.join('; ')}` };
+    if (problems.length) return { reason: `${name}: ${problems.join('; ')}` };
     return { preset: migrated as Preset };
   }
 }

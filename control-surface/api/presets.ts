@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { describeError } from '../../core/errors.js';
 import { HttpError } from '../errors.js';
+import { PresetNameError } from '../../presets/preset-store.js';
 import { PresetParams, PresetRecallBody, PresetSaveBody } from '../protocol.js';
 import type { ControlDeps } from '../server.js';
 
@@ -16,7 +17,13 @@ export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
 
   api.get('/presets', { schema: { querystring: BankQuery } }, (request) => {
     const { bank } = request.query as { bank?: string };
-    const listed = presets().store.list(bank);
+    let listed;
+    try {
+      listed = presets().store.list(bank);
+    } catch (error) {
+      if (error instanceof PresetNameError) throw new HttpError(400, 'VJ_PRESET_INVALID', error.message, [`bank: ${error.message}`]);
+      throw error;
+    }
     return {
       presets: listed.presets.map((p) => ({ name: p.name, bank: p.bank, slot: p.slot ?? null, tags: p.tags, transition: p.transition, params: Object.keys(p.params).length, updated: p.updated })),
       problems: listed.problems,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { encode } from 'node-osc';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { describeError } from '../../core/errors.js';
+import { refusal } from '../../core/http-guard.js';
 import type { Log } from '../../core/log.js';
 import type { Engine } from '../engine.js';
 import { oscArgument } from '../osc/osc-value.js';
@@ -10,8 +11,9 @@ import type { OscQueryConfig } from '../show.js';
 import { advertise } from './mdns.js';
 import { buildNamespace, nodeAt, type OscQueryNode } from './namespace.js';
 
-const ATTRIBUTES = ['FULL_PATH', 'CONTENTS', 'TYPE', 'ACCESS', 'VALUE', 'RANGE', 'DESCRIPTION', 'UNIT'] as const;
+const ATTRIBUTES = ['FULL_PATH', 'CONTENTS', 'TYPE', 'ACCESS', 'VALUE', 'RANGE', 'DESCRIPTION', 'UNIT', 'TAGS', 'CRITICAL'] as const;
 const MAX_LISTENS_PER_CLIENT = 4096;
+const MAX_SOCKETS = 64;
 
 /**
  * OSCQuery (the proposal by Vidvox & co.): the namespace as JSON over HTTP, generated from the same
@@ -54,7 +56,12 @@ export class OscQueryServer {
     server.on('error', (error) => this.log.warn(`OSCQuery server error: ${describeError(error)}`));
     this.server = server;
     this.portValue = (server.address() as AddressInfo).port;
-    this.wss = new WebSocketServer({ server, maxPayload: 64 * 1024 });
+    this.wss = new WebSocketServer({
+      server,
+      maxPayload: 64 * 1024,
+      // The same checks as HTTP: no socket for a page on another origin or a rebound DNS name.
+      verifyClient: ({ req }: { req: http.IncomingMessage }) => refusal(req.headers) === null && this.listening.size < MAX_SOCKETS,
+    });
     this.wss.on('connection', (ws) => this.onSocket(ws));
     this.wss.on('error', () => {});
     this.unsubscribe = this.engine.params.onChange((entry, value) => {
@@ -90,19 +97,27 @@ export class OscQueryServer {
       WS_PORT: this.portValue,
       EXTENSIONS: {
         ACCESS: true, VALUE: true, RANGE: true, DESCRIPTION: true, TYPE: true, UNIT: true,
-        TAGS: false, CLIPMODE: false, CRITICAL: false, OVERLOADS: false, LISTEN: true, PATH_CHANGED: false,
+        TAGS: true, CLIPMODE: false, CRITICAL: true, OVERLOADS: false, LISTEN: true, PATH_CHANGED: false,
       },
     };
   }
 
   private answer(req: http.IncomingMessage, res: http.ServerResponse): void {
     try {
+      const refused = refusal(req.headers);
+      if (refused) return reply(res, 403, { error: refused });
       if (req.method !== 'GET') return reply(res, 405, { error: 'only GET' });
       const url = new URL(req.url ?? '/', 'http://localhost');
       const query = url.search.slice(1);
       if (query === 'HOST_INFO') return reply(res, 200, this.hostInfo());
+      let path: string;
+      try {
+        path = decodeURIComponent(url.pathname);
+      } catch {
+        return reply(res, 400, { error: `not a valid path: ${url.pathname.slice(0, 80)}` });
+      }
       const root = buildNamespace(this.engine.params.list(), this.engine.actions.list());
-      const node = nodeAt(root, decodeURIComponent(url.pathname));
+      const node = nodeAt(root, path);
       if (!node) return reply(res, 404, { error: `no such path: ${url.pathname}` });
       if (!query) return reply(res, 200, node);
       if (!(ATTRIBUTES as readonly string[]).includes(query)) return reply(res, 400, { error: `unknown attribute: ${query}` });

@@ -4,7 +4,7 @@ import type { ClientToServer, ParamChanges, ServerToClient, Subscription } from 
 /** The token the host printed in its URL (on the network); sent with every request and the socket. */
 export const token = new URLSearchParams(location.search).get('token');
 
-export const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket'], auth: token ? { token } : {} });
+export const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket'], auth: token ? { token } : {}, query: token ? { token } : {} });
 
 export function setParams(changes: ParamChanges): void {
   socket.emit('params:set', changes);

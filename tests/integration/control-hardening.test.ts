@@ -1,0 +1,164 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { connect } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listen } from '../../control-surface/server.js';
+import { PresetStore } from '../../presets/preset-store.js';
+import { controlHarness, type ControlHarness } from '../helpers/control-harness.js';
+import { tempDir } from '../helpers/host-process.js';
+import { until } from '../helpers/until.js';
+
+// Bad input and strangers against the control API: fastify's inject (no sockets) unless a test listens.
+let h: ControlHarness;
+afterEach(async () => {
+  await h.close();
+});
+
+async function call(method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = {}) {
+  const res = await h.server.app.inject({ method, url, ...(payload !== undefined ? { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) } : {}), headers: { 'content-type': 'application/json', ...headers } });
+  return { status: res.statusCode, body: res.json<{ error: string; message: string; problems: string[] } & Record<string, unknown>>() };
+}
+
+describe('bodies as large and as deep as an attacker makes them', () => {
+  it('20,000 unknown fields: one capped answer (first 20 problems, then a count), and the frame loop keeps ticking', async () => {
+    h = await controlHarness();
+    const junk: Record<string, number> = {};
+    for (let i = 0; i < 20_000; i++) junk[`k${i.toString(36)}`] = 1;
+    const body = JSON.stringify({ changes: {}, ...junk });
+    expect(body.length).toBeLessThan(256 * 1024);
+    const answer = await call('PATCH', '/api/params', body);
+    expect(answer.status).toBe(400);
+    expect(answer.body.problems).toHaveLength(21);
+    expect(answer.body.problems[0]).toBe('body.k0: is not a known field');
+    expect(answer.body.problems[20]).toBe('… and 19980 more problems');
+    h.driver.tick();
+    expect(h.engine.stats().frames).toBe(1);
+  });
+
+  it('a body over 256 KB is refused by its size; a whole show may be 1 MB', async () => {
+    h = await controlHarness();
+    const big = await call('PATCH', '/api/params', JSON.stringify({ changes: { '/mixer/crossfade': 0.5 }, pad: 'x'.repeat(300_000) }));
+    expect(big.status).toBe(413);
+  });
+
+  it('10,000 levels of nesting: 400 naming the depth, on PUT /show, POST /routes and PATCH /outputs', async () => {
+    h = await controlHarness();
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    for (const [method, url] of [['PUT', '/api/show'], ['POST', '/api/routes'], ['PATCH', '/api/outputs/x']] as const) {
+      const answer = await call(method, url, deep);
+      expect([url, answer.status, answer.body.problems]).toEqual([url, 400, ['body: nested deeper than 64 levels']]);
+    }
+  });
+
+  it('a socket subscribe with 225 KB of bad names is refused with a capped report and the frame loop runs on', async () => {
+    h = await controlHarness();
+    const url = await listen(h.server, '127.0.0.1', 0);
+    const socket = connect(url, { transports: ['websocket'], reconnection: false });
+    try {
+      const refused: { problems: string[] }[] = [];
+      socket.on('refused', (r: { problems: string[] }) => refused.push(r));
+      await new Promise<void>((resolve) => socket.once('params:list', () => resolve()));
+      socket.emit('subscribe', { signals: { names: Array.from({ length: 150 }, () => 'x'.repeat(1500)), rate: 10 } });
+      await until(() => refused.length === 1, 5000, 'the refusal');
+      expect(refused[0]!.problems.length).toBeLessThanOrEqual(21);
+      expect(refused[0]!.problems.at(-1)).toMatch(/more problems$/);
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+describe('presets from outside the folder, and files that are not presets', () => {
+  it('a bank name that climbs out of the folder is refused; listings name files relative to the folder', async () => {
+    h = await controlHarness();
+    const answer = await call('GET', '/api/presets?bank=../../..');
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(/bank name/);
+  });
+
+  it('a FIFO, a 700 MB file and a symlink to a file outside are skipped without blocking or quoting them', async () => {
+    h = await controlHarness();
+    const dir = h.show.presets.dir;
+    const bank = path.join(dir, 'default');
+    fs.mkdirSync(bank, { recursive: true });
+    execFileSync('mkfifo', [path.join(bank, 'pipe.json')]);
+    const huge = fs.openSync(path.join(bank, 'huge.json'), 'w');
+    fs.ftruncateSync(huge, 700 * 1024 * 1024); // sparse: no disk used
+    fs.closeSync(huge);
+    const secret = path.join(path.dirname(dir), 'secret.txt');
+    fs.writeFileSync(secret, 'root:x:0:0:secret');
+    fs.symlinkSync(secret, path.join(bank, 'link.json'));
+    fs.writeFileSync(path.join(bank, 'text.json'), 'root:x:0:0:not json');
+    const saved = await call('POST', '/api/presets', { name: 'Real' });
+    expect(saved.status).toBe(201);
+    const listed = await call('GET', '/api/presets');
+    expect((listed.body.presets as { name: string }[]).map((p) => p.name)).toEqual(['Real']);
+    const problems = JSON.stringify(listed.body.problems);
+    expect(problems).not.toContain('root:x');
+    expect(problems).not.toContain(dir);
+    expect(listed.body.problems).toEqual(expect.arrayContaining([
+      { file: 'default/huge.json', reason: expect.stringMatching(/^default\/huge\.json: 734003200 bytes, larger than a preset can be/) },
+      { file: 'default/text.json', reason: 'default/text.json: not valid JSON' },
+    ]));
+    expect((await call('GET', '/api/presets/default/link')).body.message).toMatch(/symlink/);
+  });
+
+  it('temp files of interrupted writes are removed on start, those of a live process kept', () => {
+    h = { close: async () => {} } as ControlHarness;
+    const dir = tempDir('temps');
+    try {
+      fs.mkdirSync(path.join(dir, 'live'));
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+      fs.writeFileSync(path.join(dir, 'live', `.Look.json.${dead}.abc123.tmp`), '{');
+      fs.writeFileSync(path.join(dir, `.live-state.json.${dead}.x9.tmp`), '{');
+      fs.writeFileSync(path.join(dir, 'live', `.Other.json.${process.ppid}.keep.tmp`), '{');
+      expect(new PresetStore(dir).cleanTemps()).toBe(2);
+      expect(fs.readdirSync(path.join(dir, 'live'))).toEqual([`.Other.json.${process.ppid}.keep.tmp`]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('nobody gets in who should not', () => {
+  it('a request naming another host (DNS rebinding) or from another origin is refused, reads included', async () => {
+    h = await controlHarness();
+    expect((await call('GET', '/api/params', undefined, { host: 'evil.example:8080' })).status).toBe(403);
+    expect((await call('GET', '/api/params', undefined, { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await call('POST', '/api/outputs/x/stop', undefined, { origin: 'http://127.0.0.1:9999', host: '127.0.0.1:8080' })).status).toBe(403);
+    expect((await call('GET', '/api/params', undefined, { origin: 'http://127.0.0.1:8080', host: '127.0.0.1:8080' })).status).toBe(200);
+    expect((await call('GET', '/api/health', undefined, { host: '127.0.0.1:8080' })).status).toBe(200);
+  });
+
+  it('the token is taken as "bearer" in any case, and a page opened with it gets a cookie for its assets', async () => {
+    h = await controlHarness({ token: 'tablet-token-42' });
+    expect((await call('GET', '/api/health', undefined, { authorization: 'bearer tablet-token-42' })).status).toBe(200);
+    expect((await call('GET', '/api/health', undefined, { authorization: 'Bearer wrong' })).status).toBe(401);
+    const page = await h.server.app.inject({ method: 'GET', url: '/?token=tablet-token-42' });
+    const cookie = String(page.headers['set-cookie']);
+    expect(cookie).toMatch(/^vjhost_token=tablet-token-42; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect((await call('GET', '/api/health', undefined, { cookie: 'vjhost_token=tablet-token-42' })).status).toBe(200);
+  });
+
+  it('a tap with at: 1e308 is refused; the next taps keep the finger’s rhythm', async () => {
+    h = await controlHarness();
+    const url = await listen(h.server, '127.0.0.1', 0);
+    const socket = connect(url, { transports: ['websocket'], reconnection: false });
+    try {
+      const refused: unknown[] = [];
+      socket.on('refused', (r: unknown) => refused.push(r));
+      await new Promise<void>((resolve) => socket.once('params:list', () => resolve()));
+      socket.emit('action', { path: '/clock/tap', at: 1e308 });
+      await until(() => refused.length === 1, 5000, 'the refusal');
+      const start = performance.now();
+      for (let i = 0; i < 4; i++) socket.emit('action', { path: '/clock/tap', at: start + i * 500 });
+      await until(() => {
+        h.driver.tick();
+        return Math.abs((h.engine.params.get('/clock/bpm') as number) - 120) < 0.5;
+      }, 5000, '120 BPM from taps 500 ms apart');
+    } finally {
+      socket.close();
+    }
+  });
+});
