@@ -35,6 +35,8 @@ export interface ControlDeps {
   osc?: OscInput | null;
   /** The show as it started (the base of a snapshot), and the file it came from (PUT saves there). */
   show: Show;
+  /** The show file as the user wrote it, before the command line's overrides (null: the embedded default). */
+  fileShow?: Show | null;
   showFile: string | null;
   version: string;
 }

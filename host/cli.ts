@@ -47,8 +47,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   let show: Show;
+  let fileShow: Show | null;
   try {
-    show = resolveShow(options, registry);
+    ({ show, fileShow } = resolveShow(options, registry));
   } catch (error) {
     if (error instanceof ShowError) {
       process.stderr.write(`vj-host: ${error.message}\n`);
@@ -57,7 +58,7 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
   try {
-    await runHost(show, registry, log, { status: options.status, resume: options.resume, showFile: options.show, version: readVersion() });
+    await runHost(show, registry, log, { status: options.status, resume: options.resume, showFile: options.show, fileShow, version: readVersion() });
   } catch (error) {
     // Routes are checked against the built address space: still a bad show, still exit 2.
     if (isVjError(error) && error.code === ErrorCode.ShowInvalid) {
@@ -69,9 +70,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** The show file (or the embedded default) with command-line overrides applied, checked as one. */
-function resolveShow(options: CliOptions, registry: PipelineRegistry): Show {
+function resolveShow(options: CliOptions, registry: PipelineRegistry): { show: Show; fileShow: Show | null } {
   const base = options.show ? loadShowFile(options.show, registry) : checkShow(defaultShow, registry, 'default show');
-  const { frameSize: _, ...document } = base;
+  // A copy: the file's own show stays as written (the control surface saves from it).
+  const { frameSize: _, ...document } = structuredClone(base);
   if (options.fps !== null) document.fps = options.fps;
   if (options.size) document.size = `${options.size.width}x${options.size.height}`;
   if (options.presets !== null) document.presets = { ...document.presets, dir: options.presets };
@@ -88,7 +90,7 @@ function resolveShow(options: CliOptions, registry: PipelineRegistry): Show {
   if (options.ndi && !document.outputs.some((o) => o.type === 'ndi')) document.outputs.push({ type: 'ndi' });
   if (options.rtmp !== null) document.outputs.push({ type: 'rtmp', url: options.rtmp });
   if (options.record !== null) document.outputs.push({ type: 'record', dir: options.record });
-  return checkShow(document, registry, options.show ?? 'default show');
+  return { show: checkShow(document, registry, options.show ?? 'default show'), fileShow: options.show ? base : null };
 }
 
 async function printNdiSources(): Promise<number> {

@@ -21,7 +21,7 @@ export async function runHost(
   show: Show,
   registry: PipelineRegistry,
   log: Log,
-  options: { status: boolean; resume: boolean; showFile?: string | null; version?: string },
+  options: { status: boolean; resume: boolean; showFile?: string | null; fileShow?: Show | null; version?: string },
 ): Promise<void> {
   const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log });
   const presets = setupPresets(engine, show.presets, log.child({ part: 'presets' }), { resume: options.resume, registry });
@@ -42,7 +42,7 @@ export async function runHost(
   }
   if (queryPort !== null) log.info({ oscQueryPort: queryPort }, `OSCQuery at http://${show.oscquery.bind}:${queryPort}/`);
   const control = show.control.enabled
-    ? await startControlSurface({ engine, registry, presets, midi, osc, show, showFile: options.showFile ?? null, version: options.version ?? '0' }, show.control, log.child({ part: 'control' }))
+    ? await startControlSurface({ engine, registry, presets, midi, osc, show, fileShow: options.fileShow ?? null, showFile: options.showFile ?? null, version: options.version ?? '0' }, show.control, log.child({ part: 'control' }))
     : null;
   log.info(
     { show: show.name, size: `${show.frameSize.width}x${show.frameSize.height}`, fps: show.fps, outputs: engine.outputList().map((o) => o.stats().detail) },

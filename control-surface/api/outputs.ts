@@ -26,15 +26,28 @@ export function outputsApi(api: FastifyInstance, deps: ControlDeps): void {
 
   api.get('/outputs/:id', { schema: { params: IdParams } }, (request) => call(() => Promise.resolve(outputs.get((request.params as { id: string }).id))));
 
+  // Recording folders are the terminal's choice (the show file, --record): the API may use those, or the default.
+  const recordDirs = new Set(['', ...deps.show.outputs.filter((o) => o.type === 'record').map((o) => recordDir(o))]);
+  const checkDir = (type: string, fields: Record<string, unknown>): void => {
+    if (type === 'record' && 'dir' in fields && !recordDirs.has(String(fields.dir))) {
+      throw new HttpError(403, 'VJ_NEEDS_TERMINAL', 'dir: recording folders can only be chosen from the terminal (the show file or --record)', ['dir: recording folders can only be chosen from the terminal']);
+    }
+  };
+
   api.post('/outputs', { schema: { body: OutputBody } }, async (request, reply) => {
     const body = request.body as { type: string; id?: string };
+    checkDir(body.type, body);
     const id = body.id ?? nextId(body.type, outputs.list().map((o) => o.id));
     const added = await call(() => outputs.add({ ...body, id }));
     return reply.status(201).send(added);
   });
 
   api.patch('/outputs/:id', { schema: { params: IdParams, body: OutputPatch } }, (request) =>
-    call(() => outputs.configure((request.params as { id: string }).id, request.body as Record<string, unknown>)),
+    call(() => {
+      const { id } = request.params as { id: string };
+      checkDir(outputs.get(id).type, request.body as Record<string, unknown>);
+      return outputs.configure(id, request.body as Record<string, unknown>);
+    }),
   );
 
   api.post('/outputs/:id/start', { schema: { params: IdParams } }, (request) => call(() => outputs.start((request.params as { id: string }).id)));
@@ -51,4 +64,9 @@ export function outputsApi(api: FastifyInstance, deps: ControlDeps): void {
 function nextId(type: string, taken: string[]): string {
   if (!taken.includes(type)) return type;
   for (let n = 2; ; n++) if (!taken.includes(`${type}-${n}`)) return `${type}-${n}`;
+}
+
+/** A record output's folder as configured ('' for the default). */
+export function recordDir(output: { dir?: unknown }): string {
+  return typeof output.dir === 'string' ? output.dir : '';
 }

@@ -21,7 +21,9 @@ export interface ControlHarness {
 }
 
 /** The real engine (manual clock), presets in a temp folder and the control server, not listening (inject) unless asked. */
-export async function controlHarness(options: { token?: string | null; changesPerSecond?: number } = {}): Promise<ControlHarness> {
+export async function controlHarness(
+  options: { token?: string | null; changesPerSecond?: number; file?: Record<string, unknown>; commandLine?: (doc: Record<string, unknown>) => void } = {},
+): Promise<ControlHarness> {
   const registry = new PipelineRegistry();
   registerBuiltins(registry);
   const dir = tempDir('control');
@@ -34,15 +36,20 @@ export async function controlHarness(options: { token?: string | null; changesPe
     ],
     presets: { dir: `${dir}/presets`, autosave: false },
     osc: { enabled: false },
+    ...options.file,
   };
   fs.writeFileSync(showFile, JSON.stringify(doc));
-  const show = checkShow(doc, registry);
+  const fileShow = checkShow(doc, registry);
+  // What the command line's overrides make of the file (--rtmp, --ui-port ...), as the CLI applies them.
+  const running = structuredClone(doc) as Record<string, unknown>;
+  options.commandLine?.(running);
+  const show = checkShow(running, registry);
   const driver = new ManualDriver();
   const engine = await buildEngine(show, registry, { driver, log: silentLog });
   const presets = setupPresets(engine, show.presets, silentLog, { resume: false, registry });
   await engine.start();
   const server = createControlServer(
-    { engine, registry, presets, midi: null, show, showFile, version: 'test' },
+    { engine, registry, presets, midi: null, show, fileShow, showFile, version: 'test' },
     { host: '127.0.0.1', port: 0, token: options.token ?? null, log: silentLog, ...(options.changesPerSecond ? { changesPerSecond: options.changesPerSecond } : {}) },
   );
   return {

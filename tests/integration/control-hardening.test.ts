@@ -98,7 +98,7 @@ describe('presets from outside the folder, and files that are not presets', () =
     expect(problems).not.toContain('root:x');
     expect(problems).not.toContain(dir);
     expect(listed.body.problems).toEqual(expect.arrayContaining([
-      { file: 'default/huge.json', reason: expect.stringMatching(/^default\/huge\.json: 734003200 bytes, larger than a preset can be/) },
+      { file: 'default/huge.json', reason: 'default/huge.json: 734003200 bytes, larger than a preset can be (1048576)' },
       { file: 'default/text.json', reason: 'default/text.json: not valid JSON' },
     ]));
     expect((await call('GET', '/api/presets/default/link')).body.message).toMatch(/symlink/);
@@ -109,7 +109,7 @@ describe('presets from outside the folder, and files that are not presets', () =
     const dir = tempDir('temps');
     try {
       fs.mkdirSync(path.join(dir, 'live'));
-      const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid;
       fs.writeFileSync(path.join(dir, 'live', `.Look.json.${dead}.abc123.tmp`), '{');
       fs.writeFileSync(path.join(dir, `.live-state.json.${dead}.x9.tmp`), '{');
       fs.writeFileSync(path.join(dir, 'live', `.Other.json.${process.ppid}.keep.tmp`), '{');
@@ -160,5 +160,56 @@ describe('nobody gets in who should not', () => {
     } finally {
       socket.close();
     }
+  });
+});
+
+describe('the show document through the API', () => {
+  const withRtmp = (doc: Record<string, unknown>): void => {
+    doc.fps = 60;
+    doc.outputs = [...((doc.outputs as unknown[]) ?? []), { type: 'rtmp', id: 'cli-stream', url: 'rtmp://127.0.0.1/live/cli-secret-key', enabled: false }];
+  };
+
+  it('GET is the file as written, without the command line\'s overrides or a stream key; GET -> PUT leaves the file as it was', async () => {
+    h = await controlHarness({ file: { outputs: [{ type: 'rtmp', id: 'stream', url: 'rtmp://127.0.0.1/live/file-secret-key', enabled: false }] }, commandLine: withRtmp });
+    const before = JSON.parse(fs.readFileSync(h.showFile, 'utf8')) as Record<string, unknown>;
+    const got = await call('GET', '/api/show');
+    const text = JSON.stringify(got.body);
+    expect(text).not.toContain('secret-key');
+    expect(text).not.toContain('cli-stream');
+    expect(got.body.fps).toBe(30);
+    expect(await call('PUT', '/api/show', got.body)).toMatchObject({ status: 200 });
+    const after = JSON.parse(fs.readFileSync(h.showFile, 'utf8')) as { outputs: { url: string }[]; fps: number };
+    expect(after.outputs).toEqual([expect.objectContaining({ id: 'stream', url: 'rtmp://127.0.0.1/live/file-secret-key' })]);
+    expect(after.fps).toBe(30);
+    expect(after.outputs.length).toBe((before.outputs as unknown[]).length);
+  });
+
+  it('what opens the host to the network or points it at paths is refused with 403 naming the fields; the file is untouched', async () => {
+    h = await controlHarness();
+    const good = (await call('GET', '/api/show')).body;
+    const fileBefore = fs.readFileSync(h.showFile, 'utf8');
+    for (const [change, field] of [
+      [{ control: { lan: true } }, 'control'],
+      [{ osc: { bind: '0.0.0.0', enabled: false } }, 'osc.bind'],
+      [{ presets: { dir: '/etc', autosave: false } }, 'presets.dir'],
+      [{ audio: { source: 'file', file: '/etc/shadow' } }, 'audio.file'],
+      [{ outputs: [{ type: 'record', dir: '/tmp/anywhere' }] }, 'outputs[0].dir'],
+      [{ size: '8192x8192' }, 'size'],
+      [{ fps: 240 }, 'fps'],
+    ] as const) {
+      const answer = await call('PUT', '/api/show', { ...good, ...change });
+      expect([field, answer.status, answer.body.problems.join(' ')]).toEqual([field, 403, expect.stringContaining(`${field}:`)]);
+    }
+    expect(fs.readFileSync(h.showFile, 'utf8')).toBe(fileBefore);
+  });
+
+  it('POST /api/outputs cannot create a recording folder of its choosing; the terminal\'s folders and the default are fine', async () => {
+    h = await controlHarness();
+    const elsewhere = path.join(path.dirname(h.showFile), 'made-by-api');
+    const answer = await call('POST', '/api/outputs', { type: 'record', id: 'rec', dir: elsewhere, enabled: false });
+    expect(answer).toMatchObject({ status: 403, body: { error: 'VJ_NEEDS_TERMINAL' } });
+    expect(fs.existsSync(elsewhere)).toBe(false);
+    expect((await call('POST', '/api/outputs', { type: 'record', id: 'rec', enabled: false })).status).toBe(201);
+    expect((await call('PATCH', '/api/outputs/rec', { dir: elsewhere })).status).toBe(403);
   });
 });

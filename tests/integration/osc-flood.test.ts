@@ -39,6 +39,14 @@ describe('OSC flood against the real host', () => {
     ];
     const socket = dgram.createSocket('udp4');
     const reader = new ShmReader(path.join('/dev/shm', shmName));
+    /** The frame rate over the next `frames` frames, as the shm reader sees them written. */
+    const rateOver = async (frames: number): Promise<number> => {
+      const from = reader.header()!.framesWritten;
+      const start = performance.now();
+      while (reader.header()!.framesWritten < from + frames) await new Promise((r) => setImmediate(r));
+      return (frames * 1000) / (performance.now() - start);
+    };
+    const quietFps = await rateOver(30);
     const framesBefore = reader.header()!.framesWritten;
     const t0 = performance.now();
     let sent = 0;
@@ -48,15 +56,16 @@ describe('OSC flood against the real host', () => {
       await new Promise((r) => setTimeout(r, 10 - ((performance.now() - t0) % 10)));
     }
     const floodSeconds = (performance.now() - t0) / 1000;
-    await new Promise((r) => setTimeout(r, 500));
-    const fps = (reader.header()!.framesWritten - framesBefore) / ((performance.now() - t0) / 1000);
+    const floodFps = (reader.header()!.framesWritten - framesBefore) / floodSeconds;
+    const afterFps = await rateOver(15);
     reader.close();
     socket.close();
 
     expect(sent).toBe(100_000);
-    expect(floodSeconds).toBeLessThan(2.5);
     expect(host.child.exitCode).toBeNull();
-    expect(fps).toBeGreaterThan(27);
+    // Judged against the same host before the flood, not a fixed rate: a busy machine is slower for both.
+    expect(floodFps / quietFps).toBeGreaterThan(0.8);
+    expect(afterFps / quietFps).toBeGreaterThan(0.8);
     const { code } = await host.stop('SIGINT');
     expect(code).toBe(0);
     const out = host.output();

@@ -138,7 +138,9 @@ describe('address patterns match in linear time', () => {
   it('40 stars and a miss: the OSC thread answers the next valid message at once and counts the pattern as matching nothing', async () => {
     h = await oscHarness();
     const evil = `/deck/a/source/${'*'.repeat(40)}Z`;
+    const start = snapshot(h.osc);
     for (let i = 0; i < 20; i++) await h.client.send(h.port, evil, 1);
+    await handled(h.osc, start, 20);
     const before = snapshot(h.osc);
     await h.client.send(h.port, '/deck/a/fx/0/zoom', { type: 'f', value: 2 });
     await handled(h.osc, before);
