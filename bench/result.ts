@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeDirs } from '../core/make-dirs.js';
 
 export interface Metric {
   name: string;
@@ -55,7 +56,7 @@ export function writeResult(name: string, metrics: Metric[], notes?: string[]): 
     metrics,
     ...(notes?.length ? { notes } : {}),
   };
-  fs.mkdirSync(resultsDir, { recursive: true });
+  makeDirs(resultsDir);
   fs.writeFileSync(path.join(resultsDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   return result;
 }

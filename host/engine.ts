@@ -10,7 +10,7 @@ import { defaultParams, Param } from '../core/params.js';
 import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
 import { mixDecks, mixerParams, type MixerParams } from '../pipelines/builtins/mixer.js';
 import type { Stage, StageStats } from '../pipelines/stage.js';
-import type { Output, OutputStats } from '../outputs/contract.js';
+import { OUTPUT_START_MS, startWithin, type Output, type OutputStats } from '../outputs/contract.js';
 import { ParamSpace } from './param-space.js';
 import { OutputManager } from './output-manager.js';
 import { ActionSpace } from './actions.js';
@@ -93,6 +93,8 @@ export class Engine {
   readonly now: () => number;
   private decks: EngineDeck[] = [];
   private outputs: Output[] = [];
+  /** Why an output given to the engine did not start with the show. */
+  private readonly startFailures = new WeakMap<Output, string>();
   /** Per output, in the same order: the deck whose own picture it gets (-1: the mix). */
   private outputFeeds: number[] = [];
   private readonly mixer: MixerParams = defaultParams(mixerParams);
@@ -237,6 +239,11 @@ export class Engine {
     this.outputFeeds = [...this.outputFeeds, this.deckIndex(feed)];
   }
 
+  /** Why this output did not start with the show, or null. */
+  startFailure(output: Output): string | null {
+    return this.startFailures.get(output) ?? null;
+  }
+
   /** Stops feeding an output (it is not stopped: whoever removes it does that). */
   removeOutput(output: Output): void {
     const i = this.outputs.indexOf(output);
@@ -265,8 +272,22 @@ export class Engine {
     return this.last;
   }
 
+  /**
+   * Starts the outputs, each on its own and within OUTPUT_START_MS: one that fails or hangs (a recording
+   * folder that cannot exist, a device that never answers) is reported with its reason and left out, and
+   * the show starts with the rest. Then the frame loop.
+   */
   async start(): Promise<void> {
-    await Promise.all(this.outputs.map((o) => o.start()));
+    await Promise.all(
+      this.outputs.map(async (output) => {
+        const failure = await startWithin(output, OUTPUT_START_MS);
+        if (failure === null) return;
+        this.startFailures.set(output, failure);
+        this.removeOutput(output);
+        this.log.error({ output: output.id, err: failure }, `output ${output.id} could not start: ${failure}; the show runs without it`);
+        output.stop().catch(() => undefined);
+      }),
+    );
     this.running = true;
     this.driver.start(this.fps, (tick) => this.tick(tick));
   }
@@ -394,3 +415,4 @@ export class Engine {
 function round2(v: number): number {
   return Math.round(v * 100) / 100;
 }
+

@@ -10,6 +10,7 @@ import { validate } from '../core/validation.js';
 import { ManifestSchema, type Manifest } from '../pipelines/onnx/manifest.js';
 import { MANIFEST_KEY, readMetadataProps } from '../pipelines/onnx/onnx-metadata.js';
 import { sha256Of } from '../pipelines/onnx/model-loader.js';
+import { makeDirs } from '../core/make-dirs.js';
 
 export const MODELS_HELP = `Usage: vj-host models add <file.onnx | http(s)://…/file.onnx> [--manifest m.json] [--id id] [--models dir]
 
@@ -63,7 +64,7 @@ export interface AddedModel {
 }
 
 export async function addModel(source: string, dir: string, options: { manifest: string | null; id: string | null }, progress: (line: string) => void): Promise<AddedModel> {
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const isUrl = /^https?:\/\//i.test(source);
   const name = sanitizeName(isUrl ? decodeURIComponent(new URL(source).pathname.split('/').pop() ?? '') : path.basename(source));
   const staging = path.join(dir, `.${name}.${process.pid}.part`);

@@ -1,7 +1,7 @@
 import { ErrorCode, VjError, describeError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 import { validate } from '../core/validation.js';
-import type { Output, OutputStats } from '../outputs/contract.js';
+import { OUTPUT_START_MS, startWithin, type Output, type OutputStats } from '../outputs/contract.js';
 import { redactUrl } from '../outputs/ffmpeg/ffmpeg-args.js';
 import { findOutputType, outputTypes } from '../outputs/index.js';
 import type { Engine } from './engine.js';
@@ -22,6 +22,8 @@ interface Managed {
   output: Output;
   /** Fed by the engine and started. */
   live: boolean;
+  /** Why its last start failed (shown as its state until it starts). */
+  startFailure?: string | null;
 }
 
 /** Config fields never shown outside: the stream URL carries the key. */
@@ -142,7 +144,13 @@ export class OutputManager {
   }
 
   private async goLive(managed: Managed): Promise<void> {
-    await managed.output.start();
+    const failure = await startWithin(managed.output, OUTPUT_START_MS);
+    if (failure !== null) {
+      managed.output.stop().catch(() => undefined);
+      managed.startFailure = failure;
+      throw new VjError(ErrorCode.OutputFailed, `output ${managed.id} could not start: ${failure}`, [`${managed.id}: ${failure}`]);
+    }
+    managed.startFailure = null;
     this.engine.addOutput(managed.output, managed.config.feed);
     managed.live = true;
   }
@@ -173,8 +181,16 @@ export class OutputManager {
   }
 
   private entry(m: Managed): OutputEntry {
+    // An output the engine left out at the show's start is not live, whatever it was handed as.
+    const failedAtStart = this.engine.startFailure(m.output);
+    if (failedAtStart !== null && m.live) {
+      m.live = false;
+      m.startFailure = failedAtStart;
+    }
+    const stats = m.output.stats();
+    const shown = !m.live && m.startFailure ? { ...stats, state: 'failed' as const, lastError: m.startFailure } : stats;
     const config = Object.fromEntries(Object.entries(m.config).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? redactUrl(String(v)) : v]));
-    return { id: m.id, type: m.config.type, config, stats: m.output.stats() };
+    return { id: m.id, type: m.config.type, config, stats: shown };
   }
 
   private find(id: string): Managed | undefined {

@@ -1,3 +1,4 @@
+import { describeError } from '../core/errors.js';
 import type { Frame } from '../core/frame.js';
 
 export const OutputStates = ['stopped', 'starting', 'running', 'reconnecting', 'failed'] as const;
@@ -33,4 +34,20 @@ export interface Output {
   submit(frame: Frame): void;
   stats(): OutputStats;
   stop(): Promise<void>;
+}
+
+/** How long an output may take to start before the show goes on without it. */
+export const OUTPUT_START_MS = 5000;
+
+/** Starts an output; null once it has, else why not (its error, or that it took too long). */
+export async function startWithin(output: Output, ms: number): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`did not start within ${ms / 1000} s`), ms);
+  });
+  try {
+    return await Promise.race([output.start().then(() => null, (error: unknown) => describeError(error)), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

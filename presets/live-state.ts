@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { validate } from '../core/validation.js';
+import { makeDirs } from '../core/make-dirs.js';
 
 export const LiveStateSchema = Type.Object(
   {
@@ -57,7 +58,7 @@ export class LiveStateKeeper {
     if (!this.dirty) return;
     this.dirty = false;
     try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      makeDirs(path.dirname(this.file));
       writeFileAtomic(this.file, JSON.stringify({ version: 1, saved: new Date().toISOString(), ...this.read() }));
       this.writes++;
     } catch (error) {

@@ -4,6 +4,7 @@ import { removeStaleTemps, writeFileAtomic } from '../core/atomic-file.js';
 import { describeError } from '../core/errors.js';
 import { validate } from '../core/validation.js';
 import { migrate, PRESET_VERSION, PresetSchema, type Preset } from './preset.js';
+import { makeDirs } from '../core/make-dirs.js';
 
 /** A preset is a page of JSON; anything larger in a bank is not one, and is not read. */
 export const MAX_PRESET_BYTES = 1024 * 1024;
@@ -84,7 +85,7 @@ export class PresetStore {
     if (problems.length) throw new Error(`preset "${input.name}" is invalid: ${problems.join('; ')}`);
     const preset = doc as Preset;
     const file = this.file(preset.bank, preset.name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeDirs(path.dirname(file));
     writeFileAtomic(file, `${JSON.stringify(preset, null, 2)}\n`);
     return preset;
   }

@@ -67,6 +67,6 @@ function nextId(type: string, taken: string[]): string {
 }
 
 /** A record output's folder as configured ('' for the default). */
-export function recordDir(output: { dir?: unknown }): string {
+export function recordDir(output: Record<string, unknown>): string {
   return typeof output.dir === 'string' ? output.dir : '';
 }

@@ -7,6 +7,7 @@ import { commonOutputFields, SizeString } from '../common-config.js';
 import { defineOutputType, type OutputContext } from '../registry.js';
 import { AudioTracks, Containers, X264Presets, type EncoderSettings } from './ffmpeg-args.js';
 import { EncoderOutput } from './encoder-output.js';
+import { makeDirs } from '../../core/make-dirs.js';
 
 const encoderFields = (defaults: { bitrate: number; keyframeSeconds: number; audio: (typeof AudioTracks)[number] }) => ({
   bitrate: Type.Integer({ minimum: 200, maximum: 100_000, default: defaults.bitrate, description: 'Video bitrate in kbit/s.' }),
@@ -90,7 +91,7 @@ function expandHome(dir: string): string {
 
 /** A new file name per start (restarts included), so no recording overwrites another. */
 export function recordingPath(dir: string, prefix: string, container: string, now = new Date()): string {
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const stamp = now.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-').replace('T', '-');
   let file = path.join(dir, `${prefix}-${stamp}.${container}`);
   for (let n = 2; fileTaken(file); n++) file = path.join(dir, `${prefix}-${stamp}-${n}.${container}`);

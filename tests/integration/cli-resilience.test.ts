@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualDriver } from '../../core/driver.js';
+import { silentLog } from '../../core/log.js';
+import { buildEngine } from '../../host/build-engine.js';
+import { checkShow } from '../../host/show.js';
+import type { Output, OutputStats } from '../../outputs/contract.js';
+import { registerBuiltins } from '../../pipelines/builtins/index.js';
+import { PipelineRegistry } from '../../pipelines/registry.js';
+import { startHost, tempDir, uniqueShmName, writeJson, type HostProcess } from '../helpers/host-process.js';
+import { until } from '../helpers/until.js';
+
+let host: HostProcess | null = null;
+const cleanup: string[] = [];
+afterEach(async () => {
+  await host?.stop('SIGKILL');
+  host = null;
+  for (const f of cleanup.splice(0)) fs.rmSync(f, { recursive: true, force: true });
+});
+
+describe('an output that cannot start does not hold up the show', () => {
+  it('a recording folder under /proc: the host comes up, the shm output runs, the recording says failed and why', async () => {
+    const dir = tempDir('resilience');
+    const shmName = uniqueShmName('resilience');
+    cleanup.push(dir, path.join('/dev/shm', shmName));
+    const show = writeJson(dir, 'show.json', {
+      size: '64x36',
+      decks: [{ id: 'a', source: { pipeline: 'test-pattern' } }],
+      outputs: [{ type: 'shm', name: shmName }, { type: 'record', id: 'rec', dir: '/proc/vj-host-nope' }],
+    });
+    host = startHost(['--show', show, '--no-status']);
+    await host.waitFor(/control surface at (http:\/\/127\.0\.0\.1:\d+)\//, 15_000);
+    const base = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
+    const outputs = async () => ((await (await fetch(`${base}/api/outputs`)).json()) as { outputs: { id: string; stats: OutputStats }[] }).outputs;
+    await until(async () => ((await outputs()).find((o) => o.id === 'shm')?.stats.sent ?? 0) > 5, 10_000, 'frames on the shm output');
+    const rec = (await outputs()).find((o) => o.id === 'rec')!;
+    expect(rec.stats.state).toBe('failed');
+    expect(rec.stats.lastError).toMatch(/ENOENT.*\/proc\/vj-host-nope/);
+  }, 30_000);
+
+  it('an output whose start never returns is left out after its time limit; the frame loop starts with the others', async () => {
+    const registry = new PipelineRegistry();
+    registerBuiltins(registry);
+    const show = checkShow({ size: '32x18', decks: [{ id: 'a', source: { pipeline: 'solid' } }] }, registry);
+    const driver = new ManualDriver();
+    const engine = await buildEngine(show, registry, { driver, log: silentLog });
+    const stats = (id: string): OutputStats => ({ id, type: 'test', state: 'starting', sent: 0, dropped: 0, lastError: null, detail: {} });
+    let sent = 0;
+    // Stands in for a device that never answers (none can be made to hang on demand here).
+    const hanging: Output = { id: 'hang', type: 'test', start: () => new Promise(() => {}), submit: () => {}, stats: () => stats('hang'), stop: () => Promise.resolve() };
+    const fine: Output = { id: 'fine', type: 'test', start: () => Promise.resolve(), submit: () => void sent++, stats: () => stats('fine'), stop: () => Promise.resolve() };
+    engine.addOutput(hanging);
+    engine.addOutput(fine);
+    await engine.start();
+    expect(engine.startFailure(hanging)).toBe('did not start within 5 s');
+    expect(engine.outputList().map((o) => o.id)).toEqual(['fine']);
+    driver.tick(2);
+    expect(sent).toBe(2);
+    await engine.stop();
+  }, 15_000);
+});
