@@ -20,7 +20,7 @@ import { placement } from '../pipelines/onnx/placement.js';
 import { PipelineRegistry } from '../pipelines/registry.js';
 import { higherIsBetter, info, lowerIsBetter, median, type Bench, type Metric } from './result.js';
 
-const modelsDir = process.env.VJ_HOST_MODELS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'models');
+const modelsDir = process.env.VJ_HOST_MODELS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
 const RUNS = Number(process.env.BENCH_ONNX_RUNS ?? 8);
 const SHOW = { width: 1280, height: 720 };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-bench-onnx-'));

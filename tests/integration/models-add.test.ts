@@ -11,8 +11,8 @@ import { createFrame } from '../../core/frame.js';
 import { repoRoot, runCli, tempDir } from '../helpers/host-process.js';
 import { harness } from '../helpers/pipeline-harness.js';
 
-// The real CLI adding real models (../shared/models), from a file and over HTTP from a server on 127.0.0.1.
-const models = path.resolve(repoRoot, '..', 'shared', 'models');
+// The real CLI adding real models (the project's models/), from a file and over HTTP from a server on 127.0.0.1.
+const models = path.join(repoRoot, 'models');
 const dirs: string[] = [];
 const folder = (label: string): string => {
   const d = tempDir(label);

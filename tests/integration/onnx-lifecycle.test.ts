@@ -19,8 +19,8 @@ import { meanAbsDiff } from '../helpers/frames.js';
 import { repoRoot, tempDir } from '../helpers/host-process.js';
 import { harness } from '../helpers/pipeline-harness.js';
 
-// Real models (../shared/models) through the real onnxruntime-node: swaps, shared sessions, a stalled session.
-const models = path.resolve(repoRoot, '..', 'shared', 'models');
+// Real models (the project's models/, copied from the shared set with their licences in models/MODELS.md) through the real onnxruntime-node: swaps, shared sessions, a stalled session.
+const models = path.join(repoRoot, 'models');
 const dir = tempDir('onnx-lifecycle');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const cleanup: (() => Promise<void>)[] = [];

@@ -13,8 +13,8 @@ import { PipelineRegistry } from '../../pipelines/registry.js';
 import { repoRoot, tempDir } from '../helpers/host-process.js';
 import { harness } from '../helpers/pipeline-harness.js';
 
-// Real models (../shared/models) through the real onnxruntime-node, with the project's example manifests.
-const models = path.resolve(repoRoot, '..', 'shared', 'models');
+// Real models (the project's models/, copied from the shared set with their licences in models/MODELS.md) through the real onnxruntime-node, with the project's example manifests.
+const models = path.join(repoRoot, 'models');
 const dir = tempDir('onnx-outputs');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

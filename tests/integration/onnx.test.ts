@@ -15,8 +15,8 @@ import { countDifferentBytes, meanAbsDiff } from '../helpers/frames.js';
 import { repoRoot, tempDir } from '../helpers/host-process.js';
 import { harness } from '../helpers/pipeline-harness.js';
 
-// Real models (../shared/models) through the real onnxruntime-node.
-const models = path.resolve(repoRoot, '..', 'shared', 'models');
+// Real models (the project's models/, copied from the shared set with their licences in models/MODELS.md) through the real onnxruntime-node.
+const models = path.join(repoRoot, 'models');
 const dir = tempDir('onnx');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
