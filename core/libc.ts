@@ -12,6 +12,10 @@ const F_SETPIPE_SZ = 1031;
 interface Libc {
   fcntl(fd: number, cmd: number, arg: number): number;
   mkfifo(path: string, mode: number): number;
+  dup(fd: number): number;
+  dup2(from: number, to: number): number;
+  close(fd: number): number;
+  fflush(stream: null): number;
 }
 
 let libc: Libc | null | undefined;
@@ -24,6 +28,10 @@ function load(): Libc | null {
     libc = {
       fcntl: lib.func('int fcntl(int fd, int cmd, int arg)') as unknown as Libc['fcntl'],
       mkfifo: lib.func('int mkfifo(const char *path, uint32_t mode)') as unknown as Libc['mkfifo'],
+      dup: lib.func('int dup(int fd)') as unknown as Libc['dup'],
+      dup2: lib.func('int dup2(int from, int to)') as unknown as Libc['dup2'],
+      close: lib.func('int close(int fd)') as unknown as Libc['close'],
+      fflush: lib.func('int fflush(void *stream)') as unknown as Libc['fflush'],
     };
   } catch {
     libc = null;
@@ -70,4 +78,38 @@ export function growPipe(fd: number, bytes: number): number {
   if (!c) return 0;
   const size = c.fcntl(fd, F_SETPIPE_SZ, bytes);
   return size > 0 ? size : 0;
+}
+
+/**
+ * Runs a call into a native library with its stdout and stderr sent to /dev/null: ALSA, PortAudio,
+ * RtMidi and naudiodon print dozens of lines of their own on a machine without a sound card, before
+ * the host has said a word. The host reports what matters in one line of its own instead. Only for
+ * synchronous calls (nothing of Node's is written meanwhile); C's buffers are flushed before the
+ * descriptors come back, so nothing leaks out later.
+ */
+export function quietNative<T>(call: () => T): T {
+  const c = load();
+  if (!c || process.env.VJ_HOST_NATIVE_NOISE === '1') return call();
+  const saved = [c.dup(1), c.dup(2)];
+  let devNull = -1;
+  try {
+    devNull = fs.openSync('/dev/null', 'w');
+  } catch {
+    // no /dev/null: nothing to silence with
+  }
+  if (saved.some((fd) => fd < 0) || devNull < 0) {
+    for (const fd of saved) if (fd >= 0) c.close(fd);
+    return call();
+  }
+  c.dup2(devNull, 1);
+  c.dup2(devNull, 2);
+  try {
+    return call();
+  } finally {
+    c.fflush(null);
+    c.dup2(saved[0]!, 1);
+    c.dup2(saved[1]!, 2);
+    for (const fd of saved) c.close(fd);
+    fs.closeSync(devNull);
+  }
 }

@@ -9,7 +9,8 @@ import { describeError } from '../core/errors.js';
 import { validate } from '../core/validation.js';
 import { ManifestSchema, type Manifest } from '../pipelines/onnx/manifest.js';
 import { MANIFEST_KEY, readMetadataProps } from '../pipelines/onnx/onnx-metadata.js';
-import { sha256Of } from '../pipelines/onnx/model-loader.js';
+import { openSession, sha256Of } from '../pipelines/onnx/model-loader.js';
+import { silentLog } from '../core/log.js';
 import { makeDirs } from '../core/make-dirs.js';
 
 export const MODELS_HELP = `Usage: vj-host models add <file.onnx | http(s)://…/file.onnx> [--manifest m.json] [--id id] [--models dir]
@@ -52,9 +53,13 @@ export async function modelsCommand(argv: string[], out: (line: string) => void,
     return 0;
   } catch (error) {
     err(`vj-host models add: ${describeError(error)}`);
-    return 1;
+    // What the user gave is at fault (no such file, not a model, a manifest that does not fit): bad usage.
+    return error instanceof ModelAddRefused ? 2 : 1;
   }
 }
+
+/** The model or manifest given cannot be added, for a reason in words. */
+export class ModelAddRefused extends Error {}
 
 export interface AddedModel {
   id: string;
@@ -67,6 +72,11 @@ export async function addModel(source: string, dir: string, options: { manifest:
   makeDirs(dir);
   const isUrl = /^https?:\/\//i.test(source);
   const name = sanitizeName(isUrl ? decodeURIComponent(new URL(source).pathname.split('/').pop() ?? '') : path.basename(source));
+  if (!isUrl) {
+    const stat = fs.statSync(source, { throwIfNoEntry: false });
+    if (!stat) throw new ModelAddRefused(`no such file: ${source}`);
+    if (!stat.isFile()) throw new ModelAddRefused(`${source} is not a file`);
+  }
   const staging = path.join(dir, `.${name}.${process.pid}.part`);
   try {
     if (isUrl) await download(source, staging, progress);
@@ -78,7 +88,8 @@ export async function addModel(source: string, dir: string, options: { manifest:
     if (fs.existsSync(target) && sha256Of(target) !== sha256) throw new Error(`${target} exists and is another model; remove it or rename this one`);
     const doc = { ...manifest, model: name, sha256 };
     const problems = validate(ManifestSchema, doc);
-    if (problems.length) throw new Error(`the manifest is invalid: ${problems.join('; ')}`);
+    if (problems.length) throw new ModelAddRefused(`the manifest is invalid: ${problems.join('; ')}`);
+    await checkLoads(staging, source, doc);
     fs.renameSync(staging, target);
     const manifestFile = path.join(dir, `${doc.id}.json`);
     writeAtomically(manifestFile, `${JSON.stringify(doc, null, 2)}\n`);
@@ -88,15 +99,38 @@ export async function addModel(source: string, dir: string, options: { manifest:
   }
 }
 
+/** Opens the model as the host will (onnxruntime, on its own thread) and matches it against its manifest. */
+async function checkLoads(file: string, source: string, manifest: Manifest): Promise<void> {
+  let session;
+  try {
+    session = await openSession({ ...manifest, sha256: undefined, modelPath: file }, silentLog);
+  } catch (error) {
+    const message = describeError(error).split(file).join(path.basename(source));
+    throw new ModelAddRefused(/not a loadable/.test(message) ? `${path.basename(source)} is not an ONNX model onnxruntime can load` : message);
+  }
+  await session.release().catch(() => {});
+}
+
 function findManifest(model: string, sha256: string, manifestFile: string | null): Manifest {
-  if (manifestFile) return JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
-  const embedded = readMetadataProps(fs.readFileSync(model))[MANIFEST_KEY];
+  if (manifestFile) {
+    try {
+      return JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
+    } catch (error) {
+      throw new ModelAddRefused(`cannot read the manifest ${manifestFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : describeError(error)}`);
+    }
+  }
+  let embedded: string | undefined;
+  try {
+    embedded = readMetadataProps(fs.readFileSync(model))[MANIFEST_KEY];
+  } catch (error) {
+    throw new ModelAddRefused(describeError(error));
+  }
   if (embedded !== undefined) return JSON.parse(embedded) as Manifest;
   for (const f of fs.existsSync(examplesDir) ? fs.readdirSync(examplesDir) : []) {
     const example = JSON.parse(fs.readFileSync(path.join(examplesDir, f), 'utf8')) as Manifest;
     if (example.sha256 === sha256) return example;
   }
-  throw new Error(`no manifest for this model (sha256 ${sha256}): give one with --manifest (see models/manifests for examples)`);
+  throw new ModelAddRefused(`no manifest for this model (sha256 ${sha256}): give one with --manifest (see models/manifests for examples)`);
 }
 
 async function download(url: string, file: string, progress: (line: string) => void): Promise<void> {
@@ -125,7 +159,7 @@ function mb(bytes: number): string {
 }
 
 function sanitizeName(name: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.onnx$/.test(name)) throw new Error(`"${name}" is not a usable model file name (letters, digits, . _ - and ending in .onnx)`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.onnx$/.test(name)) throw new ModelAddRefused(`"${name}" is not a usable model file name (letters, digits, . _ - and ending in .onnx)`);
   return name;
 }
 

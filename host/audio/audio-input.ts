@@ -60,7 +60,8 @@ export class AudioInput {
     } catch (error) {
       this.state = 'unavailable';
       this.reason = describeError(error);
-      this.log.warn(`Audio input unavailable (${source.description}): ${this.reason}. The show runs without audio signals.`);
+      const what = /no default device/i.test(this.reason) ? 'no capture device' : `${source.description} unavailable: ${this.reason}`;
+      this.log.warn(`audio: ${what} — the show runs without audio signals`);
       return false;
     }
     this.source = source;

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describeError } from '../../core/errors.js';
+import { quietNative } from '../../core/libc.js';
 import type { SampleFormat } from './block-assembler.js';
 
 /** Where PCM comes from: a capture device, or a file played in real time. */
@@ -44,25 +45,25 @@ export class CaptureSource implements PcmSource {
   start(onChunk: (chunk: Buffer) => void): Promise<void> {
     let pa: NaudiodonModule;
     try {
-      pa = createRequire(import.meta.url)('naudiodon') as NaudiodonModule;
+      pa = quietNative(() => createRequire(import.meta.url)('naudiodon') as NaudiodonModule);
     } catch (error) {
       throw new Error(`the audio library did not load (${describeError(error)})`, { cause: error });
     }
     let deviceId = -1;
     if (this.device) {
-      const devices = pa.getDevices().filter((d) => d.maxInputChannels > 0);
+      const devices = quietNative(() => pa.getDevices()).filter((d) => d.maxInputChannels > 0);
       const found = devices.find((d) => d.name.toLowerCase().includes(this.device!.toLowerCase()));
       if (!found) throw new Error(`no capture device matching "${this.device}" (found: ${devices.map((d) => d.name).join(', ') || 'none'})`);
       deviceId = found.id;
       this.description = `capture ${found.name}`;
     }
-    const io = new pa.AudioIO({
+    const io = quietNative(() => new pa.AudioIO({
       // A deep queue: while a frame renders, buffers wait instead of being dropped (time is counted in samples).
       inOptions: { channelCount: this.channels, sampleFormat: pa.SampleFormat16Bit, sampleRate: this.sampleRate, deviceId, closeOnError: false, framesPerBuffer: this.framesPerBuffer, maxQueue: 64 },
-    });
+    }));
     io.on('data', onChunk);
     io.on('error', () => {});
-    io.start();
+    quietNative(() => io.start());
     this.io = io;
     return Promise.resolve();
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { describeError } from '../../core/errors.js';
+import { quietNative } from '../../core/libc.js';
 import type { Log } from '../../core/log.js';
 import { portKey } from '../../modulators/midi/midi-signals.js';
 
@@ -62,7 +63,7 @@ export class MidiDevices {
   start(): void {
     this.stateValue = 'starting';
     try {
-      this.midi = createRequire(import.meta.url)('@julusian/midi') as MidiModule;
+      this.midi = quietNative(() => createRequire(import.meta.url)('@julusian/midi') as MidiModule);
     } catch (error) {
       return this.unavailable(`the MIDI library did not load (${describeError(error)})`);
     }
@@ -93,7 +94,7 @@ export class MidiDevices {
     if (this.stateValue === 'unavailable' && process.platform === 'linux' && !fs.existsSync('/dev/snd/seq')) return;
     let names: string[];
     try {
-      const probe = new this.midi.Input();
+      const probe = quietNative(() => new this.midi!.Input());
       names = Array.from({ length: probe.getPortCount() }, (_, i) => probe.getPortName(i));
       safely(() => probe.closePort());
     } catch (error) {
@@ -117,7 +118,7 @@ export class MidiDevices {
       const key = portKey(name);
       if (this.inputs.has(key)) return;
       try {
-        const input = new this.midi!.Input();
+        const input = quietNative(() => new this.midi!.Input());
         input.ignoreTypes(true, false, true); // keep clock, drop SysEx and active sensing at the source
         input.on('message', (_delta, message) => this.onMessage(key, message, performance.now()));
         input.openPort(names.indexOf(name));

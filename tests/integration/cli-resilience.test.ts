@@ -19,6 +19,18 @@ afterEach(async () => {
   for (const f of cleanup.splice(0)) fs.rmSync(f, { recursive: true, force: true });
 });
 
+describe('start-up speaks in the host\'s own words', () => {
+  it('no ALSA, PortAudio or RtMidi chatter before the first status line; one line each for audio and MIDI', async () => {
+    host = startHost(['--no-ui']);
+    await host.waitFor(/vj-host running/, 15_000);
+    const out = host.output();
+    expect(out).not.toMatch(/ALSA lib|PortAudio V|MidiInAlsa|Input audio options/);
+    const lines = out.trim().split('\n');
+    expect(lines.every((l) => l.startsWith('{'))).toBe(true); // every line is one of the host's own log records
+    if (/"part":"audio"/.test(out)) expect(out).toMatch(/audio: (no capture device|.* unavailable: .*) — the show runs without audio signals/);
+  }, 30_000);
+});
+
 describe('an output that cannot start does not hold up the show', () => {
   it('a recording folder under /proc: the host comes up, the shm output runs, the recording says failed and why', async () => {
     const dir = tempDir('resilience');

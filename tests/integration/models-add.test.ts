@@ -79,7 +79,7 @@ describe('vj-host models add', () => {
     // A real model, changed by one note: no example manifest knows its checksum.
     fs.writeFileSync(unknown, Buffer.concat([fs.readFileSync(path.join(models, 'super-resolution-10.onnx')), encodeMetadataProp('note', 'mine')]));
     const noManifest = await runCli(['models', 'add', unknown, '--models', dir]);
-    expect(noManifest.code).toBe(1);
+    expect(noManifest.code).toBe(2);
     expect(noManifest.stderr).toMatch(/no manifest for this model \(sha256 [0-9a-f]{64}\): give one with --manifest/);
     const withManifest = await runCli(['models', 'add', unknown, '--manifest', path.join(repoRoot, 'models', 'manifests', 'super-resolution.json'), '--id', 'my-sr', '--models', dir]);
     expect(withManifest.code).toBe(0);
@@ -87,11 +87,18 @@ describe('vj-host models add', () => {
     const truncated = path.join(path.dirname(unknown), 'cut.onnx');
     fs.writeFileSync(truncated, fs.readFileSync(path.join(models, 'super-resolution-10.onnx')).subarray(0, 1000));
     const cut = await runCli(['models', 'add', truncated, '--models', dir]);
-    expect(cut.code).toBe(1);
+    expect(cut.code).toBe(2);
     expect(cut.stderr).toMatch(/not an ONNX model: the protobuf is truncated/);
     const badName = await runCli(['models', 'add', `${base}/..%2Fescape.onnx`, '--models', dir]);
-    expect(badName.code).toBe(1);
+    expect(badName.code).toBe(2);
     expect(badName.stderr).toMatch(/is not a usable model file name/);
+    expect(fs.readdirSync(dir).sort()).toEqual(['my-sr.json', 'mystery.onnx']);
+    const text = path.join(path.dirname(unknown), 'notes.onnx');
+    fs.writeFileSync(text, 'these are my notes, not a model\n');
+    const notModel = await runCli(['models', 'add', text, '--manifest', path.join(repoRoot, 'models', 'manifests', 'super-resolution.json'), '--models', dir]);
+    expect([notModel.code, notModel.stderr.trim()]).toEqual([2, expect.stringMatching(/^vj-host models add: (not an ONNX model|notes\.onnx is not an ONNX model)/)]);
+    const absent = await runCli(['models', 'add', path.join(path.dirname(unknown), 'absent.onnx'), '--models', dir]);
+    expect([absent.code, absent.stderr.trim()]).toEqual([2, `vj-host models add: no such file: ${path.join(path.dirname(unknown), 'absent.onnx')}`]);
     expect(fs.readdirSync(dir).sort()).toEqual(['my-sr.json', 'mystery.onnx']);
     const usage = await runCli(['models', 'remove', 'x']);
     expect(usage.code).toBe(2);
