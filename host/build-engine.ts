@@ -76,6 +76,7 @@ async function createStage(engine: Engine, definition: AnyPipelineDefinition, pa
     params,
     pool: engine.pool,
     now: engine.now,
+    frameBudgetMs: 1000 / engine.fps,
     onError: (report) =>
       stageLog.error(
         { errors: report.count },

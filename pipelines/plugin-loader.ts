@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { distPath } from '../core/dist-path.js';
 import { describeError } from '../core/errors.js';
 import type { PipelineRegistry } from './registry.js';
 
@@ -34,6 +36,8 @@ export async function loadPlugins(dir: string, registry: PipelineRegistry, impor
     const modulePath = entry.isDirectory() ? packageEntry(full) : MODULE_EXTENSIONS.includes(path.extname(entry.name)) ? full : null;
     if (!modulePath) continue;
     try {
+      // First on a thread of its own: a top level that loops forever is ended there, not here.
+      await probeImport(pathToFileURL(modulePath).href, importTimeoutMs);
       const mod = (await withTimeout(import(pathToFileURL(modulePath).href), importTimeoutMs, `import did not finish within ${importTimeoutMs / 1000} s`)) as {
         default?: unknown;
       };
@@ -49,6 +53,36 @@ export async function loadPlugins(dir: string, registry: PipelineRegistry, impor
     }
   }
   return result;
+}
+
+/** Imports the module on a worker thread; rejects with its error, or when it has not finished in time (the thread is ended). */
+function probeImport(url: string, ms: number): Promise<void> {
+  const worker = new Worker(distPath(import.meta.url, 'pipelines', 'plugin-probe-worker.js'), { workerData: { url }, stdout: false, stderr: false });
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void worker.terminate();
+      reject(new Error(`its top level did not finish within ${ms / 1000} s (an endless loop?); not loaded`));
+    }, ms);
+    worker.once('message', (reply: { ok: boolean; name?: string; message?: string }) => {
+      clearTimeout(timer);
+      void worker.terminate();
+      if (reply.ok) resolve();
+      else {
+        const error = new Error(reply.message);
+        error.name = reply.name ?? 'Error';
+        reject(error);
+      }
+    });
+    worker.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    // The thread ran out of work without the import settling: a top-level await that never settles.
+    worker.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error('its top level never finishes (an await that never settles); not loaded'));
+    });
+  });
 }
 
 function packageEntry(folder: string): string | null {

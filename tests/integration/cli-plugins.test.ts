@@ -56,6 +56,7 @@ describe('vj-host with plugins', () => {
     const out = host.output();
     expect(out).toMatch(/plugin failed to load: .*needs a default/);
     expect(out).toMatch(/"plugin":"[^"]*syntax-error\.mjs".*plugin failed to load/);
+    expect(out).toMatch(/"plugin":"[^"]*loops\.mjs".*plugin failed to load/);
     expect(out).toMatch(/loaded 1 plugin pipeline\(s\)/);
     const { fps } = await measureFps(path.join('/dev/shm', shmName), 1000);
     expect(fps).toBeGreaterThan(25);

@@ -349,3 +349,62 @@ describe('between results of a slow decoupled stage (manual clock and time)', ()
     expect(faded.slice(-2)).toEqual([200, 200]);
   });
 });
+
+describe('an inline stage too slow for the frame loop (manual clock and time)', () => {
+  it('is bypassed after 5 of 10 frames over two frame periods, says why, is tried again after 1 s and comes back when fast', async () => {
+    let time = 0;
+    let slow = true;
+    let calls = 0;
+    // Its work is the time it adds to the engine's clock: 200 ms a frame, as a heavy plugin would take.
+    const heavy = definePipeline({
+      id: 'heavy', name: 'Heavy', kind: 'effect', params: Type.Object({}),
+      create: (ctx) => {
+        const out = ctx.pool.acquire(ctx.width, ctx.height);
+        out.data.fill(99);
+        return {
+          process: () => {
+            calls++;
+            time += slow ? 200 : 1;
+            return out;
+          },
+          dispose() {},
+        };
+      },
+    });
+    const registry = new PipelineRegistry();
+    registerBuiltins(registry);
+    registry.register(heavy, 'test');
+    const show = checkShow({ size: '32x18', fps: 30, decks: [{ id: 'a', source: { pipeline: 'solid', params: { color: '#0a0b0c' } }, chain: [{ pipeline: 'heavy' }] }] }, registry);
+    const driver = new ManualDriver();
+    const lines: string[] = [];
+    const engine = await buildEngine(show, registry, { driver, log: recordingLog(lines), now: () => time });
+    const output = new CollectingOutput();
+    engine.addOutput(output);
+    await engine.start();
+    const tick = (n: number): void => {
+      for (let i = 0; i < n; i++) {
+        time += 33;
+        driver.tick();
+      }
+    };
+    tick(4);
+    expect(engine.stats().stages[1]!.errors).toBe(0);
+    tick(1); // the fifth slow frame
+    expect(engine.stats().stages[1]).toMatchObject({ errors: 1, bypassed: true, lastError: 'too slow for the frame loop (200 ms of a 33.3 ms frame); bypassed, tried again in 1 s' });
+    expect(lines.join('\n')).toMatch(/a\/fx\/0 \(heavy\) failed and is bypassed: too slow for the frame loop/);
+    tick(5);
+    expect(calls).toBe(5); // not called while bypassed
+    expect(output.frames.at(-1)!.pixel0).toEqual([10, 11, 12, 255]); // the input passes through
+    tick(30); // past 1 s: one try, still slow: bypassed again, for 2 s
+    expect(calls).toBe(6);
+    expect(engine.stats().stages[1]!.lastError).toMatch(/tried again in 2 s$/);
+    slow = false;
+    tick(61); // past 2 s: the try keeps within the budget, and it stays
+    expect(engine.stats().stages[1]!.bypassed).toBeFalsy();
+    const before = calls;
+    tick(3);
+    expect(calls).toBe(before + 3);
+    expect(output.frames.at(-1)!.pixel0).toEqual([99, 99, 99, 99]);
+    await engine.stop();
+  });
+});

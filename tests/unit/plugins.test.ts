@@ -35,12 +35,13 @@ describe('pipeline registry and plugin loader', () => {
     const result = await loadPlugins(path.join(fixtures, 'plugins-broken'), r, 500);
     expect(result.loaded).toEqual(['folder-plugin']);
     const reasons = Object.fromEntries(result.failed.map((f) => [path.basename(f.source), f.reason]));
-    expect(Object.keys(reasons).sort()).toEqual(['hangs.mjs', 'missing-default-param.mjs', 'no-default.mjs', 'syntax-error.mjs']);
+    expect(Object.keys(reasons).sort()).toEqual(['hangs.mjs', 'loops.mjs', 'missing-default-param.mjs', 'no-default.mjs', 'syntax-error.mjs']);
     expect(reasons['syntax-error.mjs']).toMatch(/SyntaxError|Unexpected|Parse fail/); // wording differs between Node and vitest's loader
     expect(reasons['no-default.mjs']).toMatch(/no default export/);
     expect(reasons['missing-default-param.mjs']).toMatch(/params\.gain: needs a default/);
-    expect(reasons['hangs.mjs']).toMatch(/did not finish within 0.5 s/);
-    expect(r.failed).toHaveLength(4);
+    expect(reasons['hangs.mjs']).toMatch(/never finishes \(an await that never settles\)/);
+    expect(reasons['loops.mjs']).toMatch(/did not finish within 0.5 s \(an endless loop\?\)/);
+    expect(r.failed).toHaveLength(5);
   });
 
   it('refuses duplicate ids and definitions that break the contract, naming the field', () => {
