@@ -11,7 +11,9 @@ export interface FeedbackDestination {
   fromShow: boolean;
 }
 
-const MAX_DESTINATIONS = 32;
+export const MAX_DESTINATIONS = 32;
+/** A subscription (/vjhost/subscribe) lasts this long unless the surface subscribes again. */
+export const SUBSCRIPTION_LEASE_MS = 10 * 60_000;
 
 /**
  * Sends every parameter change to registered surfaces, coalesced: each destination keeps the latest
@@ -19,7 +21,7 @@ const MAX_DESTINATIONS = 32;
  * to the surface it came from.
  */
 export class OscFeedback {
-  private readonly destinations: (FeedbackDestination & { pending: Map<string, unknown> })[] = [];
+  private readonly destinations: (FeedbackDestination & { pending: Map<string, unknown>; renewedAt: number })[] = [];
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private sentCount = 0;
@@ -28,6 +30,7 @@ export class OscFeedback {
     private readonly params: ParamSpace,
     private readonly send: (packet: Buffer, port: number, host: string) => void,
     private readonly rateHz = 30,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   start(): void {
@@ -42,16 +45,32 @@ export class OscFeedback {
     this.timer = null;
   }
 
-  /** Adds (or refreshes) a destination and queues the full current state for it. False when full. */
+  /**
+   * Adds (or renews) a destination and queues the full current state for it. Subscriptions past their
+   * lease make room; false when every place is held by the show's surfaces or live subscriptions.
+   */
   add(destination: FeedbackDestination): boolean {
     let d = this.destinations.find((x) => x.host === destination.host && x.port === destination.port);
     if (!d) {
+      if (this.destinations.length >= MAX_DESTINATIONS) this.expire();
       if (this.destinations.length >= MAX_DESTINATIONS) return false;
-      d = { ...destination, pending: new Map() };
+      d = { ...destination, pending: new Map(), renewedAt: this.now() };
       this.destinations.push(d);
     }
+    d.renewedAt = this.now();
     for (const entry of this.params.list()) d.pending.set(entry.path, entry.base);
     return true;
+  }
+
+  /** Drops subscriptions not renewed within their lease (the show's own surfaces stay). */
+  expire(): number {
+    const before = this.destinations.length;
+    const cutoff = this.now() - SUBSCRIPTION_LEASE_MS;
+    for (let i = this.destinations.length - 1; i >= 0; i--) {
+      const d = this.destinations[i]!;
+      if (!d.fromShow && d.renewedAt < cutoff) this.destinations.splice(i, 1);
+    }
+    return before - this.destinations.length;
   }
 
   remove(host: string, port: number): boolean {

@@ -6,7 +6,9 @@ import type { Log } from '../../core/log.js';
 import type { ActionInfo } from '../actions.js';
 import type { Engine } from '../engine.js';
 import type { OscConfig } from '../show.js';
-import { OscFeedback } from './osc-feedback.js';
+import { MAX_DESTINATIONS, OscFeedback, SUBSCRIPTION_LEASE_MS } from './osc-feedback.js';
+import { kernelUdpDrops } from './udp-drops.js';
+import { OncePerKind } from '../../core/once-per-kind.js';
 import {
   Counter, createMailbox, decodeOrigin, drain, mailboxViews, OscProblems, RecordKind, signalName,
   type MailboxViews, type OscProblem,
@@ -25,6 +27,8 @@ export interface OscStats {
   signals: number;
   bad: Partial<Record<OscProblem, number>>;
   feedback: { destinations: number; sent: number };
+  /** Datagrams the kernel dropped before the OSC thread could read them (null where the system does not say). */
+  kernelDropped: number | null;
   lastError: string | null;
 }
 
@@ -53,6 +57,7 @@ export class OscInput {
   private port: number | null = null;
   private lastError: string | null = null;
   private sender: dgram.Socket | null = null;
+  private readonly refusedLog = new OncePerKind((_kind, message, { suppressed }) => this.log.warn(`${message}${suppressed ? ` (+${suppressed} more)` : ''}`), 10_000);
   /** Sees every change as the frame loop takes it, with its arrival and queueing times (benchmarks). */
   onTaken: ((path: string, value: unknown, arrivedMs: number, queuedMs: number) => void) | null = null;
 
@@ -231,6 +236,7 @@ export class OscInput {
       signals: Atomics.load(c, Counter.signals),
       bad,
       feedback: { destinations: this.feedback.list().length, sent: this.feedback.sent },
+      kernelDropped: this.port === null ? null : kernelUdpDrops(this.port),
       lastError: this.lastError,
     };
   }
@@ -243,6 +249,8 @@ export class OscInput {
       case 'subscribe':
         if (this.feedback.add({ host: m.host, port: m.port, originKey: decodeOrigin(m.origin) ?? `osc:${m.host}:${m.port}`, fromShow: false })) {
           this.log.info(`OSC feedback: ${m.host}:${m.port} subscribed`);
+        } else {
+          this.refusedLog.note('feedback-full', `OSC feedback: ${m.host}:${m.port} refused: ${MAX_DESTINATIONS} surfaces hold every place (a subscription lasts ${SUBSCRIPTION_LEASE_MS / 60_000} minutes unless renewed)`);
         }
         break;
       case 'unsubscribe':

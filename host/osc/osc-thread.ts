@@ -138,7 +138,7 @@ function handleMessage(address: string, args: unknown[], rinfo: dgram.RemoteInfo
   if (action !== undefined) return queueAction(action, args, origin, arrived);
   const param = paramIndex.get(address);
   if (param !== undefined) return setParam(param, args, origin, arrived);
-  feedSignal(address, args, arrived);
+  feedSignal(address, args, arrived, rinfo.address);
 }
 
 /**
@@ -222,7 +222,11 @@ function queue(kind: number, index: number, value: number, origin: number, arriv
   else bad('queue-full', 'the frame loop has not taken OSC changes for a while; change dropped');
 }
 
-function feedSignal(address: string, args: unknown[], arrived: number): void {
+/** Signal addresses each sender address has created. */
+const signalsBy = new Map<string, number>();
+const MAX_SIGNALS_PER_SENDER = 256;
+
+function feedSignal(address: string, args: unknown[], arrived: number, sender: string): void {
   const raw = args[0];
   const value = typeof raw === 'boolean' ? (raw ? 1 : 0) : raw;
   if (typeof value !== 'number') return bad('wrong-type', `${address} as a signal needs a number or T/F, got ${args.length ? typeof raw : 'nothing'}`);
@@ -230,6 +234,10 @@ function feedSignal(address: string, args: unknown[], arrived: number): void {
   let s = signals.get(address);
   if (!s) {
     if (signals.size >= MAX_SIGNALS) return bad('too-many-signals', `more than ${MAX_SIGNALS} distinct OSC signal addresses; ${address} ignored`);
+    // One sender cannot take every place: a tablet has tens of controls, not hundreds.
+    const mine = signalsBy.get(sender) ?? 0;
+    if (mine >= MAX_SIGNALS_PER_SENDER) return bad('too-many-signals', `${sender} has sent ${MAX_SIGNALS_PER_SENDER} distinct signal addresses already; ${address.slice(0, 80)} ignored`);
+    signalsBy.set(sender, mine + 1);
     const range = data.declaredSignals[address];
     s = range ? { id: signals.size, lo: Math.min(...range), hi: Math.max(...range), declared: true } : { id: signals.size, lo: 0, hi: 1, declared: false };
     signals.set(address, s);

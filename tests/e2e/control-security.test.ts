@@ -63,8 +63,8 @@ describe('nobody gets in who should not, from a real browser', () => {
     await new Promise<void>((resolve) => attacker!.listen(0, '127.0.0.1', resolve));
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
-    await page.waitForFunction(() => (window as unknown as { results?: unknown }).results !== undefined, undefined, { timeout: 10_000 });
-    const results = (await page.evaluate(() => (window as unknown as { results: Record<string, string> }).results));
+    await page.waitForFunction(() => (globalThis as unknown as { results?: unknown }).results !== undefined, undefined, { timeout: 10_000 });
+    const results = (await page.evaluate(() => (globalThis as unknown as { results: Record<string, string> }).results));
     await page.close();
     expect(results.read).toMatch(/^blocked/);
     expect(results.socket).toBe('refused');

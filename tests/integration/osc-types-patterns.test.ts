@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../core/log.js';
 import { setupPresets } from '../../host/presets-setup.js';
 import { compilePattern } from '../../modulators/osc/address-pattern.js';
+import { OscFeedback, SUBSCRIPTION_LEASE_MS } from '../../host/osc/osc-feedback.js';
+import { kernelUdpDrops } from '../../host/osc/udp-drops.js';
 import { handled, oscHarness, snapshot, type OscHarness } from '../helpers/osc-harness.js';
 import { until } from '../helpers/until.js';
 
@@ -167,5 +171,58 @@ describe('address patterns match in linear time', () => {
     for (const [pattern, address, expected] of cases) expect([pattern, compilePattern(pattern)!.matches(address)]).toEqual([pattern, expected]);
     expect(compilePattern('/deck/[a')).toBeNull();
     expect(compilePattern('/deck/a}')).toBeNull();
+  });
+});
+
+describe('places any sender could fill forever', () => {
+  it('one sender creates at most 256 signal addresses; another sender still gets its own', async () => {
+    h = await oscHarness();
+    const start = snapshot(h.osc);
+    for (let i = 0; i < 300; i++) await h.client.send(h.port, `/junk/${i}`, { type: 'f', value: 0.5 });
+    await handled(h.osc, start, 300);
+    expect(h.osc.stats().signals).toBe(256);
+    expect(h.osc.stats().bad['too-many-signals']).toBe(44);
+    // Another tablet is another address: a second loopback address (127.0.0.2) stands in for it.
+    const other = dgram.createSocket('udp4');
+    cleanups.push(() => other.close());
+    await new Promise<void>((resolve) => other.bind(0, '127.0.0.2', resolve));
+    const before = snapshot(h.osc);
+    await new Promise<void>((resolve, reject) => other.send(raw('/1/fader1', 'f', Buffer.from([0x3f, 0, 0, 0])), h!.port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    await handled(h.osc, before);
+    expect(h.osc.stats().signals).toBe(257);
+    expect(h.osc.stats().bad['too-many-signals']).toBe(44);
+  });
+
+  it('feedback subscriptions: the 33rd is refused while 32 are live, and gets a place once one has lapsed', () => {
+    let now = 0;
+    const params = { list: () => [], onChange: () => () => {} } as unknown as ConstructorParameters<typeof OscFeedback>[0];
+    const feedback = new OscFeedback(params, () => {}, 30, () => now);
+    for (let port = 1; port <= 32; port++) expect(feedback.add({ host: '10.0.0.2', port, originKey: `k${port}`, fromShow: false })).toBe(true);
+    expect(feedback.add({ host: '10.0.0.3', port: 9, originKey: 'late', fromShow: false })).toBe(false);
+    now = SUBSCRIPTION_LEASE_MS - 1;
+    feedback.add({ host: '10.0.0.2', port: 1, originKey: 'k1', fromShow: false }); // renewed
+    now = SUBSCRIPTION_LEASE_MS + 1;
+    expect(feedback.add({ host: '10.0.0.3', port: 9, originKey: 'late', fromShow: false })).toBe(true);
+    expect(feedback.list().map((d) => d.port).sort((a, b) => a - b)).toEqual([1, 9]);
+  });
+});
+
+describe('datagrams the kernel dropped', () => {
+  it('are read from the socket\'s drop counter: a socket that never reads, sent 2,000 datagrams, shows drops', async () => {
+    // A reader that never reads (Node always does): python holding a bound socket with a small buffer.
+    const child = spawn('python3', ['-c', 'import socket,sys,time\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.setsockopt(socket.SOL_SOCKET,socket.SO_RCVBUF,2048)\ns.bind(("127.0.0.1",0))\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    cleanups.push(() => child.kill('SIGKILL'));
+    const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+    expect(kernelUdpDrops(port)).toBe(0);
+    const sender = dgram.createSocket('udp4');
+    cleanups.push(() => sender.close());
+    for (let i = 0; i < 2000; i++) await new Promise<void>((resolve) => sender.send(raw('/x', 'f', Buffer.alloc(4)), port, '127.0.0.1', () => resolve()));
+    await until(() => (kernelUdpDrops(port) ?? 0) > 0, 5000, 'drops counted by the kernel');
+    expect(kernelUdpDrops(65_000 + (port % 7))).toBeNull(); // a port nobody holds
+  });
+
+  it('are in the OSC stats', async () => {
+    h = await oscHarness();
+    expect(h.osc.stats().kernelDropped).toBe(0);
   });
 });
