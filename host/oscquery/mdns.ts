@@ -1,26 +1,38 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { Bonjour } from 'bonjour-service';
+import { describeError } from '../../core/errors.js';
 import type { Log } from '../../core/log.js';
 
 /**
- * Advertises a service over mDNS through the system's responder (avahi), when there is one.
- * vj-host does not run a responder of its own: the system's answers for the machine already.
+ * Advertises services over mDNS from inside the host (bonjour-service, pure JS): no system daemon
+ * needed, and nothing is left running when the host is killed. One responder per process, shared by
+ * every advertised service and closed with the last of them.
  */
+let responder: { bonjour: Bonjour; users: number } | null = null;
+
 export function advertise(name: string, type: string, port: number, log: Log): () => void {
-  let child: ChildProcess;
+  const [service, protocol] = type.replace(/^_/, '').split('._') as [string, string];
+  let published: ReturnType<Bonjour['publish']>;
   try {
-    child = spawn('avahi-publish', ['-s', name, type, String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    if (!responder) {
+      const bonjour = new Bonjour({}, (error: unknown) => log.info(`mDNS: ${describeError(error)}; clients can connect by address`));
+      responder = { bonjour, users: 0 };
+    }
+    published = responder.bonjour.publish({ name, type: service, protocol: protocol === 'udp' ? 'udp' : 'tcp', port, probe: false });
+    published.on('error', (error: unknown) => log.info(`mDNS: ${type} not advertised (${describeError(error)}); clients can connect by address`));
+    responder.users++;
   } catch (error) {
-    log.info(`mDNS: not advertising ${type} (${(error as Error).message})`);
+    log.info(`mDNS: not advertising ${type} (${describeError(error)}); clients can connect by address`);
     return () => {};
   }
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.on('error', () => log.info(`mDNS: no responder to advertise ${type} with (avahi-publish not installed); clients can connect by address`));
-  child.on('exit', (code) => {
-    if (code) log.info(`mDNS: ${type} not advertised (${stderr.trim() || `avahi-publish exited ${code}`}); clients can connect by address`);
-  });
-  child.unref();
+  let stopped = false;
   return () => {
-    if (child.exitCode === null) child.kill();
+    if (stopped || !responder) return;
+    stopped = true;
+    const current = responder;
+    published.stop?.(() => {});
+    if (--current.users === 0) {
+      responder = null;
+      current.bonjour.destroy();
+    }
   };
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -71,4 +72,26 @@ describe('an output that cannot start does not hold up the show', () => {
     expect(sent).toBe(2);
     await engine.stop();
   }, 15_000);
+});
+
+describe('mDNS from inside the host', () => {
+  it('advertises OSCQuery and OSC so a browser on this machine finds them, with no process of its own left to orphan', async () => {
+    host = startHost(['--no-ui', '--no-status']);
+    await host.waitFor(/OSCQuery at http:\/\/127\.0\.0\.1:(\d+)\//, 15_000);
+    const queryPort = Number(/OSCQuery at http:\/\/127\.0\.0\.1:(\d+)\//.exec(host.output())![1]);
+    const { Bonjour } = await import('bonjour-service');
+    const bonjour = new Bonjour({}, () => {});
+    try {
+      const found: { name: string; port: number }[] = [];
+      const browser = bonjour.find({ type: 'oscjson', protocol: 'tcp' }, (service) => found.push({ name: service.name, port: service.port }));
+      await until(() => found.some((s) => s.port === queryPort), 10_000, 'the OSCQuery service over mDNS', () => browser.update());
+      expect(found.find((s) => s.port === queryPort)!.name).toMatch(/^vj-host/);
+      browser.stop();
+    } finally {
+      bonjour.destroy();
+    }
+    // No avahi-publish or any other child: a SIGKILL leaves nothing behind.
+    const children = spawnSync('ps', ['-o', 'comm=', '--ppid', String(host.child.pid)], { encoding: 'utf8' }).stdout.trim();
+    expect(children).toBe('');
+  }, 30_000);
 });
