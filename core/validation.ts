@@ -5,7 +5,7 @@ import type { TSchema } from '@sinclair/typebox';
  * One JSON Schema validator for the whole host (the same engine fastify uses), so a show file,
  * a plugin's parameters and, later, HTTP bodies are checked and reported alike.
  */
-const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, coerceTypes: false, verbose: true });
+const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, coerceTypes: false, verbose: true, discriminator: true });
 // Our schema metadata, carried for UI/address-space use; not validation keywords.
 ajv.addVocabulary(['unit', 'label', 'live', 'modulatable', 'step', 'patternHint']);
 ajv.addFormat('color', /^#[0-9a-fA-F]{6}$/);
@@ -37,6 +37,8 @@ export function formatErrors(errors: readonly ErrorObject[], pathPrefix = ''): s
   const seen = new Set<string>();
   let more = 0;
   for (const e of errors) {
+    // A discriminated union names its tag's problem with the tag itself ("role: must be one of ...").
+    if (e.keyword === 'discriminator') continue;
     const line = formatError(e, pathPrefix);
     if (seen.has(line)) continue;
     if (seen.size < MAX_PROBLEMS) seen.add(line);

@@ -29,7 +29,7 @@ export function advertise(name: string, type: string, port: number, log: Log): (
     if (stopped || !responder) return;
     stopped = true;
     const current = responder;
-    published.stop?.(() => {});
+    (published.stop as (callback?: () => void) => void)();
     if (--current.users === 0) {
       responder = null;
       current.bonjour.destroy();

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TUnsafe } from '@sinclair/typebox';
 
 /**
  * How a model meets video: per input, the image's layout, channel order, value range and size policy
@@ -98,6 +98,15 @@ export const MaskOutput = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * One of several shapes, chosen by its `role`: a problem is reported against the shape the entry says it
+ * is ("default is not a known field" only where that is true), not against every shape at once.
+ */
+function byRole<T extends TObject[]>(shapes: [...T]): TUnsafe<Static<T[number]>> {
+  const roles = shapes.map((s) => (s.properties as unknown as { role: { const: string } }).role.const);
+  return Type.Unsafe<Static<T[number]>>({ type: 'object', properties: { role: { type: 'string', enum: roles } }, required: ['role'], discriminator: { propertyName: 'role' }, oneOf: shapes });
+}
+
 export const ManifestSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'Pipeline id in show files.' }),
@@ -105,8 +114,8 @@ export const ManifestSchema = Type.Object(
     description: Type.String({ default: '' }),
     model: Type.String({ minLength: 1, description: 'The .onnx file, relative to the manifest (or absolute); ignored in a manifest embedded in the model.' }),
     sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'The model file\'s SHA-256: checked when the model is opened.' })),
-    inputs: Type.Array(Type.Union([ImageInput, ParamInput]), { minItems: 1 }),
-    outputs: Type.Array(Type.Union([ImageOutput, LumaOutput, MaskOutput]), { minItems: 1, maxItems: 1 }),
+    inputs: Type.Array(byRole([ImageInput, ParamInput]), { minItems: 1 }),
+    outputs: Type.Array(byRole([ImageOutput, LumaOutput, MaskOutput]), { minItems: 1, maxItems: 1 }),
     threads: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Threads one inference may use.' }),
     provider: Type.String({ enum: ['cpu', 'cuda', 'coreml', 'dml'], default: 'cpu' }),
   },
