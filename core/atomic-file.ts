@@ -1,32 +1,55 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** The temp file a write goes through: beside the target, named for this process (see removeStaleTemps). */
+function tempFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+}
+
 /**
  * Replaces a file so that a crash at any instant leaves either the old or the new content, whole:
  * write a temp file beside it, fsync it, rename over the target, fsync the folder (so the rename
- * itself survives a power cut).
+ * itself survives a power cut). Off the calling thread: an fsync can take a disk's whole flush time,
+ * and the frame loop must not wait for it.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const fd = fs.openSync(temp, 'w', 0o644);
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const temp = tempFor(file);
   try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const handle = await fs.promises.open(temp, 'w', 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.rename(temp, file);
+  } catch (error) {
+    await fs.promises.rm(temp, { force: true });
+    throw error;
   }
+  const dir = await fs.promises.open(path.dirname(file), 'r');
   try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+/** The same, on the calling thread: only for the last write of a process that is about to exit. */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
+  const temp = tempFor(file);
+  try {
+    const fd = fs.openSync(temp, 'w', 0o644);
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(temp, file);
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw error;
-  }
-  const dirFd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(dirFd);
-  } finally {
-    fs.closeSync(dirFd);
   }
 }
 

@@ -13,7 +13,7 @@ import { PresetStore, type PresetInput } from '../presets/preset-store.js';
 import type { Engine } from './engine.js';
 import { createDeckStages } from './build-engine.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
-import { validate } from '../core/validation.js';
+import { capProblems, validate } from '../core/validation.js';
 import type { PresetsConfig } from './show.js';
 
 export const presetParams = Type.Object(
@@ -32,9 +32,11 @@ export interface PresetsHandle {
   keeper: LiveStateKeeper | null;
   /** Presets by bank, as the frame loop sees them (no disk access on the frame loop). */
   cached(bank: string): Preset[];
-  /** "Capture this look now": every base value and the routes, saved as a preset. */
-  capture(name: string, options?: { bank?: string; slot?: number; prefix?: string }): Preset;
-  save(input: PresetInput): Preset;
+  /** Resolves once the presets folder has been read the first time. */
+  ready: Promise<void>;
+  /** "Capture this look now": every base value and the routes, saved as a preset (written off the frame loop). */
+  capture(name: string, options?: { bank?: string; slot?: number; prefix?: string }): Promise<Preset>;
+  save(input: PresetInput): Promise<Preset>;
   stop(): void;
 }
 
@@ -55,13 +57,18 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
   const stale = store.cleanTemps();
   if (stale) log.info(`removed ${stale} temp file${stale === 1 ? '' : 's'} left by interrupted preset writes`);
   const cache = new Map<string, Preset[]>();
-  const reindex = (): void => {
-    cache.clear();
-    const { presets, problems } = store.list();
-    for (const p of presets) cache.set(p.bank, [...(cache.get(p.bank) ?? []), p]);
-    for (const problem of problems) log.warn(`preset skipped: ${problem.reason}`);
+  // The index is read off the frame loop, one reading at a time; the frame loop only ever sees the cache.
+  let reading: Promise<void> = Promise.resolve();
+  const reindex = (): Promise<void> => {
+    reading = reading.then(async () => {
+      const { presets, problems } = await store.list();
+      cache.clear();
+      for (const p of presets) cache.set(p.bank, [...(cache.get(p.bank) ?? []), p]);
+      for (const problem of capProblems(problems.map((p) => p.reason))) log.warn(`preset skipped: ${problem}`);
+    });
+    return reading;
   };
-  reindex();
+  const ready = reindex();
   const find = (bank: string, key: unknown): Preset | undefined => {
     const list = cache.get(bank) ?? [];
     if (typeof key === 'number') return list.find((p) => p.slot === Math.round(key));
@@ -120,11 +127,7 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
   );
   engine.actions.register('/preset/save', { description: 'Captures the current look as a preset (name optional).', args: [{ name: 'name', kind: 'string', maxLength: 100, optional: true }] }, (args) => {
     const name = typeof args[0] === 'string' && args[0] ? args[0] : `Look ${new Date().toISOString().slice(0, 19).replace('T', ' ').replace(/:/g, '.')}`;
-    try {
-      handle.capture(name);
-    } catch (error) {
-      log.warn(`preset save refused: ${describeError(error)}`);
-    }
+    handle.capture(name).catch((error: unknown) => log.warn(`preset save refused: ${describeError(error)}`));
   });
   engine.actions.register('/cue/go', { description: 'Fires the next cue.' }, () => cues.go());
   engine.actions.register('/cue/next', { description: 'Fires the next cue.' }, () => cues.go());
@@ -157,15 +160,16 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
   const handle: PresetsHandle = {
     store, player, cues, keeper,
     cached: (bank) => cache.get(bank) ?? [],
-    save(input) {
-      const preset = store.save(input);
-      reindex();
+    ready,
+    async save(input) {
+      const preset = await store.save(input);
+      await reindex();
       return preset;
     },
-    capture(name, o = {}) {
+    async capture(name, o = {}) {
       const params = Object.fromEntries(Object.entries(liveParams()).filter(([path]) => !o.prefix || path.startsWith(o.prefix)));
       const decks = Object.fromEntries(engine.deckStructure().map(({ id, source, chain }) => [id, { source, chain }]));
-      const preset = handle.save({
+      const preset = await handle.save({
         name, bank: o.bank ?? config.bank, params, routes: o.prefix ? undefined : [...engine.modulation.matrix.routes()],
         ...(o.prefix ? {} : { decks }),
         ...(o.slot !== undefined ? { slot: o.slot } : {}),

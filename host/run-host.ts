@@ -26,6 +26,7 @@ export async function runHost(
   const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log });
   const presets = setupPresets(engine, show.presets, log.child({ part: 'presets' }), { resume: options.resume, registry });
   keepRunningOnStrayErrors(log);
+  await presets.ready;
   await engine.start();
   const osc = show.osc.enabled ? new OscInput(engine, show.osc, log.child({ part: 'osc' })) : null;
   const oscPort = (await osc?.start()) ?? null;

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { writeFileAtomic } from '../core/atomic-file.js';
+import { writeFileAtomic, writeFileAtomicSync } from '../core/atomic-file.js';
+import { MAX_PRESET_BYTES } from './preset-store.js';
 import { validate } from '../core/validation.js';
 import { makeDirs } from '../core/make-dirs.js';
 
@@ -26,6 +27,7 @@ export const LIVE_STATE_FILE = '.live-state.json';
  */
 export class LiveStateKeeper {
   private dirty = false;
+  private saving = false;
   private timer: NodeJS.Timeout | null = null;
   readonly file: string;
   writes = 0;
@@ -45,32 +47,57 @@ export class LiveStateKeeper {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.flush(), this.intervalMs);
+    this.timer = setInterval(() => void this.flush(), this.intervalMs);
     this.timer.unref();
   }
 
+  /** The last save, on this thread: the process is about to exit. */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
-    this.flush();
-  }
-
-  flush(): void {
     if (!this.dirty) return;
     this.dirty = false;
     try {
       makeDirs(path.dirname(this.file));
-      writeFileAtomic(this.file, JSON.stringify({ version: 1, saved: new Date().toISOString(), ...this.read() }));
+      writeFileAtomicSync(this.file, this.document());
       this.writes++;
     } catch (error) {
       this.onError(`live state not saved: ${(error as Error).message}`);
     }
   }
 
+  /** Saves the state if it changed, off the frame loop's thread (one save at a time). */
+  async flush(): Promise<void> {
+    if (!this.dirty || this.saving) return;
+    this.dirty = false;
+    this.saving = true;
+    try {
+      makeDirs(path.dirname(this.file));
+      await writeFileAtomic(this.file, this.document());
+      this.writes++;
+    } catch (error) {
+      this.onError(`live state not saved: ${(error as Error).message}`);
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  private document(): string {
+    return JSON.stringify({ version: 1, saved: new Date().toISOString(), ...this.read() });
+  }
+
   /** The state saved by an earlier run, or null (none, or unreadable: reported). */
   load(): LiveState | null {
     let text: string;
     try {
-      text = fs.readFileSync(this.file, 'utf8');
+      // Non-blocking and not through a symlink: whatever sits at this path cannot hold up the start.
+      const fd = fs.openSync(this.file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW);
+      try {
+        const stat = fs.fstatSync(fd);
+        if (!stat.isFile() || stat.size > MAX_PRESET_BYTES * 8) throw new Error('not a plain file of a live state\'s size');
+        text = fs.readFileSync(fd, 'utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch {
       return null;
     }

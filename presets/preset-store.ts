@@ -10,27 +10,27 @@ import { makeDirs } from '../core/make-dirs.js';
 export const MAX_PRESET_BYTES = 1024 * 1024;
 
 /**
- * Reads a file that must be a plain file of at most MAX_PRESET_BYTES. Opened non-blocking and without
- * following a symlink, then checked on the open descriptor: a FIFO never blocks the thread, a 700 MB
- * file is refused by its size before a byte is read.
+ * Reads a file that must be a plain file of at most MAX_PRESET_BYTES, off the calling thread. Opened
+ * non-blocking and without following a symlink, then checked on the open descriptor: a FIFO never
+ * blocks (here or a worker of libuv's), a 700 MB file is refused by its size before a byte is read.
  */
-export function readPresetFile(file: string): { text: string } | { reason: string } {
-  let fd: number;
+export async function readPresetFile(file: string): Promise<{ text: string } | { reason: string }> {
+  let handle: fs.promises.FileHandle;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW);
+    handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { reason: code === 'ENOENT' ? 'not found' : code === 'ELOOP' ? 'a symlink (not followed)' : `cannot read (${code ?? describeError(error)})` };
   }
   try {
-    const stat = fs.fstatSync(fd);
+    const stat = await handle.stat();
     if (!stat.isFile()) return { reason: 'not a plain file' };
     if (stat.size > MAX_PRESET_BYTES) return { reason: `${stat.size} bytes, larger than a preset can be (${MAX_PRESET_BYTES})` };
-    return { text: fs.readFileSync(fd, 'utf8') };
+    return { text: await handle.readFile('utf8') };
   } catch (error) {
     return { reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? describeError(error)})` };
   } finally {
-    fs.closeSync(fd);
+    await handle.close();
   }
 }
 
@@ -77,16 +77,16 @@ export class PresetStore {
   }
 
   /** Checks and writes a preset; returns it as stored. Throws with every problem named. */
-  save(input: PresetInput): Preset {
+  async save(input: PresetInput): Promise<Preset> {
     const now = new Date().toISOString();
-    const existing = this.tryLoad(input.bank ?? 'default', input.name);
+    const existing = await this.tryLoad(input.bank ?? 'default', input.name);
     const doc = { ...input, version: PRESET_VERSION, created: input.created ?? existing?.created ?? now, updated: now };
     const problems = validate(PresetSchema, doc);
     if (problems.length) throw new Error(`preset "${input.name}" is invalid: ${problems.join('; ')}`);
     const preset = doc as Preset;
     const file = this.file(preset.bank, preset.name);
     makeDirs(path.dirname(file));
-    writeFileAtomic(file, `${JSON.stringify(preset, null, 2)}\n`);
+    await writeFileAtomic(file, `${JSON.stringify(preset, null, 2)}\n`);
     return preset;
   }
 
@@ -101,25 +101,26 @@ export class PresetStore {
     return removed;
   }
 
-  list(bank?: string): ListResult {
+  /** Every preset of a bank (or of all banks), read off the calling thread; files that are not presets are named and skipped. */
+  async list(bank?: string): Promise<ListResult> {
     const result: ListResult = { presets: [], problems: [] };
     let banks: string[];
     if (bank !== undefined) checkBank(bank);
     try {
-      banks = bank ? [bank] : fs.readdirSync(this.dir, { withFileTypes: true }).filter((d) => d.isDirectory() && BANK.test(d.name)).map((d) => d.name);
+      banks = bank ? [bank] : (await fs.promises.readdir(this.dir, { withFileTypes: true })).filter((d) => d.isDirectory() && BANK.test(d.name)).map((d) => d.name);
     } catch {
       return result;
     }
     for (const b of banks.sort()) {
       let files: string[];
       try {
-        // Plain files only: a FIFO, a device or a symlink out of the folder is never opened.
-        files = fs.readdirSync(path.join(this.dir, b), { withFileTypes: true }).filter((d) => d.isFile() && d.name.endsWith('.json') && !d.name.startsWith('.')).map((d) => d.name);
+        // Every .json is looked at, and what is not a plain file (a FIFO, a device, a symlink) is named and skipped.
+        files = (await fs.promises.readdir(path.join(this.dir, b))).filter((name) => name.endsWith('.json') && !name.startsWith('.'));
       } catch {
         continue;
       }
       for (const f of files.sort()) {
-        const loaded = this.read(path.join(this.dir, b, f));
+        const loaded = await this.read(path.join(this.dir, b, f));
         if ('preset' in loaded) result.presets.push(loaded.preset);
         else result.problems.push({ file: `${b}/${f}`, reason: loaded.reason });
       }
@@ -127,32 +128,36 @@ export class PresetStore {
     return result;
   }
 
-  load(bank: string, name: string): Preset {
-    const loaded = this.read(this.file(bank, name));
+  async load(bank: string, name: string): Promise<Preset> {
+    const loaded = await this.read(this.file(bank, name));
     if ('reason' in loaded) throw new Error(loaded.reason);
     return loaded.preset;
   }
 
   /** By slot number or name, in a bank. */
-  find(bank: string, key: number | string): Preset | undefined {
-    const { presets } = this.list(bank);
+  async find(bank: string, key: number | string): Promise<Preset | undefined> {
+    const { presets } = await this.list(bank);
     return typeof key === 'number' ? presets.find((p) => p.slot === key) : presets.find((p) => p.name === key);
   }
 
-  remove(bank: string, name: string): boolean {
+  async remove(bank: string, name: string): Promise<boolean> {
     const file = this.file(bank, name);
-    if (!fs.existsSync(file)) return false;
-    fs.rmSync(file);
-    return true;
+    try {
+      await fs.promises.unlink(file);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
   }
 
-  exportBank(bank: string): { format: 'vj-host-bank'; version: 1; bank: string; presets: Preset[] } {
+  async exportBank(bank: string): Promise<{ format: 'vj-host-bank'; version: 1; bank: string; presets: Preset[] }> {
     checkBank(bank);
-    return { format: 'vj-host-bank', version: 1, bank, presets: this.list(bank).presets };
+    return { format: 'vj-host-bank', version: 1, bank, presets: (await this.list(bank)).presets };
   }
 
   /** Imports a bank file; each preset is checked on its own, so one bad entry does not sink the rest. */
-  importBank(doc: unknown, intoBank?: string): { imported: string[]; problems: string[] } {
+  async importBank(doc: unknown, intoBank?: string): Promise<{ imported: string[]; problems: string[] }> {
     const d = doc as { format?: unknown; bank?: unknown; presets?: unknown };
     if (d?.format !== 'vj-host-bank' || !Array.isArray(d.presets)) return { imported: [], problems: ['not a vj-host bank file (format "vj-host-bank" with a presets list)'] };
     const bank = intoBank ?? String(d.bank);
@@ -161,7 +166,7 @@ export class PresetStore {
       try {
         const migrated = migrate(structuredClone(entry) as Record<string, unknown>);
         const { version: _v, updated: _u, ...input } = migrated;
-        out.imported.push(this.save({ ...(input as unknown as PresetInput), bank }).name);
+        out.imported.push((await this.save({ ...(input as unknown as PresetInput), bank })).name);
       } catch (error) {
         out.problems.push(`presets[${i}]: ${describeError(error)}`);
       }
@@ -169,18 +174,18 @@ export class PresetStore {
     return out;
   }
 
-  private tryLoad(bank: string, name: string): Preset | null {
+  private async tryLoad(bank: string, name: string): Promise<Preset | null> {
     try {
-      return this.load(bank, name);
+      return await this.load(bank, name);
     } catch {
       return null;
     }
   }
 
-  private read(file: string): { preset: Preset } | { reason: string } {
+  private async read(file: string): Promise<{ preset: Preset } | { reason: string }> {
     // Named relative to the presets folder: answers never show where on disk it lives.
     const name = path.relative(this.dir, file);
-    const read = readPresetFile(file);
+    const read = await readPresetFile(file);
     if ('reason' in read) return { reason: `${name}: ${read.reason}` };
     const text = read.text;
     let doc: unknown;

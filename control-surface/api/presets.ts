@@ -15,11 +15,11 @@ export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
     return deps.presets;
   };
 
-  api.get('/presets', { schema: { querystring: BankQuery } }, (request) => {
+  api.get('/presets', { schema: { querystring: BankQuery } }, async (request) => {
     const { bank } = request.query as { bank?: string };
     let listed;
     try {
-      listed = presets().store.list(bank);
+      listed = await presets().store.list(bank);
     } catch (error) {
       if (error instanceof PresetNameError) throw new HttpError(400, 'VJ_PRESET_INVALID', error.message, [`bank: ${error.message}`]);
       throw error;
@@ -35,10 +35,10 @@ export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
     return load(presets(), bank, name);
   });
 
-  api.post('/presets', { schema: { body: PresetSaveBody } }, (request, reply) => {
+  api.post('/presets', { schema: { body: PresetSaveBody } }, async (request, reply) => {
     const { name, ...options } = request.body as { name: string; bank?: string; slot?: number; prefix?: string };
     try {
-      const saved = presets().capture(name, options);
+      const saved = await presets().capture(name, options);
       return reply.status(201).send({ name: saved.name, bank: saved.bank, slot: saved.slot ?? null, params: Object.keys(saved.params).length });
     } catch (error) {
       if (error instanceof HttpError) throw error;
@@ -46,31 +46,27 @@ export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
     }
   });
 
-  api.post('/presets/:bank/:name/recall', { schema: { params: PresetParams, body: Type.Optional(PresetRecallBody) } }, (request) => {
+  api.post('/presets/:bank/:name/recall', { schema: { params: PresetParams, body: Type.Optional(PresetRecallBody) } }, async (request) => {
     const { bank, name } = request.params as { bank: string; name: string };
     const handle = presets();
-    const preset = load(handle, bank, name);
+    const preset = await load(handle, bank, name);
     handle.player.recall(preset, (request.body ?? {}));
     return { recalling: name, bank };
   });
 
-  api.delete('/presets/:bank/:name', { schema: { params: PresetParams } }, (request) => {
+  api.delete('/presets/:bank/:name', { schema: { params: PresetParams } }, async (request) => {
     const { bank, name } = request.params as { bank: string; name: string };
-    const removed = (() => {
-      try {
-        return presets().store.remove(bank, name);
-      } catch (error) {
-        throw new HttpError(400, 'VJ_PRESET_INVALID', describeError(error), [`name: ${describeError(error)}`]);
-      }
-    })();
+    const removed = await presets().store.remove(bank, name).catch((error: unknown) => {
+      throw new HttpError(400, 'VJ_PRESET_INVALID', describeError(error), [`name: ${describeError(error)}`]);
+    });
     if (!removed) throw new HttpError(404, 'VJ_PRESET_UNKNOWN', `no preset "${name}" in bank "${bank}"`, [`name: no preset "${name}"`]);
     return { removed: name, bank };
   });
 }
 
-function load(presets: NonNullable<ControlDeps['presets']>, bank: string, name: string) {
+async function load(presets: NonNullable<ControlDeps['presets']>, bank: string, name: string) {
   try {
-    return presets.store.load(bank, name);
+    return await presets.store.load(bank, name);
   } catch (error) {
     const message = describeError(error);
     if (/ENOENT|no such|not found/i.test(message)) throw new HttpError(404, 'VJ_PRESET_UNKNOWN', `no preset "${name}" in bank "${bank}"`, [`name: no preset "${name}"`]);

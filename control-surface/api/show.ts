@@ -29,7 +29,7 @@ export function showApi(api: FastifyInstance, deps: ControlDeps): void {
 
   api.get('/show', () => hideSecrets(showSnapshot(fileShow(), deps.engine, deps.midi?.router.mappings.list() ?? [])));
 
-  api.put('/show', { bodyLimit: SHOW_BODY_LIMIT, schema: { body: Type.Object({}, { additionalProperties: true }) } }, (request) => {
+  api.put('/show', { bodyLimit: SHOW_BODY_LIMIT, schema: { body: Type.Object({}, { additionalProperties: true }) } }, async (request) => {
     if (!deps.showFile) throw new HttpError(409, 'VJ_NO_SHOW_FILE', 'the host runs the embedded default show; start it with --show <file> to save shows', []);
     const before = fileShow();
     const body = restoreSecrets(structuredClone(request.body) as ShowFile, before);
@@ -43,7 +43,7 @@ export function showApi(api: FastifyInstance, deps: ControlDeps): void {
     const refused = terminalOnlyChanges(before, checked);
     if (refused.length) throw new HttpError(403, 'VJ_NEEDS_TERMINAL', `${refused.join('; ')} (edit the show file or use the command line)`, refused);
     const { frameSize: _frameSize, ...document } = checked;
-    writeFileAtomic(deps.showFile, `${JSON.stringify(document, null, 2)}\n`);
+    await writeFileAtomic(deps.showFile, `${JSON.stringify(document, null, 2)}\n`);
     return { saved: deps.showFile, appliesAt: 'next start' };
   });
 }

@@ -47,6 +47,7 @@ export async function controlHarness(
   const driver = new ManualDriver();
   const engine = await buildEngine(show, registry, { driver, log: silentLog });
   const presets = setupPresets(engine, show.presets, silentLog, { resume: false, registry });
+  await presets.ready;
   await engine.start();
   const server = createControlServer(
     { engine, registry, presets, midi: null, show, fileShow, showFile, version: 'test' },

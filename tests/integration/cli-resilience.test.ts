@@ -32,6 +32,22 @@ describe('start-up speaks in the host\'s own words', () => {
   }, 30_000);
 });
 
+describe('a presets folder holding what is not a preset', () => {
+  it('a FIFO and a live-state FIFO at start: the host comes up and lists the real presets', async () => {
+    const dir = tempDir('fifo-presets');
+    cleanup.push(dir);
+    fs.mkdirSync(path.join(dir, 'default'));
+    spawnSync('mkfifo', [path.join(dir, 'default', 'pipe.json'), path.join(dir, '.live-state.json')]);
+    fs.writeFileSync(path.join(dir, 'default', 'Real.json'), JSON.stringify({ version: 2, name: 'Real', bank: 'default', params: {}, tags: [], created: '2026-01-01T00:00:00Z', updated: '2026-01-01T00:00:00Z', transition: { mode: 'instant', duration: 0, unit: 'seconds', curve: 'linear', switchAt: 'start', quantize: 'none' } }));
+    host = startHost(['--presets', dir, '--no-status']);
+    await host.waitFor(/control surface at (http:\/\/127\.0\.0\.1:\d+)\//, 15_000);
+    const base = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
+    const listed = (await (await fetch(`${base}/api/presets`)).json()) as { presets: { name: string }[]; problems: { reason: string }[] };
+    expect(listed.presets.map((p) => p.name)).toEqual(['Real']);
+    expect(host.output()).toMatch(/preset skipped: default\/pipe\.json: not a plain file/);
+  }, 30_000);
+});
+
 describe('an output that cannot start does not hold up the show', () => {
   it('a recording folder under /proc: the host comes up, the shm output runs, the recording says failed and why', async () => {
     const dir = tempDir('resilience');

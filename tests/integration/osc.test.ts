@@ -112,7 +112,8 @@ describe('OSC input over real UDP', () => {
     const { setupPresets } = await import('../../host/presets-setup.js');
     const { tempDir } = await import('../helpers/host-process.js');
     const presets = setupPresets(h.engine, { dir: tempDir('osc-presets'), bank: 'default', cues: [], autosave: false }, silentLog, { resume: false, registry: h.registry });
-    presets.save({ name: 'Gradient B', params: {}, decks: { b: { source: { pipeline: 'gradient', params: {} }, chain: [] } } });
+    await presets.ready;
+    await presets.save({ name: 'Gradient B', params: {}, decks: { b: { source: { pipeline: 'gradient', params: {} }, chain: [] } } });
     h.engine.actions.invoke('/preset/recall', ['Gradient B'], 0);
     h.driver.tick();
     for (let i = 0; i < 100 && !h.engine.params.has('/deck/b/source/spin'); i++) await new Promise((r) => setTimeout(r, 10));

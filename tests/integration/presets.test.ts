@@ -68,8 +68,8 @@ describe('presets with the real host', () => {
     const folder = dir('preset-osc');
     const presetsDir = path.join(folder, 'presets');
     const store = new PresetStore(presetsDir);
-    store.save({ name: 'Red', slot: 1, params: { '/deck/a/source/color': '#ff0000' } });
-    store.save({ name: 'Blue', slot: 2, params: { '/deck/a/source/color': '#0000ff' } });
+    await store.save({ name: 'Red', slot: 1, params: { '/deck/a/source/color': '#ff0000' } });
+    await store.save({ name: 'Blue', slot: 2, params: { '/deck/a/source/color': '#0000ff' } });
     const shmName = uniqueShmName('preset-osc');
     host = startHost(['--show', solidShow(folder, shmName), '--presets', presetsDir]);
     await host.waitFor(/OSC listening on 127\.0\.0\.1:\d+/);
@@ -108,7 +108,7 @@ describe('presets with the real host', () => {
   it('a writer SIGKILLed at random moments 50 times never leaves a torn preset', async () => {
     const presetsDir = dir('preset-atomic');
     const store = new PresetStore(presetsDir);
-    for (let i = 0; i < 5; i++) store.save({ name: `Look ${i}`, params: { '/clock/bpm': 120 } });
+    for (let i = 0; i < 5; i++) await store.save({ name: `Look ${i}`, params: { '/clock/bpm': 120 } });
     for (let round = 0; round < 50; round++) {
       const child = spawn(process.execPath, [path.join(repoRoot, 'tests', 'fixtures', 'preset-writer.mjs'), presetsDir, String(round * 1000)]);
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
@@ -116,7 +116,7 @@ describe('presets with the real host', () => {
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
     }
-    const { presets, problems } = store.list();
+    const { presets, problems } = await store.list();
     expect(problems).toEqual([]);
     expect(presets.map((p) => p.name).sort()).toEqual(['Look 0', 'Look 1', 'Look 2', 'Look 3', 'Look 4']);
     for (const p of presets) {
@@ -128,8 +128,8 @@ describe('presets with the real host', () => {
   it('a hand-corrupted file is reported and skipped; the rest list and recall fine', async () => {
     const presetsDir = dir('preset-corrupt');
     const store = new PresetStore(presetsDir);
-    store.save({ name: 'Fine', slot: 0, params: { '/mixer/crossfade': 1 } });
-    store.save({ name: 'Broken', slot: 1, params: { '/mixer/crossfade': 0.5 } });
+    await store.save({ name: 'Fine', slot: 0, params: { '/mixer/crossfade': 1 } });
+    await store.save({ name: 'Broken', slot: 1, params: { '/mixer/crossfade': 0.5 } });
     const broken = path.join(presetsDir, 'default', 'Broken.json');
     fs.writeFileSync(broken, fs.readFileSync(broken, 'utf8').slice(0, 40));
     const warnings: string[] = [];
@@ -139,6 +139,7 @@ describe('presets with the real host', () => {
     const driver = new ManualDriver();
     const engine = await buildEngine(show, registry, { driver, log: silentLog });
     const presets = setupPresets(engine, show.presets, recordingLog(warnings), { resume: false });
+    await presets.ready;
     await engine.start();
     expect(warnings.some((w) => /Broken\.json: not valid JSON/.test(w))).toBe(true);
     expect(presets.cached('default').map((p) => p.name)).toEqual(['Fine']);
@@ -148,7 +149,7 @@ describe('presets with the real host', () => {
 describe('MIDI program change recalls a preset (bytes through the parser; no MIDI device can exist here)', () => {
   it('program change 3 recalls slot 3 and the output frame changes', async () => {
     const presetsDir = dir('preset-midi');
-    new PresetStore(presetsDir).save({ name: 'Green', slot: 3, params: { '/deck/a/source/color': '#00ff00' } });
+    await new PresetStore(presetsDir).save({ name: 'Green', slot: 3, params: { '/deck/a/source/color': '#00ff00' } });
     const registry = new PipelineRegistry();
     registerBuiltins(registry);
     const show = checkShow({ size: '32x18', decks: [{ id: 'a', source: { pipeline: 'solid' } }], presets: { dir: presetsDir, autosave: false } }, registry);
@@ -156,7 +157,7 @@ describe('MIDI program change recalls a preset (bytes through the parser; no MID
     const engine = await buildEngine(show, registry, { driver, log: silentLog });
     const output = new CollectingOutput();
     engine.addOutput(output);
-    setupPresets(engine, show.presets, silentLog, { resume: false });
+    await setupPresets(engine, show.presets, silentLog, { resume: false }).ready;
     const router = new MidiRouter(engine, silentLog);
     recallOnProgramChange(router, engine);
     await engine.start();

@@ -37,6 +37,7 @@ async function setup(cues: unknown[] = []) {
   const output = new CollectingOutput('c', false);
   engine.addOutput(output);
   const presets = setupPresets(engine, show.presets, silentLog, { resume: false });
+  await presets.ready;
   await engine.start();
   driver.tick();
   return { engine, driver, presets, output };
@@ -65,10 +66,10 @@ describe('preset recall in the frame loop (manual clock)', () => {
     }
     driver.tick();
     const expected = Object.fromEntries(entries.map((e) => [e.path, e.base]));
-    presets.capture('Everything');
+    await presets.capture('Everything');
     for (const e of entries) engine.params.set(e.path, e.info.default);
     driver.tick();
-    expect(presets.store.list().presets.map((p) => p.name)).toEqual(['Everything']);
+    expect((await presets.store.list()).presets.map((p) => p.name)).toEqual(['Everything']);
     engine.actions.invoke('/preset/recall', ['Everything'], 0);
     driver.tick();
     expect(Object.fromEntries(entries.map((e) => [e.path, e.base]))).toEqual(expected);
@@ -77,8 +78,8 @@ describe('preset recall in the frame loop (manual clock)', () => {
 
   it('a 2 s morph puts every number at its curve midpoint after 1 s; a choice switches where told', async () => {
     const { engine, driver, presets } = await setup();
-    presets.save({ name: 'Target', params: { '/deck/a/fx/0/zoom': 3, '/mixer/crossfade': 1, '/deck/a/fx/0/key': 'luma' }, transition: { mode: 'morph', duration: 2, unit: 'seconds', curve: 'ease-in-out', switchAt: 'end', quantize: 'none' } });
-    presets.save({ name: 'Linear', params: { '/deck/a/fx/0/zoom': 2 }, transition: { mode: 'morph', duration: 2, unit: 'seconds', curve: 'linear', switchAt: 'middle', quantize: 'none' } });
+    await presets.save({ name: 'Target', params: { '/deck/a/fx/0/zoom': 3, '/mixer/crossfade': 1, '/deck/a/fx/0/key': 'luma' }, transition: { mode: 'morph', duration: 2, unit: 'seconds', curve: 'ease-in-out', switchAt: 'end', quantize: 'none' } });
+    await presets.save({ name: 'Linear', params: { '/deck/a/fx/0/zoom': 2 }, transition: { mode: 'morph', duration: 2, unit: 'seconds', curve: 'linear', switchAt: 'middle', quantize: 'none' } });
     engine.actions.invoke('/preset/recall', ['Target'], 0);
     driver.tick(); // the morph starts on this frame
     driver.tick(30); // 1 s later
@@ -106,7 +107,7 @@ describe('preset recall in the frame loop (manual clock)', () => {
     engine.params.set('/deck/a/fx/0/rotation', 170);
     engine.params.set('/deck/b/source/from', '#000000');
     driver.tick();
-    presets.save({ name: 'Turn', params: { '/deck/a/fx/0/rotation': -170, '/deck/b/source/from': '#ffffff' }, transition: { mode: 'morph', duration: 1, unit: 'seconds', curve: 'linear', switchAt: 'middle', quantize: 'none' } });
+    await presets.save({ name: 'Turn', params: { '/deck/a/fx/0/rotation': -170, '/deck/b/source/from': '#ffffff' }, transition: { mode: 'morph', duration: 1, unit: 'seconds', curve: 'linear', switchAt: 'middle', quantize: 'none' } });
     engine.actions.invoke('/preset/recall', ['Turn'], 0);
     driver.tick();
     driver.tick(15);
@@ -120,7 +121,7 @@ describe('preset recall in the frame loop (manual clock)', () => {
 
   it('a quantised recall starts exactly on the next beat (or bar)', async () => {
     const { engine, driver, presets } = await setup();
-    presets.save({ name: 'Drop', params: { '/mixer/crossfade': 1 }, transition: { mode: 'instant', duration: 0, unit: 'seconds', curve: 'linear', switchAt: 'start', quantize: 'beat' } });
+    await presets.save({ name: 'Drop', params: { '/mixer/crossfade': 1 }, transition: { mode: 'instant', duration: 0, unit: 'seconds', curve: 'linear', switchAt: 'start', quantize: 'beat' } });
     driver.tick(2); // frames 1..2
     engine.actions.invoke('/preset/recall', ['Drop'], 0);
     const frames: number[] = [];
@@ -129,7 +130,7 @@ describe('preset recall in the frame loop (manual clock)', () => {
       if (engine.params.get('/mixer/crossfade') === 1 && !frames.length) frames.push(f);
     }
     expect(frames).toEqual([15]); // 120 BPM at 30 fps: the next beat is frame 15
-    presets.save({ name: 'Bar', params: { '/mixer/crossfade': 0 }, transition: { mode: 'instant', duration: 0, unit: 'seconds', curve: 'linear', switchAt: 'start', quantize: 'bar' } });
+    await presets.save({ name: 'Bar', params: { '/mixer/crossfade': 0 }, transition: { mode: 'instant', duration: 0, unit: 'seconds', curve: 'linear', switchAt: 'start', quantize: 'bar' } });
     engine.actions.invoke('/preset/recall', ['Bar'], 0);
     let at = -1;
     for (let f = 21; f <= 70 && at < 0; f++) {
@@ -141,8 +142,8 @@ describe('preset recall in the frame loop (manual clock)', () => {
 
   it('recalls by slot, scrubs between A and B with /preset/morph, and the output frame follows', async () => {
     const { engine, driver, presets, output } = await setup();
-    presets.save({ name: 'A', slot: 0, params: { '/mixer/crossfade': 0, '/clock/bpm': 100 } });
-    presets.save({ name: 'B', slot: 1, params: { '/mixer/crossfade': 1, '/clock/bpm': 140 } });
+    await presets.save({ name: 'A', slot: 0, params: { '/mixer/crossfade': 0, '/clock/bpm': 100 } });
+    await presets.save({ name: 'B', slot: 1, params: { '/mixer/crossfade': 1, '/clock/bpm': 140 } });
     engine.actions.invoke('/preset/recall', [1], 0);
     driver.tick();
     expect(engine.params.get('/mixer/crossfade')).toBe(1);
@@ -163,9 +164,9 @@ describe('preset recall in the frame loop (manual clock)', () => {
       { preset: 'Two', transition: { mode: 'morph', duration: 1, unit: 'beats' } },
       { preset: 'Three' },
     ]);
-    presets.save({ name: 'One', params: { '/clock/bpm': 101 } });
-    presets.save({ name: 'Two', params: { '/clock/bpm': 102 } });
-    presets.save({ name: 'Three', params: { '/clock/bpm': 103 } });
+    await presets.save({ name: 'One', params: { '/clock/bpm': 101 } });
+    await presets.save({ name: 'Two', params: { '/clock/bpm': 102 } });
+    await presets.save({ name: 'Three', params: { '/clock/bpm': 103 } });
     const bpm = () => engine.params.get('/clock/bpm');
     engine.actions.invoke('/cue/go', [], 0);
     driver.tick();
@@ -207,9 +208,10 @@ describe('presets that change pipelines', () => {
     engine.addOutput(output);
     const warnings: string[] = [];
     const presets = setupPresets(engine, show.presets, recordingLog(warnings), { resume: false, registry });
+    await presets.ready;
     await engine.start();
     driver.tick();
-    presets.save({
+    await presets.save({
       name: 'White gradient', params: {},
       decks: { a: { source: { pipeline: 'gradient', params: { from: '#ffffff', to: '#ffffff' } }, chain: [] } },
       transition: { mode: 'morph', duration: 1, unit: 'seconds', curve: 'linear', switchAt: 'middle', quantize: 'none' },
@@ -229,7 +231,7 @@ describe('presets that change pipelines', () => {
     expect(output.frames.at(-1)!.pixel0).toEqual([255, 255, 255, 255]);
     expect(engine.deckStructure()[0]).toMatchObject({ source: { pipeline: 'gradient' }, chain: [] });
 
-    presets.save({ name: 'Bad', params: {}, decks: { a: { source: { pipeline: 'feedback', params: {} }, chain: [] } } });
+    await presets.save({ name: 'Bad', params: {}, decks: { a: { source: { pipeline: 'feedback', params: {} }, chain: [] } } });
     engine.actions.invoke('/preset/recall', ['Bad'], 0);
     driver.tick();
     for (let i = 0; i < 50 && !warnings.some((w) => w.includes('"Bad" not recalled')); i++) await new Promise((r) => setTimeout(r, 10));
