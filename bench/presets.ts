@@ -66,8 +66,9 @@ async function recallMetrics(): Promise<Metric[]> {
   );
   const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log: silentLog });
   const presets = setupPresets(engine, show.presets, silentLog, { resume: false });
-  presets.save({ name: 'Low', slot: 0, params: { '/deck/a/fx/0/zoom': 1 } });
-  presets.save({ name: 'High', slot: 1, params: { '/deck/a/fx/0/zoom': 2 } });
+  await presets.ready;
+  await presets.save({ name: 'Low', slot: 0, params: { '/deck/a/fx/0/zoom': 1 } });
+  await presets.save({ name: 'High', slot: 1, params: { '/deck/a/fx/0/zoom': 2 } });
   const osc = new OscInput(engine, show.osc, silentLog);
   await engine.start();
   const port = (await osc.start())!;
