@@ -9,8 +9,8 @@ import { Type, type Static } from '@sinclair/typebox';
  * The largest body any request or socket message may carry, except a whole show (PUT /show). Parsing
  * and checking a body runs on the frame loop's thread, so this bounds what one message costs a frame.
  */
-export const BODY_LIMIT = 256 * 1024;
-export const SHOW_BODY_LIMIT = 1024 * 1024;
+export const BODY_LIMIT = 64 * 1024;
+export const SHOW_BODY_LIMIT = 256 * 1024;
 
 export const ParamChanges = Type.Record(Type.String({ pattern: '^/', maxLength: 256 }), Type.Unknown(), {
   maxProperties: 512,

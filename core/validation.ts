@@ -39,10 +39,12 @@ export function formatErrors(errors: readonly ErrorObject[], pathPrefix = ''): s
   for (const e of errors) {
     // A discriminated union names its tag's problem with the tag itself ("role: must be one of ...").
     if (e.keyword === 'discriminator') continue;
-    const line = formatError(e, pathPrefix);
-    if (seen.has(line)) continue;
-    if (seen.size < MAX_PROBLEMS) seen.add(line);
-    else more++;
+    // Past the cap the rest are counted, not worded: a hostile body's 20,000 problems cost no formatting.
+    if (seen.size >= MAX_PROBLEMS) {
+      more++;
+      continue;
+    }
+    seen.add(formatError(e, pathPrefix));
   }
   return capProblems([...seen], more);
 }
