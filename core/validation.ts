@@ -49,10 +49,18 @@ export function formatErrors(errors: readonly ErrorObject[], pathPrefix = ''): s
   return capProblems([...seen], more);
 }
 
-/** Caps a list of problems already made elsewhere the same way. */
+const MORE = /^… and (\d+) more problems?$/;
+
+/** Caps a list of problems the same way; lists already capped (their "… and N more" lines) add their counts. */
 export function capProblems(problems: readonly string[], alreadyLeftOut = 0): string[] {
-  const kept = problems.slice(0, MAX_PROBLEMS);
-  const more = problems.length - kept.length + alreadyLeftOut;
+  let more = alreadyLeftOut;
+  const kept: string[] = [];
+  for (const problem of problems) {
+    const counted = MORE.exec(problem);
+    if (counted) more += Number(counted[1]);
+    else if (kept.length < MAX_PROBLEMS) kept.push(problem);
+    else more++;
+  }
   if (more > 0) kept.push(`… and ${more} more problem${more === 1 ? '' : 's'}`);
   return kept;
 }

@@ -22,6 +22,24 @@ describe('vj-host command line: bad input stops start-up with exit 2 and names t
     expect(stderr).toContain(message);
   });
 
+  it('a show with 40,000 unknown fields: exit 2 with 20 problems and a count, at once', async () => {
+    const doc: Record<string, unknown> = { decks: [deck([])] };
+    for (let i = 0; i < 40_000; i++) doc[`junk${i}`] = i;
+    const { code, stderr } = await runCli(['--show', writeJson(dir, 'junk.json', doc)]);
+    expect(code).toBe(2);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(22); // the heading, 20 problems, the count
+    expect(lines[1]).toBe('  junk0: is not a known field');
+    expect(lines[21]).toBe('  … and 39980 more problems');
+  });
+
+  it('a show nested 10,000 levels deep is a bad show (exit 2), not a crash', async () => {
+    const file = path.join(dir, 'deep.json');
+    fs.writeFileSync(file, `{"decks":[],"mixer":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
+    const { code, stderr } = await runCli(['--show', file]);
+    expect([code, stderr.trim()]).toEqual([2, `vj-host: ${file} is invalid:\n  (root): nested deeper than 64 levels`]);
+  });
+
   it('rejects bad options with exit 2 and a pointer to --help', async () => {
     const unknown = await runCli(['--colour', 'red']);
     expect(unknown.code).toBe(2);
