@@ -10,6 +10,7 @@ import type { Log } from '../../core/log.js';
 import type { Output, OutputState, OutputStats } from '../contract.js';
 import { LatestFrameSender } from '../latest-frame-sender.js';
 import { encoderArgs, redactIn, type EncoderSettings, type EncoderTarget } from './ffmpeg-args.js';
+import { RtmpRelay } from './rtmp-relay.js';
 import { ProgressReader } from './progress.js';
 
 export interface EncoderOutputOptions {
@@ -19,6 +20,8 @@ export interface EncoderOutputOptions {
   /** Called at every (re)start: a stream URL, or a new file so a restart never overwrites the last one. */
   target: () => EncoderTarget;
   log: Log;
+  /** An rtmp(s) URL with a stream key: published through a relay in this process, so ffmpeg's command line never holds the key. */
+  relayUrl?: string;
   /** The ffmpeg executable (default: `ffmpeg` on PATH, or VJ_HOST_FFMPEG). */
   ffmpeg?: string;
   /** How long ffmpeg may go without progress while frames arrive before it is restarted. */
@@ -58,6 +61,7 @@ export class EncoderOutput implements Output {
   private lastOfferAt = 0;
   private stderrTail = '';
   private startedAt = 0;
+  private relay: RtmpRelay | null = null;
   private droppedWhileDown = 0;
 
   constructor(options: EncoderOutputOptions) {
@@ -68,11 +72,15 @@ export class EncoderOutput implements Output {
     this.sender = new LatestFrameSender((copy) => this.write(copy));
   }
 
-  start(): Promise<void> {
+  async start(): Promise<void> {
     this.stopping = null;
     this.backoff.reset();
+    // A stream URL carries its key: ffmpeg gets the relay's stand-in instead (see RtmpRelay).
+    if (this.options.relayUrl) {
+      this.relay = new RtmpRelay(this.options.relayUrl);
+      await this.relay.listen();
+    }
     this.spawn();
-    return Promise.resolve();
   }
 
   submit(frame: Frame): void {
@@ -121,16 +129,18 @@ export class EncoderOutput implements Output {
     this.child = null;
     this.pipe = null;
     this.sender.reset();
+    const relay = this.relay;
+    this.relay = null;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
       pipe?.dispose();
-      return (this.stopping = Promise.resolve());
+      return (this.stopping = relay ? relay.close() : Promise.resolve());
     }
     this.stopping = new Promise<void>((resolve) => {
       const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
       child.once('exit', () => {
         clearTimeout(kill);
         pipe?.dispose();
-        resolve();
+        void (relay ? relay.close() : Promise.resolve()).then(resolve);
       });
       // End of input lets ffmpeg finish the file (or the stream) properly.
       pipe?.end();
@@ -154,7 +164,8 @@ export class EncoderOutput implements Output {
     const pipe = createFramePipe();
     let child: Child;
     try {
-      child = spawn(ffmpeg, encoderArgs(this.options.settings, this.target, pipe.input), { stdio: [pipe.usesStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] }) as Child;
+      const given: EncoderTarget = this.relay ? { kind: 'stream', url: this.relay.localUrl } : this.target;
+      child = spawn(ffmpeg, encoderArgs(this.options.settings, given, pipe.input), { stdio: [pipe.usesStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] }) as Child;
     } catch (error) {
       pipe.dispose();
       this.onSpawnError(ffmpeg, error);
@@ -252,6 +263,8 @@ export class EncoderOutput implements Output {
 
   private lastStderrLine(): string | null {
     const lines = this.stderrTail.split('\n').map((l) => l.trim()).filter(Boolean);
+    // ffmpeg only ever talked to the relay: what the real server said is the relay's to tell.
+    if (this.relay?.lastError) return this.relay.lastError;
     const last = lines.at(-1);
     if (!last) return null;
     return this.target?.kind === 'stream' ? redactIn(last, this.target.url) : last;

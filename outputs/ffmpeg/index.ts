@@ -51,6 +51,7 @@ export const rtmpOutputType = defineOutputType({
       type: 'rtmp',
       settings: encoderSettings(config, ctx),
       target: () => ({ kind: 'stream', url: config.url }),
+      relayUrl: config.url,
       log: ctx.log,
     });
   },

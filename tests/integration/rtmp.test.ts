@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealtimeDriver } from '../../core/driver.js';
 import { VjError } from '../../core/errors.js';
@@ -60,6 +61,21 @@ function advances(codes: (number | null)[]): boolean {
 
 
 
+/** The command lines of this process's children, as /proc shows them to every user of the machine. */
+function childCommandLines(): string[][] {
+  const lines: string[][] = [];
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid) lines.push(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return lines;
+}
+
 describe('RTMP output (real server, real ffmpeg)', () => {
   it('streams H.264 at the show size and rate; the pulled frames carry advancing indices; a 5 s server outage is ridden out', async () => {
     const rtmp = await server();
@@ -71,6 +87,11 @@ describe('RTMP output (real server, real ffmpeg)', () => {
     );
     const stream = () => engine.outputManager.get('stream').stats;
     await until(() => stream().state === 'running', 10_000, 'the stream running');
+    // What any local user sees in `ps`: the encoder's command line, without the key.
+    const encoders = childCommandLines().filter((argv) => argv.includes('flv'));
+    expect(encoders).toHaveLength(1);
+    expect(encoders[0]!.join(' ')).not.toContain(key);
+    expect(encoders[0]!.at(-1)).toMatch(/^rtmp:\/\/127\.0\.0\.1:\d+\/live\/[0-9a-f]{24}$/);
 
     const { streams } = await probeStreams(rtmp.url(key));
     const video = streams.find((s) => s.codec_type === 'video');
