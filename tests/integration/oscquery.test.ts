@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { decode } from 'node-osc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -59,6 +60,34 @@ describe('OSCQuery server', () => {
     // Every parameter in the address space is there, and actions too.
     for (const entry of h.engine.params.list()) expect(found.has(entry.path), entry.path).toBe(true);
     expect(found.get('/clock/tap')).toMatchObject({ TYPE: 'N', ACCESS: 2 });
+  });
+
+  it('actions carry their arguments\' real types and ranges, colours are r, and an output\'s enabled is marked as stopping it', async () => {
+    h = await oscHarness({}, silentLog, { show: { outputs: [{ type: 'record', id: 'rec', enabled: false }] } });
+    query = new OscQueryServer(h.engine, { port: 0, bind: '127.0.0.1', enabled: true }, () => h.port, silentLog);
+    const base = `http://127.0.0.1:${await query.start()}`;
+    const found = leaves((await (await fetch(`${base}/`)).json()) as OscQueryNode);
+    expect(found.get('/clock/nudge')).toMatchObject({ TYPE: 'f', RANGE: [{ MIN: -16, MAX: 16 }], ACCESS: 2 });
+    expect(found.get('/clock/tap')).toMatchObject({ TYPE: 'N' });
+    expect(found.get('/deck/b/source/color')).toMatchObject({ TYPE: 'r' });
+    expect(found.get('/output/rec/enabled')).toMatchObject({ TYPE: 'T', TAGS: ['output', 'stops-output'], CRITICAL: true });
+    expect(found.get('/output/rec/enabled')!.DESCRIPTION).toMatch(/Stops the output when sent 0/);
+    expect(found.get('/output/rec/start')!.TAGS).toBeUndefined();
+  });
+
+  it('a path that is not valid percent-encoding is a 400, not a 500; another origin or host name is a 403', async () => {
+    const base = await start();
+    expect((await fetch(`${base}/%`)).status).toBe(400);
+    expect((await fetch(`${base}/%E0%A4%A`)).status).toBe(400);
+    expect((await fetch(`${base}/`, { headers: { origin: 'http://evil.example' } })).status).toBe(403);
+    const port = new URL(base).port;
+    const rebound = await new Promise<number>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: '/', headers: { host: `evil.example:${port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject);
+    });
+    expect(rebound).toBe(403);
   });
 
   it('answers ?HOST_INFO, attribute queries, sub-trees and unknown paths', async () => {

@@ -238,4 +238,19 @@ describe('presets that change pipelines', () => {
     expect(warnings.some((w) => /"Bad" not recalled: decks\.a\.source\.pipeline: "feedback" is of kind effect/.test(w))).toBe(true);
     expect(engine.deckStructure()[0]!.source.pipeline).toBe('gradient');
   });
+
+  it('a flood of recalls of presets that do not exist logs one line a second, with a count, not one each', async () => {
+    const dir = tempDir('recall-flood');
+    dirs.push(dir);
+    const show = checkShow({ size: '32x18', decks: [{ id: 'a', source: { pipeline: 'solid' }, chain: [] }], presets: { dir, autosave: false } }, registry);
+    const driver = new ManualDriver();
+    const engine = await buildEngine(show, registry, { driver, log: silentLog });
+    const lines: string[] = [];
+    await setupPresets(engine, show.presets, recordingLog(lines), { resume: false }).ready;
+    await engine.start();
+    for (let i = 0; i < 500; i++) engine.actions.invoke('/preset/recall', [`nope ${i}`], 0);
+    driver.tick();
+    expect(lines.filter((l) => l.includes('preset recall: nothing at'))).toHaveLength(1);
+    await engine.stop();
+  });
 });
