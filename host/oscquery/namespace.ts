@@ -37,19 +37,9 @@ export function oscTypeOf(info: Pick<ParamInfo, 'kind'>): string {
   }
 }
 
-/** OSC type tag of an action argument. */
+/** OSC type tag of an action argument: that of the parameter kind it is sent as (a slot or a name as text). */
 function actionArgType(arg: ActionArg): string {
-  switch (arg.kind) {
-    case 'number':
-      return 'f';
-    case 'integer':
-      return 'i';
-    case 'boolean':
-      return 'T';
-    case 'string':
-    case 'slot-or-name':
-      return 's';
-  }
+  return oscTypeOf({ kind: arg.kind === 'slot-or-name' ? 'string' : arg.kind });
 }
 
 function actionLeaf(action: ActionInfo): OscQueryNode {

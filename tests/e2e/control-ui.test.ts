@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, startHost, type HostProcess } from '../helpers/host-process.js';
 import { until } from '../helpers/until.js';
@@ -16,10 +17,7 @@ beforeAll(async () => {
   host = startHost(['--size', '640x360', '--no-status']);
   await host.waitFor(/control surface at http:\/\/127\.0\.0\.1:\d+\//, 15_000);
   base = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

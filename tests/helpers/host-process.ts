@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cliPath = path.join(repoRoot, 'dist', 'host', 'cli.js');
@@ -94,4 +95,22 @@ export function writeJson(dir: string, name: string, value: unknown): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
   return file;
+}
+
+/**
+ * For a test file whose tests each start the real host: `start` runs one (stopped with SIGKILL after
+ * the test, whatever happened) and `remove` names files and folders the test made (removed after it).
+ */
+export function hostPerTest(): { start: typeof startHost; remove: (...paths: string[]) => void } {
+  let host: HostProcess | null = null;
+  const paths: string[] = [];
+  afterEach(async () => {
+    await host?.stop('SIGKILL');
+    host = null;
+    for (const p of paths.splice(0)) fs.rmSync(p, { recursive: true, force: true });
+  });
+  return {
+    start: (args, options) => (host = startHost(args, options)),
+    remove: (...more) => void paths.push(...more),
+  };
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualDriver } from '../../core/driver.js';
 import { silentLog } from '../../core/log.js';
 import { buildEngine } from '../../host/build-engine.js';
@@ -9,20 +9,14 @@ import { checkShow } from '../../host/show.js';
 import type { Output, OutputStats } from '../../outputs/contract.js';
 import { registerBuiltins } from '../../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';
-import { startHost, tempDir, uniqueShmName, writeJson, type HostProcess } from '../helpers/host-process.js';
+import { hostPerTest, tempDir, uniqueShmName, writeJson } from '../helpers/host-process.js';
 import { until } from '../helpers/until.js';
 
-let host: HostProcess | null = null;
-const cleanup: string[] = [];
-afterEach(async () => {
-  await host?.stop('SIGKILL');
-  host = null;
-  for (const f of cleanup.splice(0)) fs.rmSync(f, { recursive: true, force: true });
-});
+const hosts = hostPerTest();
 
 describe('start-up speaks in the host\'s own words', () => {
   it('no ALSA, PortAudio or RtMidi chatter before the first status line; one line each for audio and MIDI', async () => {
-    host = startHost(['--no-ui']);
+    const host = hosts.start(['--no-ui']);
     await host.waitFor(/vj-host running/, 15_000);
     const out = host.output();
     expect(out).not.toMatch(/ALSA lib|PortAudio V|MidiInAlsa|Input audio options/);
@@ -35,11 +29,11 @@ describe('start-up speaks in the host\'s own words', () => {
 describe('a presets folder holding what is not a preset', () => {
   it('a FIFO and a live-state FIFO at start: the host comes up and lists the real presets', async () => {
     const dir = tempDir('fifo-presets');
-    cleanup.push(dir);
+    hosts.remove(dir);
     fs.mkdirSync(path.join(dir, 'default'));
     spawnSync('mkfifo', [path.join(dir, 'default', 'pipe.json'), path.join(dir, '.live-state.json')]);
     fs.writeFileSync(path.join(dir, 'default', 'Real.json'), JSON.stringify({ version: 2, name: 'Real', bank: 'default', params: {}, tags: [], created: '2026-01-01T00:00:00Z', updated: '2026-01-01T00:00:00Z', transition: { mode: 'instant', duration: 0, unit: 'seconds', curve: 'linear', switchAt: 'start', quantize: 'none' } }));
-    host = startHost(['--presets', dir, '--no-status']);
+    const host = hosts.start(['--presets', dir, '--no-status']);
     await host.waitFor(/control surface at (http:\/\/127\.0\.0\.1:\d+)\//, 15_000);
     const base = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
     const listed = (await (await fetch(`${base}/api/presets`)).json()) as { presets: { name: string }[]; problems: { reason: string }[] };
@@ -52,13 +46,13 @@ describe('an output that cannot start does not hold up the show', () => {
   it('a recording folder under /proc: the host comes up, the shm output runs, the recording says failed and why', async () => {
     const dir = tempDir('resilience');
     const shmName = uniqueShmName('resilience');
-    cleanup.push(dir, path.join('/dev/shm', shmName));
+    hosts.remove(dir, path.join('/dev/shm', shmName));
     const show = writeJson(dir, 'show.json', {
       size: '64x36',
       decks: [{ id: 'a', source: { pipeline: 'test-pattern' } }],
       outputs: [{ type: 'shm', name: shmName }, { type: 'record', id: 'rec', dir: '/proc/vj-host-nope' }],
     });
-    host = startHost(['--show', show, '--no-status']);
+    const host = hosts.start(['--show', show, '--no-status']);
     await host.waitFor(/control surface at (http:\/\/127\.0\.0\.1:\d+)\//, 15_000);
     const base = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
     const outputs = async () => ((await (await fetch(`${base}/api/outputs`)).json()) as { outputs: { id: string; stats: OutputStats }[] }).outputs;
@@ -92,7 +86,7 @@ describe('an output that cannot start does not hold up the show', () => {
 
 describe('mDNS from inside the host', () => {
   it('advertises OSCQuery and OSC so a browser on this machine finds them, with no process of its own left to orphan', async () => {
-    host = startHost(['--no-ui', '--no-status']);
+    const host = hosts.start(['--no-ui', '--no-status']);
     await host.waitFor(/OSCQuery at http:\/\/127\.0\.0\.1:(\d+)\//, 15_000);
     const queryPort = Number(/OSCQuery at http:\/\/127\.0\.0\.1:(\d+)\//.exec(host.output())![1]);
     const { Bonjour } = await import('bonjour-service');

@@ -1,30 +1,23 @@
 import dgram from 'node:dgram';
-import fs from 'node:fs';
 import path from 'node:path';
 import { encode } from 'node-osc';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ShmReader } from '../../outputs/shm/shm-reader.js';
-import { startHost, tempDir, uniqueShmName, writeJson, type HostProcess } from '../helpers/host-process.js';
+import { hostPerTest, tempDir, uniqueShmName, writeJson } from '../helpers/host-process.js';
 
-let host: HostProcess | null = null;
-const cleanup: string[] = [];
-afterEach(async () => {
-  await host?.stop('SIGKILL');
-  host = null;
-  for (const f of cleanup.splice(0)) fs.rmSync(f, { recursive: true, force: true });
-});
+const hosts = hostPerTest();
 
 describe('OSC flood against the real host', () => {
   it('100k messages in one second, good and bad mixed: no crash, the frame loop keeps its fps, logs stay rate-limited', async () => {
     const dir = tempDir('flood');
     const shmName = uniqueShmName('flood');
-    cleanup.push(dir, path.join('/dev/shm', shmName));
+    hosts.remove(dir, path.join('/dev/shm', shmName));
     const show = writeJson(dir, 'show.json', {
       size: '640x360',
       decks: [{ id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'feedback', params: { zoom: 1.01 } }] }],
       outputs: [{ type: 'shm', name: shmName }],
     });
-    host = startHost(['--show', show]);
+    const host = hosts.start(['--show', show]);
     await host.waitFor(/OSC listening on 127\.0\.0\.1:\d+/);
     await host.waitFor(/vj-host running/);
     const port = Number(/OSC listening on 127\.0\.0\.1:(\d+)/.exec(host.output())![1]);

@@ -14,7 +14,7 @@ function chunks(csid: number, timestamp: number, typeId: number, payload: Buffer
     header[6] = typeId;
   }
   if (fmt === 0) header.writeUInt32LE(1, 7);
-  const out = [Buffer.from([(fmt << 6) | csid]), header, ...(extended ? [ext] : [])];
+  const out: Buffer[] = [Buffer.from([(fmt << 6) | csid]), header, ...(extended ? [ext] : [])];
   for (let at = 0; at < payload.length; at += chunkSize) {
     if (at > 0) out.push(Buffer.from([(3 << 6) | csid]), ...(extended ? [ext] : []));
     out.push(payload.subarray(at, at + chunkSize));
