@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -214,5 +215,60 @@ describe('the show document through the API', () => {
     expect(fs.existsSync(elsewhere)).toBe(false);
     expect((await call('POST', '/api/outputs', { type: 'record', id: 'rec', enabled: false })).status).toBe(201);
     expect((await call('PATCH', '/api/outputs/rec', { dir: elsewhere })).status).toBe(403);
+  });
+});
+
+describe('caps on what one stranger can open', () => {
+  it('at most 64 sockets: the 65th gets no handshake; one closing makes room', async () => {
+    h = await controlHarness();
+    const url = await listen(h.server, '127.0.0.1', 0);
+    const open = (): Promise<ReturnType<typeof connect>> =>
+      new Promise((resolve, reject) => {
+        const s = connect(url, { transports: ['websocket'], reconnection: false });
+        s.once('params:list', () => resolve(s));
+        s.once('connect_error', (e) => {
+          s.close();
+          reject(e);
+        });
+      });
+    const sockets = [];
+    try {
+      for (let i = 0; i < 64; i++) sockets.push(await open());
+      await expect(open()).rejects.toThrow();
+      sockets.pop()!.close();
+      // Room again once the server has seen it go (the next attempt may come before that: ask again).
+      let again: Awaited<ReturnType<typeof open>> | null = null;
+      await until(async () => (again = await open().catch(() => null)) !== null, 5000, 'a place for a new socket');
+      sockets.push(again!);
+    } finally {
+      for (const s of sockets) s.close();
+    }
+  });
+
+  it('at most 256 HTTP connections at once: past them a request is cut, and served again once they close', async () => {
+    h = await controlHarness();
+    const url = new URL(await listen(h.server, '127.0.0.1', 0));
+    const idle: net.Socket[] = [];
+    try {
+      for (let i = 0; i < 256; i++) {
+        idle.push(await new Promise<net.Socket>((resolve, reject) => {
+          const s = net.connect(Number(url.port), '127.0.0.1', () => resolve(s));
+          s.once('error', reject);
+        }));
+      }
+      // One more: closed by the server without a byte of answer.
+      const answer = await new Promise<string>((resolve) => {
+        let got = '';
+        const s = net.connect(Number(url.port), '127.0.0.1', () => s.write(`GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:${url.port}\r\n\r\n`));
+        s.on('data', (d: Buffer) => (got += d.toString()));
+        s.on('close', () => resolve(got));
+        s.on('error', () => undefined);
+      });
+      expect(answer).toBe('');
+    } finally {
+      for (const s of idle) s.destroy();
+    }
+    // (A request that reaches the server before it has counted the closed ones is still cut: ask again.)
+    await until(async () => (await fetch(`${url.origin}/api/health`, { signal: AbortSignal.timeout(1000) }).then((r) => r.status, () => 0)) === 200, 10_000, 'the API served again');
   });
 });
