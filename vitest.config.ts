@@ -8,5 +8,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default', './tests/helpers/summary-reporter.ts'],
+    globalSetup: ['./tests/helpers/global-setup.ts'],
   },
 });

@@ -23,7 +23,9 @@ import { higherIsBetter, info, lowerIsBetter, median, type Bench, type Metric } 
 const modelsDir = process.env.VJ_HOST_MODELS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
 const RUNS = Number(process.env.BENCH_ONNX_RUNS ?? 8);
 const SHOW = { width: 1280, height: 720 };
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-bench-onnx-'));
+// Made when the bench runs, not when the bench runner imports this file.
+let tmpDir: string | null = null;
+const tmp = (): string => (tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-bench-onnx-')));
 
 interface Ort {
   InferenceSession: { create(file: string, o: object): Promise<{ run(f: object): Promise<Record<string, { data: Float32Array }>>; release(): Promise<void> }> };
@@ -35,7 +37,7 @@ const image: ImageInputSpec = { name: 'input1', role: 'image', layout: 'NCHW', c
 const outputSpec: ImageOutputSpec = { name: 'output1', role: 'image', layout: 'NCHW', channels: 'RGB', range: '0..255' };
 
 function manifest(model: string, w: number, h: number): string {
-  const file = path.join(tmp, `${model}-${w}x${h}.json`);
+  const file = path.join(tmp(), `${model}-${w}x${h}.json`);
   fs.writeFileSync(file, JSON.stringify({
     id: `bench-${model.replace(/\W/g, '')}-${w}x${h}`, name: model, model: path.join(modelsDir, model), threads: 1,
     inputs: [{ ...image, size: { mode: 'dynamic', width: w, height: h, multipleOf: 4 } }], outputs: [outputSpec],
@@ -153,7 +155,8 @@ export const onnxBench: Bench = {
         ],
       };
     } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
+      if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+      tmpDir = null;
     }
   },
 };

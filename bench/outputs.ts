@@ -30,7 +30,9 @@ const SECONDS = Number(process.env.BENCH_OUTPUT_SECONDS ?? 8);
 /** Two x264 encoders beside the feedback show on two cores: the fastest preset (the default "veryfast" needs more cores). */
 const PRESET_ALL = 'ultrafast';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-bench-outputs-'));
+// Made when the bench runs, not when the bench runner imports this file.
+let tmpDir: string | null = null;
+const tmp = (): string => (tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-bench-outputs-')));
 
 function codedFrame(width: number, height: number): Frame {
   const frame = createFrame(width, height);
@@ -127,7 +129,7 @@ async function perOutputCosts(server: RtmpServer): Promise<Metric[]> {
     ...(await costOf('shm', new ShmOutput({ id: 'shm', name: `vj-host-bench-out-${process.pid}`, slots: 3, fps: FPS, width: W, height: H }), frame)),
     ...(await costOf('ndi', new NdiOutput({ id: 'ndi', name: `vj-host-bench-cost-${process.pid}`, fps: FPS, alpha: false, groups: null, log: silentLog }), frame)),
     ...(await costOf('rtmp', new EncoderOutput({ id: 'rtmp', type: 'rtmp', settings, target: () => ({ kind: 'stream', url: server.url('cost') }), log: silentLog }), frame)),
-    ...(await costOf('record', new EncoderOutput({ id: 'record', type: 'record', settings: { ...settings, audio: 'none', bitrateKbps: 12000 }, target: () => ({ kind: 'file', path: path.join(tmp, 'cost.mp4'), container: 'mp4' }), log: silentLog }), frame)),
+    ...(await costOf('record', new EncoderOutput({ id: 'record', type: 'record', settings: { ...settings, audio: 'none', bitrateKbps: 12000 }, target: () => ({ kind: 'file', path: path.join(tmp(), 'cost.mp4'), container: 'mp4' }), log: silentLog }), frame)),
   ];
 }
 
@@ -141,7 +143,7 @@ async function allTogether(server: RtmpServer, size: string): Promise<Metric[]> 
       { type: 'shm', name: `vj-host-bench-all-${process.pid}` },
       { type: 'ndi', name: `vj-host-bench-all-${process.pid}` },
       { type: 'rtmp', url: server.url(`all-${size}`), preset: PRESET_ALL },
-      { type: 'record', dir: tmp, preset: PRESET_ALL },
+      { type: 'record', dir: tmp(), preset: PRESET_ALL },
     ],
     osc: { ...defaultShow.osc, enabled: false },
   }, registry);
@@ -344,8 +346,9 @@ export const outputsBench: Bench = {
         ],
       };
     } finally {
-      await server.stop();
-      fs.rmSync(tmp, { recursive: true, force: true });
+      await server.dispose();
+      if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+      tmpDir = null;
     }
   },
 };

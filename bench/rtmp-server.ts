@@ -12,6 +12,8 @@ export interface RtmpServer {
   /** Stops it (QUIT); `start` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Stops it for good and removes its folder. */
+  dispose(): Promise<void>;
 }
 
 export function freePort(): Promise<number> {
@@ -76,6 +78,10 @@ rtmp { server { listen 127.0.0.1:${port}; chunk_size 4096; application live { li
       // TERM, not QUIT: a graceful stop would wait for the publisher to leave.
       c.kill('SIGTERM');
       await exited;
+    },
+    async dispose() {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   await server.start();

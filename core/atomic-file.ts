@@ -77,7 +77,8 @@ export function removeStaleTemps(dir: string): number {
   return removed;
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of that id runs (one of another user's counts). */
+export function processAlive(pid: number): boolean {
   if (pid === process.pid) return false; // ours from before a restart in the same pid namespace cannot be in flight yet
   try {
     process.kill(pid, 0);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { processAlive } from '../../core/atomic-file.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
@@ -26,9 +27,28 @@ export interface FramePipe {
 
 const PIPE_BYTES = 1 << 20;
 
+const PIPE_DIR = /^vj-host-frames-(\d+)-/;
+let staleRemoved = false;
+
+/** The pipe folders of hosts that were killed (a SIGKILL leaves its named pipe behind): removed once per process. */
+function removeStalePipeDirs(): void {
+  if (staleRemoved) return;
+  staleRemoved = true;
+  try {
+    for (const name of fs.readdirSync(os.tmpdir())) {
+      const pid = PIPE_DIR.exec(name)?.[1];
+      if (pid && Number(pid) !== process.pid && !processAlive(Number(pid))) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
+  } catch {
+    // an unreadable temp folder: nothing to tidy
+  }
+}
+
 export function createFramePipe(): FramePipe {
   if (process.platform !== 'win32') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-frames-'));
+    removeStalePipeDirs();
+    // Named for this process, so a later host can tell a killed one's leftovers from a running one's.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `vj-host-frames-${process.pid}-`));
     const fifo = path.join(dir, 'frames.rgba');
     if (makeFifo(fifo)) return new NamedPipe(dir, fifo);
     fs.rmSync(dir, { recursive: true, force: true });

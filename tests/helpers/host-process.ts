@@ -25,7 +25,9 @@ export interface HostProcess {
 export function startHost(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): HostProcess {
   // Each host gets its own presets folder: no test resumes another's live state, none writes to the user's.
   const presets = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-test-presets-'));
-  const child = spawn(process.execPath, [cliPath, '--log-format', 'json', '--osc-port', '0', '--oscquery-port', '0', '--ui-port', '0', '--presets', presets, ...args], {
+  // The embedded default show writes /dev/shm/vj-host: a test's host gets a name of its own instead.
+  const shm = args.includes('--show') || args.includes('--shm-name') ? null : uniqueShmName('default');
+  const child = spawn(process.execPath, [cliPath, '--log-format', 'json', '--osc-port', '0', '--oscquery-port', '0', '--ui-port', '0', '--presets', presets, ...(shm ? ['--shm-name', shm] : []), ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +35,14 @@ export function startHost(args: string[], options: { cwd?: string; env?: NodeJS.
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      // What the host left (its presets folder, the shm file of a killed host) goes with it.
+      fs.rmSync(presets, { recursive: true, force: true });
+      if (shm) fs.rmSync(path.join('/dev/shm', shm), { force: true });
+      resolve(code);
+    }),
+  );
   return {
     child,
     output: () => out,

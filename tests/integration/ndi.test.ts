@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealtimeDriver } from '../../core/driver.js';
 import { createFrame } from '../../core/frame.js';
@@ -70,7 +71,9 @@ describe('NDI output (real runtime, real receivers)', () => {
 
   it('two receivers at once; one leaving and coming back disturbs neither the host nor the other', async () => {
     const name = unique('two');
-    const engine = await runShow({ decks: [{ id: 'a', source: { pipeline: 'test-pattern' } }], outputs: [{ type: 'ndi', name }, { type: 'shm', name: unique('shm') }] });
+    const shmName = unique('shm');
+    cleanup.push(() => Promise.resolve(fs.rmSync(path.join('/dev/shm', shmName), { force: true })));
+    const engine = await runShow({ decks: [{ id: 'a', source: { pipeline: 'test-pattern' } }], outputs: [{ type: 'ndi', name }, { type: 'shm', name: shmName }] });
     const url = await ndiSourceUrl(name);
     const first = probe(url);
     let second = probe(url);

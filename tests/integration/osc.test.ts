@@ -1,11 +1,14 @@
+import fs from 'node:fs';
 import { encode } from 'node-osc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../core/log.js';
 import { handled, oscHarness, snapshot, Tablet, type OscHarness } from '../helpers/osc-harness.js';
 
 let h: OscHarness;
+const cleanups: (() => void)[] = [];
 afterEach(async () => {
   await h?.close(); // idempotent: a test that made no harness leaves the previous, closed one
+  while (cleanups.length) cleanups.pop()!();
 });
 
 /** Sends one message and waits until the host has handled it. */
@@ -111,7 +114,9 @@ describe('OSC input over real UDP', () => {
     h = await oscHarness();
     const { setupPresets } = await import('../../host/presets-setup.js');
     const { tempDir } = await import('../helpers/host-process.js');
-    const presets = setupPresets(h.engine, { dir: tempDir('osc-presets'), bank: 'default', cues: [], autosave: false }, silentLog, { resume: false, registry: h.registry });
+    const presetsDir = tempDir('osc-presets');
+    cleanups.push(() => fs.rmSync(presetsDir, { recursive: true, force: true }));
+    const presets = setupPresets(h.engine, { dir: presetsDir, bank: 'default', cues: [], autosave: false }, silentLog, { resume: false, registry: h.registry });
     await presets.ready;
     await presets.save({ name: 'Gradient B', params: {}, decks: { b: { source: { pipeline: 'gradient', params: {} }, chain: [] } } });
     h.engine.actions.invoke('/preset/recall', ['Gradient B'], 0);

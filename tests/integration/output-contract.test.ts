@@ -16,7 +16,7 @@ beforeAll(async () => {
   server = await startRtmpServer();
 });
 afterAll(async () => {
-  await server.stop();
+  await server.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealtimeDriver } from '../../core/driver.js';
 import { VjError } from '../../core/errors.js';
@@ -45,7 +46,7 @@ async function runShow(outputs: unknown[], log: Log): Promise<Engine> {
 
 async function server(): Promise<RtmpServer> {
   const s = await startRtmpServer();
-  cleanup.push(() => s.stop());
+  cleanup.push(() => s.dispose());
   return s;
 }
 
@@ -81,8 +82,10 @@ describe('RTMP output (real server, real ffmpeg)', () => {
     const rtmp = await server();
     const key = `live-key-${Math.random().toString(36).slice(2, 8)}`;
     const lines: string[] = [];
+    const shmName = uniqueShmName('rtmp');
+    cleanup.push(() => Promise.resolve(fs.rmSync(path.join('/dev/shm', shmName), { force: true })));
     const engine = await runShow(
-      [{ type: 'shm', name: uniqueShmName('rtmp') }, { type: 'rtmp', id: 'stream', url: rtmp.url(key), keyframeSeconds: 1, preset: 'ultrafast', bitrate: 1500 }],
+      [{ type: 'shm', name: shmName }, { type: 'rtmp', id: 'stream', url: rtmp.url(key), keyframeSeconds: 1, preset: 'ultrafast', bitrate: 1500 }],
       textLog(lines),
     );
     const stream = () => engine.outputManager.get('stream').stats;
