@@ -1,27 +1,64 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 /**
- * The NDI runtime leaves an empty marker file in the temp folder for every sender and receiver name it
- * has seen (`NTK_SEND_<name>`, `NTK_RECV_<name>`), and no API removes them. The run removes those it
- * made: the ones that were not there when it started.
+ * The suite leaves nothing behind. At the end of the run, anything of ours that was not there at its
+ * start — temp folders (`vj-host-*`), shared-memory files (`/dev/shm/vj-host*`), child processes of the
+ * run (ffmpeg, nginx, a host) — fails the run, named, and is removed so the next run starts clean.
+ *
+ * One exception is removed without failing: the NDI runtime leaves an empty marker file in the temp
+ * folder for every sender and receiver name it has seen (`NTK_SEND_<name>`, `NTK_RECV_<name>`), and
+ * no API of its removes them.
  */
-const marker = /^NTK_(SEND|RECV)_/;
+const ours = /^vj-host/;
+const ndiMarker = /^NTK_(SEND|RECV)_/;
+const places = [os.tmpdir(), '/dev/shm'];
 let before = new Set<string>();
 
-function markers(): string[] {
-  try {
-    return fs.readdirSync(os.tmpdir()).filter((name) => marker.test(name));
-  } catch {
-    return [];
-  }
+function present(): string[] {
+  return places.flatMap((dir) => {
+    try {
+      return fs.readdirSync(dir).filter((name) => ours.test(name) || ndiMarker.test(name)).map((name) => path.join(dir, name));
+    } catch {
+      return [];
+    }
+  });
 }
 
+/** Processes whose parent is this one (the vitest main process; the workers' children outlive them as orphans otherwise). */
+function children(): { pid: number; command: string }[] {
+  const out = spawnSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }).stdout ?? '';
+  return out.split('\n').map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/)).filter((m): m is RegExpMatchArray => m !== null)
+    .filter((m) => /ffmpeg|nginx|dist\/host\/cli\.js|chromium|shm_probe|audio-probe|preset-writer/.test(m[3]!) && (Number(m[2]) === process.pid || Number(m[2]) === 1))
+    .map((m) => ({ pid: Number(m[1]), command: m[3]!.slice(0, 120) }));
+}
+
+let childrenBefore = new Set<number>();
+
 export function setup(): void {
-  before = new Set(markers());
+  before = new Set(present());
+  childrenBefore = new Set(children().map((c) => c.pid));
 }
 
 export function teardown(): void {
-  for (const name of markers()) if (!before.has(name)) fs.rmSync(path.join(os.tmpdir(), name), { force: true });
+  const left = present().filter((p) => !before.has(p));
+  const marked = left.filter((p) => ndiMarker.test(path.basename(p)));
+  const stray = left.filter((p) => !marked.includes(p));
+  for (const p of left) fs.rmSync(p, { recursive: true, force: true });
+  const orphans = children().filter((c) => !childrenBefore.has(c.pid));
+  for (const c of orphans) {
+    try {
+      process.kill(c.pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const problems = [...stray.map((p) => `left behind: ${p}`), ...orphans.map((c) => `still running: ${c.pid} ${c.command}`)];
+  if (problems.length) {
+    // A failed run (vitest does not fail a run for an error thrown here).
+    process.stderr.write(`\nthe suite left things behind (removed now):\n  ${problems.join('\n  ')}\n`);
+    process.exitCode = 1;
+  }
 }
