@@ -10,7 +10,7 @@ import { applyChanges, paramViews } from './api/params.js';
 import { HttpError } from './errors.js';
 import { Action, BODY_LIMIT, ParamChanges, Subscription, type ClientToServer, type ParamUpdate, type ServerToClient } from './protocol.js';
 import { RateLimiter } from './rate-limit.js';
-import type { ControlDeps } from './server.js';
+import type { ControlDeps } from './deps.js';
 
 const FLUSH_MS = 33; // changes to each client at most 30 times a second (on average)
 const FLUSH_BURST = 3;

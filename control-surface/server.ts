@@ -5,12 +5,6 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { distPath } from '../core/dist-path.js';
 import { capProblems, compileSchema, formatErrors, jsonDepth, MAX_DEPTH } from '../core/validation.js';
 import type { Log } from '../core/log.js';
-import type { Engine } from '../host/engine.js';
-import type { MidiHandle } from '../host/midi/start-midi.js';
-import type { OscInput } from '../host/osc/osc-input.js';
-import type { PresetsHandle } from '../host/presets-setup.js';
-import type { Show } from '../host/show.js';
-import type { PipelineRegistry } from '../pipelines/registry.js';
 import { HttpError, type ApiError } from './errors.js';
 import { checkToken, tokenCookie } from './auth.js';
 import { refusal } from '../core/http-guard.js';
@@ -21,25 +15,13 @@ import { outputsApi } from './api/outputs.js';
 import { presetsApi } from './api/presets.js';
 import { showApi } from './api/show.js';
 import { attachLive, type Live } from './live.js';
+import type { ControlDeps } from './deps.js';
+
+export type { ControlDeps } from './deps.js';
 import { BODY_LIMIT } from './protocol.js';
 
 /** Open HTTP connections at once (sockets included): surfaces are a handful, a flood is refused by the kernel's accept. */
 const MAX_CONNECTIONS = 256;
-
-/** What the control surface works on: the running host's parts. */
-export interface ControlDeps {
-  engine: Engine;
-  registry: PipelineRegistry;
-  presets: PresetsHandle | null;
-  midi: MidiHandle | null;
-  osc?: OscInput | null;
-  /** The show as it started (the base of a snapshot), and the file it came from (PUT saves there). */
-  show: Show;
-  /** The show file as the user wrote it, before the command line's overrides (null: the embedded default). */
-  fileShow?: Show | null;
-  showFile: string | null;
-  version: string;
-}
 
 export interface ControlOptions {
   host: string;

@@ -4,7 +4,7 @@ import { validate } from '../core/validation.js';
 import { OUTPUT_START_MS, startWithin, type Output, type OutputStats } from '../outputs/contract.js';
 import { redactUrl } from '../outputs/ffmpeg/ffmpeg-args.js';
 import { findOutputType, outputTypes } from '../outputs/index.js';
-import type { Engine } from './engine.js';
+import type { ActionSpace } from './actions.js';
 
 export type OutputConfig = { type: string; id?: string; enabled?: boolean; feed?: string; [field: string]: unknown };
 
@@ -26,6 +26,18 @@ interface Managed {
   startFailure?: string | null;
 }
 
+/** What the manager needs of the frame loop that feeds its outputs (the engine): a narrow port, not the engine. */
+export interface OutputFeeder {
+  readonly fps: number;
+  readonly size: { width: number; height: number };
+  readonly actions: ActionSpace;
+  deckIds(): string[];
+  addOutput(output: Output, feed?: string): void;
+  removeOutput(output: Output): void;
+  /** Why an output given to it did not start with the show, or null. */
+  startFailure(output: Output): string | null;
+}
+
 /** Config fields never shown outside: the stream URL carries the key. */
 const SECRET_FIELDS = new Set(['url']);
 
@@ -40,7 +52,7 @@ export class OutputManager {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: OutputFeeder,
     private readonly log: Log,
   ) {}
 

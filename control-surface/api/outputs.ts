@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { ErrorCode, isVjError } from '../../core/errors.js';
 import { HttpError } from '../errors.js';
 import { IdParams } from '../protocol.js';
-import type { ControlDeps } from '../server.js';
+import type { ControlDeps } from '../deps.js';
 
 // Each output type checks its own fields (the same schemas as the show file's outputs).
 const OutputBody = Type.Object({ type: Type.String({ minLength: 1 }), id: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,31}$' })) }, { additionalProperties: true });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { coerce } from '../../host/param-space.js';
 import { HttpError } from '../errors.js';
 import { PatchParamsBody, type ParamChanges, type ParamView } from '../protocol.js';
-import type { ControlDeps } from '../server.js';
+import type { ControlDeps } from '../deps.js';
 import { RateLimiter } from '../rate-limit.js';
 
 /** The parameter tree as a surface shows it. */

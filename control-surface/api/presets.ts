@@ -4,7 +4,7 @@ import { describeError } from '../../core/errors.js';
 import { HttpError } from '../errors.js';
 import { PresetNameError } from '../../presets/preset-store.js';
 import { PresetParams, PresetRecallBody, PresetSaveBody } from '../protocol.js';
-import type { ControlDeps } from '../server.js';
+import type { ControlDeps } from '../deps.js';
 
 const BankQuery = Type.Object({ bank: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), token: Type.Optional(Type.String()) });
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { HttpError } from '../errors.js';
 import { IdParams } from '../protocol.js';
-import type { ControlDeps } from '../server.js';
+import type { ControlDeps } from '../deps.js';
 
 // A route's own fields are checked by the matrix (the same checks as the show file's routes).
 const RouteBody = Type.Object({}, { additionalProperties: true });

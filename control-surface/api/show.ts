@@ -7,7 +7,7 @@ import { redactUrl } from '../../outputs/ffmpeg/ffmpeg-args.js';
 import { HttpError } from '../errors.js';
 import { recordDir } from './outputs.js';
 import { SHOW_BODY_LIMIT } from '../protocol.js';
-import type { ControlDeps } from '../server.js';
+import type { ControlDeps } from '../deps.js';
 
 /**
  * Fields that open the host to the network or point it at files and folders: set in the show file or on

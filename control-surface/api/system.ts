@@ -3,7 +3,7 @@ import { findNdiSources } from '../../ndi/finder.js';
 import { loadNdiRuntime } from '../../ndi/runtime.js';
 import { HttpError } from '../errors.js';
 import { Action, LearnBody } from '../protocol.js';
-import type { ControlDeps } from '../server.js';
+import type { ControlDeps } from '../deps.js';
 
 const startedAt = Date.now();
 

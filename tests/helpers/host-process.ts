@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const cliPath = path.join(repoRoot, 'dist', 'host', 'cli.js');
+export const cliPath = path.join(repoRoot, 'dist', 'app', 'cli.js');
 
 export interface HostProcess {
   child: ChildProcess;

@@ -1,5 +1,5 @@
 import type { Log } from '../core/log.js';
-import type { Engine } from './engine.js';
+import type { Engine } from '../host/engine.js';
 
 export const KEYS_HELP = 'keys: space tap · 0-9 recall slot · g/enter next cue · b previous cue · r resync · s save look · q quit';
 

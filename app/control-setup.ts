@@ -4,7 +4,7 @@ import { describeError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 import { newToken } from '../control-surface/auth.js';
 import { createControlServer, listen, type ControlDeps, type ControlServer } from '../control-surface/server.js';
-import type { ControlConfig } from './show.js';
+import type { ControlConfig } from '../host/show.js';
 
 /**
  * The control surface for the running host: on 127.0.0.1 by default; with `lan`, on every interface

@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import { describeError, ErrorCode, isVjError } from '../core/errors.js';
 import { parseCliArgs, HELP, type CliOptions } from './cli-args.js';
-import { defaultShow } from './default-show.js';
+import { defaultShow } from '../host/default-show.js';
 import { createLogger } from './logger.js';
 import { formatRegistry, setupRegistry } from './registry-setup.js';
 import { runHost } from './run-host.js';
 import { defaultModelsDir, modelsCommand } from './models-command.js';
-import { checkShow, loadShowFile, ShowError, type Show } from './show.js';
+import { checkShow, loadShowFile, ShowError, type Show } from '../host/show.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import { findNdiSources } from '../ndi/finder.js';
 import { loadNdiRuntime } from '../ndi/runtime.js';

@@ -1,5 +1,5 @@
-import type { OscStats } from './osc/osc-input.js';
-import type { EngineStats } from './engine.js';
+import type { OscStats } from '../host/osc/osc-input.js';
+import type { EngineStats } from '../host/engine.js';
 
 /** One terminal line a VJ can read at a glance: fps, frame time, per-stage time, drops, outputs. */
 export function formatStatusLine(stats: EngineStats): string {
