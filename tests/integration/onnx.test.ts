@@ -13,6 +13,7 @@ import { registerModels } from '../../pipelines/onnx/register-models.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';
 import { countDifferentBytes, meanAbsDiff } from '../helpers/frames.js';
 import { repoRoot, tempDir } from '../helpers/host-process.js';
+import { until } from '../helpers/until.js';
 import { harness } from '../helpers/pipeline-harness.js';
 
 // Real models (the project's models/, copied from the shared set with their licences in models/MODELS.md) through the real onnxruntime-node.
@@ -107,14 +108,16 @@ describe('ONNX model pipelines (real models, real onnxruntime)', () => {
     const { RealtimeDriver } = await import('../../core/driver.js');
     const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log: silentLog });
     await engine.start();
-    await new Promise((r) => setTimeout(r, 1000)); // warm-up
+    // Warm: the model has given a few results. Then 75 output frames, timed.
+    await until(() => (engine.stats().stages[1]!.rate ?? 0) > 0 && engine.stats().frames > 30, 15_000, 'the model\'s first results');
     const before = engine.stats().frames;
     const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, 2500));
+    await until(() => engine.stats().frames >= before + 75, 15_000, '75 more output frames');
     const fps = ((engine.stats().frames - before) * 1000) / (performance.now() - t0);
     const stage = engine.stats().stages[1]!;
     await engine.stop();
-    expect(fps).toBeGreaterThan(27);
+    // The output is not held to the model's pace (judged against the model's own rate, same run).
+    expect(fps).toBeGreaterThan(stage.rate! * 2);
     expect(stage.execution).toBe('decoupled');
     expect(stage.rate!).toBeGreaterThan(1);
     expect(stage.rate!).toBeLessThan(fps);
