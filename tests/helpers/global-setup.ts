@@ -42,7 +42,11 @@ export function setup(): void {
   childrenBefore = new Set(children().map((c) => c.pid));
 }
 
-export function teardown(): void {
+export async function teardown(): Promise<void> {
+  // A child of the last test may still be on its way out (an encoder writing its trailer): give what
+  // is ending a few seconds to end, looking again until it has.
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && children().some((c) => !childrenBefore.has(c.pid))) await new Promise((r) => setTimeout(r, 100));
   const left = present().filter((p) => !before.has(p));
   const marked = left.filter((p) => ndiMarker.test(path.basename(p)));
   const stray = left.filter((p) => !marked.includes(p));
