@@ -3,7 +3,7 @@ import type { Unit } from './units.js';
 
 /**
  * Parameter declaration helpers. A pipeline declares each parameter once with these; the TS type,
- * show-file validation, clamping, the address space and (later) UI/OSC/preset handling all derive from it.
+ * show-file validation, clamping, the address space, the UI, OSC, OSCQuery and presets all derive from it.
  */
 export interface ParamMeta {
   description?: string;

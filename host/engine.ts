@@ -108,7 +108,6 @@ export class Engine {
   private readonly frameTimes = new RollingSamples(600);
   private readonly tickRate = new RateMeter(512);
   private frames = 0;
-  private ticksStartedCount = 0;
   private droppedFrames = 0;
   private outputErrorsLogged = new Set<string>();
   private last: Frame | null = null;
@@ -299,13 +298,7 @@ export class Engine {
     await Promise.allSettled(this.decks.flatMap((d) => d.stages.map((s) => s.dispose())));
   }
 
-  /** Ticks begun so far: a change handled while this is unchanged since it arrived makes the next frame. */
-  get ticksStarted(): number {
-    return this.ticksStartedCount;
-  }
-
   tick(info: TickInfo): void {
-    this.ticksStartedCount++;
     const started = this.now();
     this.droppedFrames += info.skipped;
     for (const pump of this.frameInputs) pump();

@@ -150,11 +150,6 @@ export class OutputManager {
     });
   }
 
-  /** Stops every output (the show is ending). */
-  async stopAll(): Promise<void> {
-    await Promise.allSettled(this.entries.map((m) => this.goOffline(m)));
-  }
-
   private async goLive(managed: Managed): Promise<void> {
     const failure = await startWithin(managed.output, OUTPUT_START_MS);
     if (failure !== null) {

@@ -135,11 +135,6 @@ export class ModulationMatrix {
     return true;
   }
 
-  /** Modulation on a parameter last frame, as a fraction of its range (0 when unrouted). */
-  modulationOf(path: string): number {
-    return this.targets.find((t) => t.entry.path === path)?.modulation ?? 0;
-  }
-
   /** Per-route output last frame, for meters. */
   routeLevels(): { id: string; value: number }[] {
     return this.targets.flatMap((t) => t.routes.map((r) => ({ id: r.config.id!, value: r.last })));

@@ -18,7 +18,6 @@ export class SignalBus {
   private readonly times = new Float64Array(MAX_SIGNALS);
   private readonly infos: SignalInfo[] = [];
   private readonly slots = new Map<string, number>();
-  private readonly listeners = new Set<(info: SignalInfo) => void>();
 
   /** The slot of `name`, created on first use; null when the bus is full. */
   register(name: string, polarity: Polarity, description = ''): number | null {
@@ -26,10 +25,8 @@ export class SignalBus {
     if (existing !== undefined) return existing;
     if (this.infos.length >= MAX_SIGNALS) return null;
     const slot = this.infos.length;
-    const info = { name, polarity, description };
-    this.infos.push(info);
+    this.infos.push({ name, polarity, description });
     this.slots.set(name, slot);
-    for (const listener of this.listeners) listener(info);
     return slot;
   }
 
@@ -66,11 +63,5 @@ export class SignalBus {
   valueOf(name: string): number | undefined {
     const slot = this.slots.get(name);
     return slot === undefined ? undefined : this.values[slot];
-  }
-
-  /** Called when a signal first appears (e.g. an OSC address a tablet sends for the first time). */
-  onNewSignal(listener: (info: SignalInfo) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 }

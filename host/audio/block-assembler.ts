@@ -48,9 +48,4 @@ export class BlockAssembler {
     const rest = data.length - frames * frameBytes;
     if (rest) this.carry = Buffer.from(data.subarray(data.length - rest));
   }
-
-  /** Samples taken so far (per channel). */
-  get sampleCount(): number {
-    return this.samples;
-  }
 }

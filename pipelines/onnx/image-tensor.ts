@@ -280,7 +280,3 @@ function tables(dw: number) {
   return t;
 }
 
-/** Bilinear resize of the whole picture (stretch). */
-export function resizeRgba(src: Uint8Array, sw: number, sh: number, dst: Uint8Array, dw: number, dh: number): void {
-  resampleRgba(src, sw, sh, dst, dw, dh, { scaleX: sw / dw, scaleY: sh / dh, offsetX: 0, offsetY: 0 });
-}
