@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { BANK_MAX_LENGTH } from '../core/limits.js';
 
 /**
  * Everything the control surface and the host say to each other, declared once: the REST bodies (checked
@@ -23,7 +24,7 @@ export const PatchParamsBody = Type.Object({ changes: ParamChanges }, { addition
 export const PresetSaveBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    bank: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    bank: Type.Optional(Type.String({ minLength: 1, maxLength: BANK_MAX_LENGTH })),
     slot: Type.Optional(Type.Integer({ minimum: 0, maximum: 127 })),
     prefix: Type.Optional(Type.String({ pattern: '^/', maxLength: 256, description: 'Only the parameters under this path (a deck).' })),
   },
@@ -42,7 +43,7 @@ export const PresetRecallBody = Type.Object(
 export const LearnBody = Type.Object({ path: Type.String({ pattern: '^/', maxLength: 256 }) }, { additionalProperties: false });
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-export const PresetParams = Type.Object({ bank: Type.String({ minLength: 1, maxLength: 64 }), name: Type.String({ minLength: 1, maxLength: 100 }) });
+export const PresetParams = Type.Object({ bank: Type.String({ minLength: 1, maxLength: BANK_MAX_LENGTH }), name: Type.String({ minLength: 1, maxLength: 100 }) });
 
 /** What a client asks to receive over its socket. */
 export const Subscription = Type.Object(

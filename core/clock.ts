@@ -1,4 +1,5 @@
 import type { Bpm, Seconds } from './units.js';
+import { DEFAULT_BEATS_PER_BAR } from './limits.js';
 
 /** What every stage sees of time on one tick. Deterministic for a given driver and tempo history. */
 export interface ClockState {
@@ -34,7 +35,7 @@ export class Tempo {
   private beats = 0;
   beatsPerBar: number;
 
-  constructor(bpm: Bpm = DEFAULT_BPM, beatsPerBar = 4) {
+  constructor(bpm: Bpm = DEFAULT_BPM, beatsPerBar = DEFAULT_BEATS_PER_BAR) {
     this.bpmValue = clampBpm(bpm);
     this.beatsPerBar = beatsPerBar;
   }

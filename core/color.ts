@@ -1,8 +1,9 @@
+import { COLOR } from './limits.js';
+
 /** "#rrggbb" -> [r, g, b]; black when malformed (inputs are validated earlier; this never throws on the hot path). */
 export function parseHexColor(hex: string): [number, number, number] {
-  const m = /^#([0-9a-fA-F]{6})$/.exec(hex);
-  if (!m?.[1]) return [0, 0, 0];
-  const v = parseInt(m[1], 16);
+  if (!COLOR.test(hex)) return [0, 0, 0];
+  const v = parseInt(hex.slice(1), 16);
   return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
 }
 

@@ -1,5 +1,6 @@
 import { Type, type Static, type TObject, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import type { Unit } from './units.js';
+import { COLOR_PATTERN } from './limits.js';
 
 /**
  * Parameter declaration helpers. A pipeline declares each parameter once with these; the TS type,
@@ -38,7 +39,7 @@ export const Param = {
   },
   /** A colour as "#rrggbb". */
   color(o: ParamMeta & { default: string }) {
-    return Type.String({ ...meta(o), default: o.default, pattern: '^#[0-9a-fA-F]{6}$', format: 'color' });
+    return Type.String({ ...meta(o), default: o.default, pattern: COLOR_PATTERN, format: 'color' });
   },
   object<T extends TProperties>(properties: T): TObject<T> {
     return Type.Object(properties, { additionalProperties: false });

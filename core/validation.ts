@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
+import { COLOR } from './limits.js';
 
 /**
  * One JSON Schema validator for the whole host (the same engine fastify uses), so a show file,
@@ -8,7 +9,7 @@ import type { TSchema } from '@sinclair/typebox';
 const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, coerceTypes: false, verbose: true, discriminator: true });
 // Our schema metadata, carried for UI/address-space use; not validation keywords.
 ajv.addVocabulary(['unit', 'label', 'live', 'modulatable', 'step', 'patternHint']);
-ajv.addFormat('color', /^#[0-9a-fA-F]{6}$/);
+ajv.addFormat('color', COLOR);
 ajv.addFormat('date-time', { validate: (text: string) => !Number.isNaN(Date.parse(text)) && /^\d{4}-\d\d-\d\dT/.test(text) });
 
 const cache = new WeakMap<object, ValidateFunction>();

@@ -15,6 +15,7 @@ import { ParamSpace } from './param-space.js';
 import { OutputManager } from './output-manager.js';
 import { ActionSpace } from './actions.js';
 import { Modulation, type ModulationConfig } from '../modulators/modulation.js';
+import { BPM_MAX, BPM_MIN } from '../core/limits.js';
 
 export interface EngineDeck {
   id: string;
@@ -64,7 +65,7 @@ export interface EngineStats {
 
 export const clockParams = Type.Object(
   {
-    bpm: Param.number({ default: 120, min: 20, max: 300, unit: 'bpm', label: 'BPM' }),
+    bpm: Param.number({ default: 120, min: BPM_MIN, max: BPM_MAX, unit: 'bpm', label: 'BPM' }),
     source: Param.enum({
       options: ['internal', 'midi', 'audio'] as const, default: 'internal', label: 'Clock source',
       description: 'Who sets the tempo: the host (BPM, tap), incoming MIDI clock, or the audio beat tracker.',

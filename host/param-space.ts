@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { ErrorCode } from '../core/errors.js';
 import { describeParams, type ParamInfo } from '../core/params.js';
+import { COLOR } from '../core/limits.js';
 
 /** A parameter in the one address space: `/deck/a/fx/0/zoom`, `/mixer/crossfade`, `/clock/bpm`. */
 export interface ParamEntry {
@@ -182,7 +183,7 @@ export function coerce(info: ParamInfo, raw: unknown): Coerced {
       return { ok: false, message: `expected one of ${options.join(', ')} (or its index), got ${show(raw)}` };
     }
     case 'color':
-      if (typeof raw === 'string' && /^#[0-9a-fA-F]{6}$/.test(raw)) return { ok: true, value: raw.toLowerCase(), clamped: false };
+      if (typeof raw === 'string' && COLOR.test(raw)) return { ok: true, value: raw.toLowerCase(), clamped: false };
       return { ok: false, message: `expected a colour "#rrggbb", got ${show(raw)}` };
     case 'string':
       if (typeof raw !== 'string' || raw.length > (info.maxLength ?? 10_000)) return { ok: false, message: `expected a string of at most ${info.maxLength ?? 10_000} characters, got ${show(raw)}` };

@@ -91,7 +91,7 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
     }
     const registry = options.registry;
     const transition = { ...preset.transition, ...override };
-    const fade = transition.mode === 'instant' ? 0.25 : transition.unit === 'seconds' ? transition.duration : (transition.duration * (transition.unit === 'bars' ? 4 : 1) * 60) / engine.tempo.bpm;
+    const fade = transition.mode === 'instant' ? 0.25 : transition.unit === 'seconds' ? transition.duration : (transition.duration * (transition.unit === 'bars' ? engine.tempo.beatsPerBar : 1) * 60) / engine.tempo.bpm;
     Promise.all(
       changes.map(async ({ id, choice }) => {
         checkChoice(registry, id, choice);

@@ -10,6 +10,7 @@ import { MidiMappingSchema } from './midi/midi-mappings.js';
 import { CueSchema } from '../presets/cue-list.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import { findOutputType, outputTypes } from '../outputs/index.js';
+import { BPM_MAX, BPM_MIN, ID_PATTERN } from '../core/limits.js';
 
 const PipelineRef = Type.Object(
   {
@@ -21,7 +22,7 @@ const PipelineRef = Type.Object(
 
 const Deck = Type.Object(
   {
-    id: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,15}$', description: 'Used in parameter paths: /deck/<id>/...' }),
+    id: Type.String({ pattern: ID_PATTERN, description: 'Used in parameter paths: /deck/<id>/...' }),
     source: PipelineRef,
     chain: Type.Array(PipelineRef, { default: [], maxItems: 16 }),
   },
@@ -38,11 +39,11 @@ const OutputRef = Type.Unsafe<{ type: string; id?: string; [field: string]: unkn
 
 const ModulationSection = Type.Object(
   {
-    lfos: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,15}$' }), Type.Record(Type.String(), Type.Unknown()), {
+    lfos: Type.Record(Type.String({ pattern: ID_PATTERN }), Type.Record(Type.String(), Type.Unknown()), {
       default: {},
       description: 'LFO settings by id; lfo1..lfo4 always exist.',
     }),
-    envelopes: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,15}$' }), Type.Record(Type.String(), Type.Unknown()), {
+    envelopes: Type.Record(Type.String({ pattern: ID_PATTERN }), Type.Record(Type.String(), Type.Unknown()), {
       default: {},
       description: 'Envelope settings by id; env1 and env2 always exist.',
     }),
@@ -138,7 +139,7 @@ export const ShowSchema = Type.Object(
     name: Type.String({ default: 'untitled', maxLength: 200 }),
     fps: Type.Number({ default: 30, minimum: 1, maximum: 240 }),
     size: Type.String({ default: '1280x720', pattern: '^\\d{2,5}[xX]\\d{2,5}$' }),
-    bpm: Type.Number({ default: 120, minimum: 20, maximum: 300 }),
+    bpm: Type.Number({ default: 120, minimum: BPM_MIN, maximum: BPM_MAX }),
     decks: Type.Array(Deck, { minItems: 1, maxItems: 2, description: 'Deck A, and optionally deck B for the mixer.' }),
     mixer: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
     outputs: Type.Array(OutputRef, { default: [] }),

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Curves } from './curves.js';
 import { FilterSettings } from './filters.js';
+import { ROUTE_AMOUNT_MAX } from '../core/limits.js';
 
 export const CombineModes = ['add', 'max', 'last'] as const;
 export type CombineMode = (typeof CombineModes)[number];
@@ -14,7 +15,7 @@ export const RouteSchema = Type.Object(
     id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
     source: Type.String({ minLength: 1, maxLength: 300, description: 'Signal name, e.g. "lfo1:out", "clock:beat", "osc:/1/fader3".' }),
     target: Type.String({ pattern: '^/', maxLength: 300, description: 'Parameter path, e.g. "/deck/a/fx/0/zoom".' }),
-    amount: Type.Number({ minimum: -4, maximum: 4, default: 1, description: 'Fraction of the parameter range; negative inverts the direction.' }),
+    amount: Type.Number({ minimum: -ROUTE_AMOUNT_MAX, maximum: ROUTE_AMOUNT_MAX, default: 1, description: 'Fraction of the parameter range; negative inverts the direction.' }),
     offset: Type.Number({ minimum: -1, maximum: 1, default: 0, description: 'Added after amount, as a fraction of the range.' }),
     curve: Type.String({ enum: [...Curves], default: 'linear' }),
     steps: Type.Integer({ minimum: 2, maximum: 64, default: 4, description: 'For the stepped curve.' }),

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { ID_PATTERN } from '../core/limits.js';
 
 /**
  * Fields every output type has, declared once and spread into each type's config schema:
@@ -10,7 +11,7 @@ export function commonOutputFields<T extends string>(type: T) {
     type: Type.Literal(type),
     id: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,31}$', description: 'Used in OSC/API paths: /output/<id>/start.' })),
     enabled: Type.Boolean({ default: true, description: 'Start with the show; false waits for /output/<id>/start.' }),
-    feed: Type.String({ default: 'main', pattern: '^(main|[a-z][a-z0-9_-]{0,15})$', description: '"main" (the mix) or a deck id.' }),
+    feed: Type.String({ default: 'main', pattern: `^(main|${ID_PATTERN.slice(1, -1)})$`, description: '"main" (the mix) or a deck id.' }),
   };
 }
 

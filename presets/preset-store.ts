@@ -5,6 +5,7 @@ import { describeError } from '../core/errors.js';
 import { validate } from '../core/validation.js';
 import { migrate, PRESET_VERSION, PresetSchema, type Preset } from './preset.js';
 import { makeDirs } from '../core/make-dirs.js';
+import { BANK_PATTERN } from '../core/limits.js';
 
 /** A preset is a page of JSON; anything larger in a bank is not one, and is not read. */
 export const MAX_PRESET_BYTES = 1024 * 1024;
@@ -36,7 +37,7 @@ export async function readPresetFile(file: string): Promise<{ text: string } | {
 
 /** Letters, digits, spaces and a few marks; no slashes, no "..", no control characters, no leading dot. */
 const NAME = /^[\p{L}\p{N}][\p{L}\p{N} _.,'()&+-]{0,99}$/u;
-const BANK = /^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$/;
+const BANK = new RegExp(BANK_PATTERN);
 
 export class PresetNameError extends Error {}
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { RouteSchema } from '../modulators/route.js';
+import { BANK_PATTERN, ID_PATTERN } from '../core/limits.js';
 
 export const PRESET_VERSION = 2;
 
@@ -36,11 +37,11 @@ export const PresetSchema = Type.Object(
   {
     version: Type.Literal(PRESET_VERSION),
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    bank: Type.String({ default: 'default', pattern: '^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$' }),
+    bank: Type.String({ default: 'default', pattern: BANK_PATTERN }),
     slot: Type.Optional(Type.Integer({ minimum: 0, maximum: 127, description: 'Grid position in its bank; MIDI program change N recalls slot N.' })),
     params: Type.Record(Type.String({ pattern: '^/' }), Type.Unknown()),
     routes: Type.Optional(Type.Array(RouteSchema, { maxItems: 4096 })),
-    decks: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,15}$' }), DeckChoiceSchema, { description: 'Pipeline choices by deck id.' })),
+    decks: Type.Optional(Type.Record(Type.String({ pattern: ID_PATTERN }), DeckChoiceSchema, { description: 'Pipeline choices by deck id.' })),
     transition: TransitionSchema,
     tags: Type.Array(Type.String({ maxLength: 40 }), { default: [], maxItems: 32 }),
     created: Type.String({ format: 'date-time' }),

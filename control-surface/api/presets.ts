@@ -5,8 +5,9 @@ import { HttpError } from '../errors.js';
 import { PresetNameError } from '../../presets/preset-store.js';
 import { PresetParams, PresetRecallBody, PresetSaveBody } from '../protocol.js';
 import type { ControlDeps } from '../deps.js';
+import { BANK_MAX_LENGTH } from '../../core/limits.js';
 
-const BankQuery = Type.Object({ bank: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), token: Type.Optional(Type.String()) });
+const BankQuery = Type.Object({ bank: Type.Optional(Type.String({ minLength: 1, maxLength: BANK_MAX_LENGTH })), token: Type.Optional(Type.String()) });
 
 /** Presets: list a bank, read one, save the current look, recall (instant or morph), delete. */
 export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {

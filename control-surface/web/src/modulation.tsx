@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { api } from './connection';
+import { ROUTE_AMOUNT_MAX } from '../../../core/limits';
 import { paramList, refreshRoutes, routes, signalNames } from './state';
 
 /** The matrix as a table: source, filters, target, amount (editable live), a meter per route. */
@@ -26,7 +27,7 @@ export function Modulation() {
               <td>{(r.filters ?? []).map((f) => f.type).join(' → ') || '—'}</td>
               <td>{r.target}</td>
               <td>
-                <input type="range" min={-1} max={1} step={0.01} value={r.amount} onChange={(e) => void api('PATCH', `/routes/${encodeURIComponent(r.id)}`, { amount: Number((e.target as HTMLInputElement).value) }).then(refreshRoutes)} />
+                <input type="range" min={-ROUTE_AMOUNT_MAX} max={ROUTE_AMOUNT_MAX} step={0.01} value={r.amount} onChange={(e) => void api('PATCH', `/routes/${encodeURIComponent(r.id)}`, { amount: Number((e.target as HTMLInputElement).value) }).then(refreshRoutes)} />
                 {r.amount.toFixed(2)}
               </td>
               <td><div class="route-meter"><div style={{ width: `${Math.round(Math.min(1, Math.abs(r.level)) * 100)}%` }} /></div></td>
