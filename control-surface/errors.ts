@@ -1,6 +1,8 @@
-/** The shape of every error the API answers with: a stable code, a message, and the fields at fault. */
+import type { ErrorCode } from '../core/errors.js';
+
+/** The shape of every error the API answers with: a stable code (core/errors.ts), a message, and the fields at fault. */
 export interface ApiError {
-  error: string;
+  error: ErrorCode;
   message: string;
   problems: string[];
 }
@@ -8,7 +10,7 @@ export interface ApiError {
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly problems: string[] = [],
   ) {

@@ -19,6 +19,7 @@ import type { ControlDeps } from './deps.js';
 
 export type { ControlDeps } from './deps.js';
 import { BODY_LIMIT } from './protocol.js';
+import { ErrorCode } from '../core/errors.js';
 
 /** Open HTTP connections at once (sockets included): surfaces are a handful, a flood is refused by the kernel's accept. */
 const MAX_CONNECTIONS = 256;
@@ -54,7 +55,7 @@ export function createControlServer(deps: ControlDeps, options: ControlOptions):
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     void parseJson(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(error);
-      if (jsonDepth(value) > MAX_DEPTH) return done(new HttpError(400, 'VJ_BAD_REQUEST', `body: nested deeper than ${MAX_DEPTH} levels`, [`body: nested deeper than ${MAX_DEPTH} levels`]));
+      if (jsonDepth(value) > MAX_DEPTH) return done(new HttpError(400, ErrorCode.BadRequest, `body: nested deeper than ${MAX_DEPTH} levels`, [`body: nested deeper than ${MAX_DEPTH} levels`]));
       done(null, value);
     });
   });
@@ -63,7 +64,7 @@ export function createControlServer(deps: ControlDeps, options: ControlOptions):
   app.setErrorHandler((error: Error & { validation?: Parameters<typeof formatErrors>[0]; validationContext?: string; statusCode?: number }, _request, reply) => {
     if (error.validation) {
       const problems = formatErrors(error.validation, error.validationContext ?? 'body');
-      return reply.status(400).send({ error: 'VJ_BAD_REQUEST', message: problems.join('; '), problems } satisfies ApiError);
+      return reply.status(400).send({ error: ErrorCode.BadRequest, message: problems.join('; '), problems } satisfies ApiError);
     }
     if (error instanceof HttpError) {
       const problems = capProblems(error.problems);
@@ -71,20 +72,20 @@ export function createControlServer(deps: ControlDeps, options: ControlOptions):
     }
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) options.log.error({ err: error.message }, 'control surface: request failed');
-    return reply.status(status).send({ error: status === 500 ? 'VJ_INTERNAL' : 'VJ_BAD_REQUEST', message: error.message, problems: [] } satisfies ApiError);
+    return reply.status(status).send({ error: status === 500 ? ErrorCode.Internal : ErrorCode.BadRequest, message: error.message, problems: [] } satisfies ApiError);
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'VJ_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, problems: [] } satisfies ApiError));
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: ErrorCode.NotFound, message: `no route ${request.method} ${request.url.split('?')[0]}`, problems: [] } satisfies ApiError));
   // Before anything else: a page on another site, or a rebound DNS name, gets nothing, reads included.
   app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
     const refused = refusal(request.headers);
-    done(refused ? new HttpError(403, 'VJ_FORBIDDEN', refused, []) : undefined);
+    done(refused ? new HttpError(403, ErrorCode.Forbidden, refused, []) : undefined);
   });
   if (options.token) {
     const token = options.token;
     app.addHook('onRequest', (request: FastifyRequest, reply, done) => {
       const query = (request.query as Record<string, unknown> | undefined)?.token;
       if (!checkToken(request.headers.authorization, query, token, request.headers.cookie)) {
-        done(new HttpError(401, 'VJ_UNAUTHORIZED', 'a valid token is required (the URL the host printed at start carries it)'));
+        done(new HttpError(401, ErrorCode.Unauthorized, 'a valid token is required (the URL the host printed at start carries it)'));
         return;
       }
       // The page opened from the printed URL: its scripts, styles and socket are let in by the cookie.

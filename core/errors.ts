@@ -15,6 +15,26 @@ export const ErrorCode = {
   OutputUnknown: 'VJ_OUTPUT_UNKNOWN',
   ParamUnknown: 'VJ_PARAM_UNKNOWN',
   ParamInvalid: 'VJ_PARAM_INVALID',
+  // Answers of the control surface's API.
+  ActionInvalid: 'VJ_ACTION_INVALID',
+  ActionUnknown: 'VJ_ACTION_UNKNOWN',
+  BadRequest: 'VJ_BAD_REQUEST',
+  Busy: 'VJ_BUSY',
+  Forbidden: 'VJ_FORBIDDEN',
+  Internal: 'VJ_INTERNAL',
+  MidiOff: 'VJ_MIDI_OFF',
+  NdiUnavailable: 'VJ_NDI_UNAVAILABLE',
+  NeedsTerminal: 'VJ_NEEDS_TERMINAL',
+  NotFound: 'VJ_NOT_FOUND',
+  NoShowFile: 'VJ_NO_SHOW_FILE',
+  OscOff: 'VJ_OSC_OFF',
+  PresetsOff: 'VJ_PRESETS_OFF',
+  PresetInvalid: 'VJ_PRESET_INVALID',
+  PresetUnknown: 'VJ_PRESET_UNKNOWN',
+  RateLimited: 'VJ_RATE_LIMITED',
+  RouteInvalid: 'VJ_ROUTE_INVALID',
+  RouteUnknown: 'VJ_ROUTE_UNKNOWN',
+  Unauthorized: 'VJ_UNAUTHORIZED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -30,7 +30,7 @@ export function outputsApi(api: FastifyInstance, deps: ControlDeps): void {
   const recordDirs = new Set(['', ...deps.show.outputs.filter((o) => o.type === 'record').map((o) => recordDir(o))]);
   const checkDir = (type: string, fields: Record<string, unknown>): void => {
     if (type === 'record' && 'dir' in fields && !recordDirs.has(String(fields.dir))) {
-      throw new HttpError(403, 'VJ_NEEDS_TERMINAL', 'dir: recording folders can only be chosen from the terminal (the show file or --record)', ['dir: recording folders can only be chosen from the terminal']);
+      throw new HttpError(403, ErrorCode.NeedsTerminal, 'dir: recording folders can only be chosen from the terminal (the show file or --record)', ['dir: recording folders can only be chosen from the terminal']);
     }
   };
 

@@ -4,6 +4,7 @@ import { HttpError } from '../errors.js';
 import { PatchParamsBody, type ParamChanges, type ParamView } from '../protocol.js';
 import type { ControlDeps } from '../deps.js';
 import { RateLimiter } from '../rate-limit.js';
+import { ErrorCode } from '../../core/errors.js';
 
 /** The parameter tree as a surface shows it. */
 export function paramViews(deps: ControlDeps): ParamView[] {
@@ -42,7 +43,7 @@ export function applyChanges(deps: ControlDeps, changes: ParamChanges, origin: s
     const checked = coerce(entry.info, value);
     if (!checked.ok) problems.push(`changes["${path}"]: ${checked.message}`);
   }
-  if (problems.length) throw new HttpError(400, 'VJ_PARAM_INVALID', problems.join('; '), problems);
+  if (problems.length) throw new HttpError(400, ErrorCode.ParamInvalid, problems.join('; '), problems);
   const applied: Record<string, unknown> = {};
   const clamped: string[] = [];
   for (const [path, value] of Object.entries(changes)) {
@@ -63,7 +64,7 @@ export function paramsApi(api: FastifyInstance, deps: ControlDeps, limits: { cha
   api.get('/params/*', (request) => {
     const path = `/${(request.params as { '*': string })['*']}`;
     const view = paramViews(deps).find((p) => p.path === path);
-    if (!view) throw new HttpError(404, 'VJ_PARAM_UNKNOWN', `no parameter ${path}`, [`path: no parameter "${path}"`]);
+    if (!view) throw new HttpError(404, ErrorCode.ParamUnknown, `no parameter ${path}`, [`path: no parameter "${path}"`]);
     return view;
   });
 
@@ -71,7 +72,7 @@ export function paramsApi(api: FastifyInstance, deps: ControlDeps, limits: { cha
     const { changes } = request.body as { changes: ParamChanges };
     const count = Object.keys(changes).length;
     if (!limiter.take(`http:${request.ip}`, count)) {
-      throw new HttpError(429, 'VJ_RATE_LIMITED', `more than ${limits.changesPerSecond} parameter changes a second from this client; these were dropped`, []);
+      throw new HttpError(429, ErrorCode.RateLimited, `more than ${limits.changesPerSecond} parameter changes a second from this client; these were dropped`, []);
     }
     return applyChanges(deps, changes, `http:${request.ip}`);
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { describeError } from '../../core/errors.js';
+import { describeError, ErrorCode } from '../../core/errors.js';
 import { HttpError } from '../errors.js';
 import { PresetNameError } from '../../presets/preset-store.js';
 import { PresetParams, PresetRecallBody, PresetSaveBody } from '../protocol.js';
@@ -12,7 +12,7 @@ const BankQuery = Type.Object({ bank: Type.Optional(Type.String({ minLength: 1, 
 /** Presets: list a bank, read one, save the current look, recall (instant or morph), delete. */
 export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
   const presets = (): NonNullable<ControlDeps['presets']> => {
-    if (!deps.presets) throw new HttpError(409, 'VJ_PRESETS_OFF', 'presets are not available in this host', []);
+    if (!deps.presets) throw new HttpError(409, ErrorCode.PresetsOff, 'presets are not available in this host', []);
     return deps.presets;
   };
 
@@ -22,7 +22,7 @@ export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
     try {
       listed = await presets().store.list(bank);
     } catch (error) {
-      if (error instanceof PresetNameError) throw new HttpError(400, 'VJ_PRESET_INVALID', error.message, [`bank: ${error.message}`]);
+      if (error instanceof PresetNameError) throw new HttpError(400, ErrorCode.PresetInvalid, error.message, [`bank: ${error.message}`]);
       throw error;
     }
     return {
@@ -43,7 +43,7 @@ export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
       return reply.status(201).send({ name: saved.name, bank: saved.bank, slot: saved.slot ?? null, params: Object.keys(saved.params).length });
     } catch (error) {
       if (error instanceof HttpError) throw error;
-      throw new HttpError(400, 'VJ_PRESET_INVALID', describeError(error), [`name: ${describeError(error)}`]);
+      throw new HttpError(400, ErrorCode.PresetInvalid, describeError(error), [`name: ${describeError(error)}`]);
     }
   });
 
@@ -58,9 +58,9 @@ export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
   api.delete('/presets/:bank/:name', { schema: { params: PresetParams } }, async (request) => {
     const { bank, name } = request.params as { bank: string; name: string };
     const removed = await presets().store.remove(bank, name).catch((error: unknown) => {
-      throw new HttpError(400, 'VJ_PRESET_INVALID', describeError(error), [`name: ${describeError(error)}`]);
+      throw new HttpError(400, ErrorCode.PresetInvalid, describeError(error), [`name: ${describeError(error)}`]);
     });
-    if (!removed) throw new HttpError(404, 'VJ_PRESET_UNKNOWN', `no preset "${name}" in bank "${bank}"`, [`name: no preset "${name}"`]);
+    if (!removed) throw new HttpError(404, ErrorCode.PresetUnknown, `no preset "${name}" in bank "${bank}"`, [`name: no preset "${name}"`]);
     return { removed: name, bank };
   });
 }
@@ -70,7 +70,7 @@ async function load(presets: NonNullable<ControlDeps['presets']>, bank: string, 
     return await presets.store.load(bank, name);
   } catch (error) {
     const message = describeError(error);
-    if (/ENOENT|no such|not found/i.test(message)) throw new HttpError(404, 'VJ_PRESET_UNKNOWN', `no preset "${name}" in bank "${bank}"`, [`name: no preset "${name}"`]);
-    throw new HttpError(400, 'VJ_PRESET_INVALID', message, [`name: ${message}`]);
+    if (/ENOENT|no such|not found/i.test(message)) throw new HttpError(404, ErrorCode.PresetUnknown, `no preset "${name}" in bank "${bank}"`, [`name: no preset "${name}"`]);
+    throw new HttpError(400, ErrorCode.PresetInvalid, message, [`name: ${message}`]);
   }
 }

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { HttpError } from '../errors.js';
 import { IdParams } from '../protocol.js';
 import type { ControlDeps } from '../deps.js';
+import { ErrorCode } from '../../core/errors.js';
 
 // A route's own fields are checked by the matrix (the same checks as the show file's routes).
 const RouteBody = Type.Object({}, { additionalProperties: true });
@@ -18,21 +19,21 @@ export function routesApi(api: FastifyInstance, deps: ControlDeps): void {
 
   api.post('/routes', { schema: { body: RouteBody } }, (request, reply) => {
     const added = matrix.addRoute(request.body);
-    if (!added.ok) throw new HttpError(400, 'VJ_ROUTE_INVALID', added.problems.join('; '), added.problems);
+    if (!added.ok) throw new HttpError(400, ErrorCode.RouteInvalid, added.problems.join('; '), added.problems);
     return reply.status(201).send({ route: added.route });
   });
 
   api.patch('/routes/:id', { schema: { params: IdParams, body: RouteBody } }, (request) => {
     const { id } = request.params as { id: string };
-    if (!matrix.routes().some((r) => r.id === id)) throw new HttpError(404, 'VJ_ROUTE_UNKNOWN', `no route "${id}"`, [`id: no route "${id}"`]);
+    if (!matrix.routes().some((r) => r.id === id)) throw new HttpError(404, ErrorCode.RouteUnknown, `no route "${id}"`, [`id: no route "${id}"`]);
     const updated = matrix.updateRoute(id, request.body as Record<string, unknown>);
-    if (!updated.ok) throw new HttpError(400, 'VJ_ROUTE_INVALID', updated.problems.join('; '), updated.problems);
+    if (!updated.ok) throw new HttpError(400, ErrorCode.RouteInvalid, updated.problems.join('; '), updated.problems);
     return { route: updated.route };
   });
 
   api.delete('/routes/:id', { schema: { params: IdParams } }, (request) => {
     const { id } = request.params as { id: string };
-    if (!matrix.removeRoute(id)) throw new HttpError(404, 'VJ_ROUTE_UNKNOWN', `no route "${id}"`, [`id: no route "${id}"`]);
+    if (!matrix.removeRoute(id)) throw new HttpError(404, ErrorCode.RouteUnknown, `no route "${id}"`, [`id: no route "${id}"`]);
     return { removed: id };
   });
 }

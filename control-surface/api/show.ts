@@ -8,6 +8,7 @@ import { HttpError } from '../errors.js';
 import { recordDir } from './outputs.js';
 import { SHOW_BODY_LIMIT } from '../protocol.js';
 import type { ControlDeps } from '../deps.js';
+import { ErrorCode } from '../../core/errors.js';
 
 /**
  * Fields that open the host to the network or point it at files and folders: set in the show file or on
@@ -30,7 +31,7 @@ export function showApi(api: FastifyInstance, deps: ControlDeps): void {
   api.get('/show', () => hideSecrets(showSnapshot(fileShow(), deps.engine, deps.midi?.router.mappings.list() ?? [])));
 
   api.put('/show', { bodyLimit: SHOW_BODY_LIMIT, schema: { body: Type.Object({}, { additionalProperties: true }) } }, async (request) => {
-    if (!deps.showFile) throw new HttpError(409, 'VJ_NO_SHOW_FILE', 'the host runs the embedded default show; start it with --show <file> to save shows', []);
+    if (!deps.showFile) throw new HttpError(409, ErrorCode.NoShowFile, 'the host runs the embedded default show; start it with --show <file> to save shows', []);
     const before = fileShow();
     const body = restoreSecrets(structuredClone(request.body) as ShowFile, before);
     let checked: Show;
@@ -41,7 +42,7 @@ export function showApi(api: FastifyInstance, deps: ControlDeps): void {
       throw error;
     }
     const refused = terminalOnlyChanges(before, checked);
-    if (refused.length) throw new HttpError(403, 'VJ_NEEDS_TERMINAL', `${refused.join('; ')} (edit the show file or use the command line)`, refused);
+    if (refused.length) throw new HttpError(403, ErrorCode.NeedsTerminal, `${refused.join('; ')} (edit the show file or use the command line)`, refused);
     const { frameSize: _frameSize, ...document } = checked;
     await writeFileAtomic(deps.showFile, `${JSON.stringify(document, null, 2)}\n`);
     return { saved: deps.showFile, appliesAt: 'next start' };

@@ -4,6 +4,7 @@ import { loadNdiRuntime } from '../../ndi/runtime.js';
 import { HttpError } from '../errors.js';
 import { Action, LearnBody } from '../protocol.js';
 import type { ControlDeps } from '../deps.js';
+import { ErrorCode } from '../../core/errors.js';
 
 const startedAt = Date.now();
 
@@ -25,18 +26,18 @@ export function systemApi(api: FastifyInstance, deps: ControlDeps): void {
 
   api.post('/actions', { schema: { body: Action } }, (request) => {
     const { path, args = [] } = request.body as Action;
-    if (!engine.actions.has(path)) throw new HttpError(404, 'VJ_ACTION_UNKNOWN', `no action ${path}`, [`path: no action "${path}"`]);
+    if (!engine.actions.has(path)) throw new HttpError(404, ErrorCode.ActionUnknown, `no action ${path}`, [`path: no action "${path}"`]);
     const queued = engine.actions.request(path, args, performance.now());
-    if (!queued.ok && queued.reason === 'busy') throw new HttpError(429, 'VJ_BUSY', queued.problem, []);
-    if (!queued.ok) throw new HttpError(400, 'VJ_ACTION_INVALID', queued.problem, [`args: ${queued.problem}`]);
+    if (!queued.ok && queued.reason === 'busy') throw new HttpError(429, ErrorCode.Busy, queued.problem, []);
+    if (!queued.ok) throw new HttpError(400, ErrorCode.ActionInvalid, queued.problem, [`args: ${queued.problem}`]);
     return { queued: path };
   });
 
   api.post('/learn/midi', { schema: { body: LearnBody } }, (request) => {
-    if (!deps.midi) throw new HttpError(409, 'VJ_MIDI_OFF', 'MIDI is disabled in this show', []);
+    if (!deps.midi) throw new HttpError(409, ErrorCode.MidiOff, 'MIDI is disabled in this show', []);
     const { path } = request.body as { path: string };
     const armed = deps.midi.router.arm(path);
-    if (!armed.ok) throw new HttpError(400, 'VJ_BAD_REQUEST', armed.error, [`path: ${armed.error}`]);
+    if (!armed.ok) throw new HttpError(400, ErrorCode.BadRequest, armed.error, [`path: ${armed.error}`]);
     return { armed: path, hint: 'move a control on the MIDI controller' };
   });
 
@@ -46,10 +47,10 @@ export function systemApi(api: FastifyInstance, deps: ControlDeps): void {
   });
 
   api.post('/learn/osc', { schema: { body: LearnBody } }, (request) => {
-    if (!deps.osc) throw new HttpError(409, 'VJ_OSC_OFF', 'OSC is disabled in this show', []);
+    if (!deps.osc) throw new HttpError(409, ErrorCode.OscOff, 'OSC is disabled in this show', []);
     const { path } = request.body as { path: string };
     const armed = deps.osc.learn(path);
-    if (!armed.ok) throw new HttpError(400, 'VJ_BAD_REQUEST', armed.error, [`path: ${armed.error}`]);
+    if (!armed.ok) throw new HttpError(400, ErrorCode.BadRequest, armed.error, [`path: ${armed.error}`]);
     return { armed: path, hint: 'move a control on the OSC surface' };
   });
 
@@ -62,7 +63,7 @@ export function systemApi(api: FastifyInstance, deps: ControlDeps): void {
     try {
       return await findNdiSources(loadNdiRuntime(), { waitMs: 1000 });
     } catch (error) {
-      throw new HttpError(503, 'VJ_NDI_UNAVAILABLE', error instanceof Error ? error.message : String(error), []);
+      throw new HttpError(503, ErrorCode.NdiUnavailable, error instanceof Error ? error.message : String(error), []);
     }
   });
 }
