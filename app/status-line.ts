@@ -1,4 +1,4 @@
-import type { OscStats } from '../host/osc/osc-input.js';
+import type { OscStats } from '../inputs/osc/osc-input.js';
 import type { EngineStats } from '../host/engine.js';
 
 /** One terminal line a VJ can read at a glance: fps, frame time, per-stage time, drops, outputs. */

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { AudioAnalyzer, AudioSignalNames } from '../modulators/audio/audio-analyzer.js';
+import { AudioAnalyzer, AudioSignalNames } from '../inputs/audio/audio-analyzer.js';
 import { higherIsBetter, info, lowerIsBetter, median, percentile, type Bench } from './result.js';
 
 const RATE = 48000;

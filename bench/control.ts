@@ -13,7 +13,7 @@ import { checkShow } from '../host/show.js';
 import { registerBuiltins } from '../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../pipelines/registry.js';
 import { createControlServer, listen } from '../control-surface/server.js';
-import { OscInput } from '../host/osc/osc-input.js';
+import { OscInput } from '../inputs/osc/osc-input.js';
 import type { ClientToServer, ServerToClient } from '../control-surface/protocol.js';
 import { info, lowerIsBetter, percentile, type Bench, type Metric } from './result.js';
 

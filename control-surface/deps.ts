@@ -1,6 +1,6 @@
 import type { Engine } from '../host/engine.js';
-import type { MidiHandle } from '../host/midi/start-midi.js';
-import type { OscInput } from '../host/osc/osc-input.js';
+import type { MidiHandle } from '../inputs/midi/start-midi.js';
+import type { OscInput } from '../inputs/osc/osc-input.js';
 import type { PresetsHandle } from '../host/presets-setup.js';
 import type { Show } from '../host/show.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';

@@ -11,9 +11,9 @@ import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
 import { mixDecks, mixerParams, type MixerParams } from '../pipelines/builtins/mixer.js';
 import type { Stage, StageStats } from '../pipelines/stage.js';
 import { OUTPUT_START_MS, startWithin, type Output, type OutputStats } from '../outputs/contract.js';
-import { ParamSpace } from './param-space.js';
+import { ParamSpace } from '../params/param-space.js';
 import { OutputManager } from './output-manager.js';
-import { ActionSpace } from './actions.js';
+import { ActionSpace } from '../params/actions.js';
 import { Modulation, type ModulationConfig } from '../modulators/modulation.js';
 import { BPM_MAX, BPM_MIN } from '../core/limits.js';
 

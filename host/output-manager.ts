@@ -4,7 +4,7 @@ import { validate } from '../core/validation.js';
 import { OUTPUT_START_MS, startWithin, type Output, type OutputStats } from '../outputs/contract.js';
 import { redactUrl } from '../outputs/ffmpeg/ffmpeg-args.js';
 import { findOutputType, outputTypes } from '../outputs/index.js';
-import type { ActionSpace } from './actions.js';
+import type { ActionSpace } from '../params/actions.js';
 
 export type OutputConfig = { type: string; id?: string; enabled?: boolean; feed?: string; [field: string]: unknown };
 

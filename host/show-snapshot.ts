@@ -1,5 +1,5 @@
 import type { Engine } from './engine.js';
-import type { MidiMapping } from './midi/midi-mappings.js';
+import type { MidiMapping } from '../inputs/midi/midi-mappings.js';
 import type { ShowFile } from './show.js';
 
 /**

@@ -6,7 +6,12 @@ import { capProblems, jsonDepth, MAX_DEPTH, validate } from '../core/validation.
 import { mixerParams } from '../pipelines/builtins/mixer.js';
 import { envelopeParams } from '../modulators/envelope.js';
 import { lfoParams } from '../modulators/lfo.js';
-import { MidiMappingSchema } from './midi/midi-mappings.js';
+import { OscSection, type OscConfig } from '../inputs/osc/osc-config.js';
+import { OscQuerySection, type OscQueryConfig } from '../inputs/oscquery/oscquery-config.js';
+import { MidiSection, type MidiConfig } from '../inputs/midi/midi-config.js';
+import { AudioSection, type AudioConfig } from '../inputs/audio/audio-config.js';
+
+export type { AudioConfig, MidiConfig, OscConfig, OscQueryConfig };
 import { CueSchema } from '../presets/cue-list.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import { findOutputType, outputTypes } from '../outputs/index.js';
@@ -52,57 +57,6 @@ const ModulationSection = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
-const OscSection = Type.Object(
-  {
-    port: Type.Integer({ minimum: 0, maximum: 65535, default: 9000, description: 'UDP port; 0 picks a free one.' }),
-    bind: Type.String({ default: '127.0.0.1', description: 'Address to listen on; 0.0.0.0 for tablets on the network.' }),
-    allow: Type.Array(Type.String(), { default: [], description: 'Only these sender addresses are heard (empty: everyone who can reach the port).' }),
-    feedback: Type.Array(
-      Type.Object({ host: Type.String({ minLength: 1 }), port: Type.Integer({ minimum: 1, maximum: 65535 }) }, { additionalProperties: false }),
-      { default: [], description: 'Surfaces that receive every parameter change (TouchOSC, Open Stage Control).' },
-    ),
-    signals: Type.Record(Type.String({ pattern: '^/' }), Type.Tuple([Type.Number(), Type.Number()]), {
-      default: {},
-      description: 'Declared input ranges of OSC addresses used as signals (otherwise learned from the values seen).',
-    }),
-    enabled: Type.Boolean({ default: true }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-const OscQuerySection = Type.Object(
-  {
-    port: Type.Integer({ minimum: 0, maximum: 65535, default: 9001, description: 'HTTP/WebSocket port; 0 picks a free one.' }),
-    bind: Type.String({ default: '127.0.0.1' }),
-    enabled: Type.Boolean({ default: true }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-const MidiSection = Type.Object(
-  {
-    enabled: Type.Boolean({ default: true }),
-    inputs: Type.Array(Type.String({ minLength: 1 }), { default: ['*'], description: 'Input ports to open, by name substring; "*" for all.' }),
-    mappings: Type.Array(MidiMappingSchema, { default: [], description: 'Controls mapped to switches, choices and actions (knobs on numbers are routes).' }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-const AudioSection = Type.Object(
-  {
-    enabled: Type.Boolean({ default: true }),
-    source: Type.String({ enum: ['capture', 'file'], default: 'capture', description: 'A capture device, or a file played in real time and looped.' }),
-    device: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null, description: 'Capture device name (substring); null for the default.' }),
-    file: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null, description: 'Any audio file ffmpeg reads, for source "file".' }),
-    sampleRate: Type.Integer({ enum: [44100, 48000, 96000], default: 48000 }),
-    channels: Type.Integer({ minimum: 1, maximum: 8, default: 2 }),
-    blockSize: Type.Integer({ enum: [256, 512, 1024, 2048], default: 512, description: 'Samples per analysis block: smaller reacts sooner, larger resolves low notes better.' }),
-    attackMs: Type.Number({ minimum: 0, maximum: 2000, default: 5, description: 'Envelope follower attack.' }),
-    releaseMs: Type.Number({ minimum: 0, maximum: 10000, default: 150, description: 'Envelope follower release.' }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
 const PresetsSection = Type.Object(
   {
     dir: Type.String({
@@ -125,12 +79,8 @@ const ControlSection = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
-export type OscConfig = Static<typeof OscSection>;
 export type ControlConfig = Static<typeof ControlSection>;
 export type PresetsConfig = Static<typeof PresetsSection>;
-export type AudioConfig = Static<typeof AudioSection>;
-export type MidiConfig = Static<typeof MidiSection>;
-export type OscQueryConfig = Static<typeof OscQuerySection>;
 
 /** The show file as written on disk. Parameter and output fields are checked against their own schemas after this. */
 export const ShowSchema = Type.Object(

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { coerce } from '../../host/param-space.js';
+import { coerce } from '../../params/param-space.js';
 import { HttpError } from '../errors.js';
 import { PatchParamsBody, type ParamChanges, type ParamView } from '../protocol.js';
 import type { ControlDeps } from '../deps.js';

@@ -4,7 +4,7 @@ import { ManualDriver } from '../../core/driver.js';
 import { silentLog, type Log } from '../../core/log.js';
 import { buildEngine } from '../../host/build-engine.js';
 import type { Engine } from '../../host/engine.js';
-import { OscInput } from '../../host/osc/osc-input.js';
+import { OscInput } from '../../inputs/osc/osc-input.js';
 import { checkShow } from '../../host/show.js';
 import { registerBuiltins } from '../../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';

@@ -82,7 +82,7 @@ describe('OSC bad input: counted by kind, logged, and the show goes on', () => {
 
   it('reports a port already in use and keeps the show running', async () => {
     h = await oscHarness();
-    const { OscInput } = await import('../../host/osc/osc-input.js');
+    const { OscInput } = await import('../../inputs/osc/osc-input.js');
     const lines: string[] = [];
     const second = new OscInput(h.engine, { port: h.port, bind: '127.0.0.1', allow: [], feedback: [], signals: {}, enabled: true }, recordingLog(lines));
     expect(await second.start()).toBeNull();

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../core/log.js';
 import { setupPresets } from '../../host/presets-setup.js';
-import { compilePattern } from '../../modulators/osc/address-pattern.js';
-import { OscFeedback, SUBSCRIPTION_LEASE_MS } from '../../host/osc/osc-feedback.js';
-import { kernelUdpDrops } from '../../host/osc/udp-drops.js';
+import { compilePattern } from '../../inputs/osc/address-pattern.js';
+import { OscFeedback, SUBSCRIPTION_LEASE_MS } from '../../inputs/osc/osc-feedback.js';
+import { kernelUdpDrops } from '../../inputs/osc/udp-drops.js';
 import { handled, oscHarness, snapshot, type OscHarness } from '../helpers/osc-harness.js';
 import { until } from '../helpers/until.js';
 

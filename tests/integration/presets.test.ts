@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualDriver } from '../../core/driver.js';
 import { silentLog } from '../../core/log.js';
 import { buildEngine } from '../../host/build-engine.js';
-import { MidiRouter } from '../../host/midi/midi-router.js';
+import { MidiRouter } from '../../inputs/midi/midi-router.js';
 import { recallOnProgramChange, setupPresets } from '../../host/presets-setup.js';
 import { checkShow } from '../../host/show.js';
 import { ShmReader } from '../../outputs/shm/shm-reader.js';

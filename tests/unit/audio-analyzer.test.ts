@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AudioAnalyzer, AudioSignalNames, type AudioSignalName } from '../../modulators/audio/audio-analyzer.js';
+import { AudioAnalyzer, AudioSignalNames, type AudioSignalName } from '../../inputs/audio/audio-analyzer.js';
 import { kicks, tone } from '../helpers/audio-signals.js';
 
 const RATE = 48000;

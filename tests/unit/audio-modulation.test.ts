@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualDriver } from '../../core/driver.js';
 import { silentLog } from '../../core/log.js';
-import { AudioInput, BLOCK_SIZE } from '../../host/audio/audio-input.js';
+import { AudioInput, BLOCK_SIZE } from '../../inputs/audio/audio-input.js';
 import { buildEngine } from '../../host/build-engine.js';
 import { checkShow } from '../../host/show.js';
 import { registerBuiltins } from '../../pipelines/builtins/index.js';

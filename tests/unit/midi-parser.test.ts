@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MidiClock } from '../../modulators/midi/midi-clock.js';
-import { MidiParser, type MidiEvent } from '../../modulators/midi/midi-parser.js';
+import { MidiClock } from '../../inputs/midi/midi-clock.js';
+import { MidiParser, type MidiEvent } from '../../inputs/midi/midi-parser.js';
 
 function parse(...chunks: number[][]): Omit<MidiEvent, 'time'>[] {
   const events: MidiEvent[] = [];

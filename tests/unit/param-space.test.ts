@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeParams } from '../../core/params.js';
-import { coerce, ParamSpace } from '../../host/param-space.js';
+import { coerce, ParamSpace } from '../../params/param-space.js';
 import { feedbackParams } from '../../pipelines/builtins/feedback.js';
 import { solid } from '../../pipelines/builtins/solid.js';
 import { testPattern } from '../../pipelines/builtins/test-pattern.js';

@@ -1,6 +1,6 @@
 import type { ParamInfo } from '../../core/params.js';
-import type { ActionArg, ActionInfo } from '../actions.js';
-import type { ParamEntry } from '../param-space.js';
+import type { ActionArg, ActionInfo } from '../../params/actions.js';
+import type { ParamEntry } from '../../params/param-space.js';
 
 /** OSCQuery node, as the proposal names its attributes. */
 export interface OscQueryNode {

@@ -2,10 +2,10 @@ import dgram from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ParamInfo } from '../../core/params.js';
 import { OncePerKind } from '../../core/once-per-kind.js';
-import { compilePattern, isPattern } from '../../modulators/osc/address-pattern.js';
-import { checkActionArgs, type ActionInfo } from '../actions.js';
+import { compilePattern, isPattern } from './address-pattern.js';
+import { checkActionArgs, type ActionInfo } from '../../params/actions.js';
 import { colorToHex, decodePacket, isOscColor, OscTooDeepError, type OscBundle, type OscMessage } from './osc-decode.js';
-import { coerce } from '../param-space.js';
+import { coerce } from '../../params/param-space.js';
 import {
   count, countProblem, Counter, encodeOrigin, mailboxViews, MAX_SIGNALS, publishSignalName, push, RecordKind,
   type MailboxBuffers, type OscProblem,

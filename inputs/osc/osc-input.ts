@@ -3,9 +3,9 @@ import { Worker } from 'node:worker_threads';
 import { distPath } from '../../core/dist-path.js';
 import { describeError } from '../../core/errors.js';
 import type { Log } from '../../core/log.js';
-import type { ActionInfo } from '../actions.js';
-import type { Engine } from '../engine.js';
-import type { OscConfig } from '../show.js';
+import type { ActionInfo } from '../../params/actions.js';
+import type { InputPort } from '../port.js';
+import type { OscConfig } from './osc-config.js';
 import { MAX_DESTINATIONS, OscFeedback, SUBSCRIPTION_LEASE_MS } from './osc-feedback.js';
 import { kernelUdpDrops } from './udp-drops.js';
 import { OncePerKind } from '../../core/once-per-kind.js';
@@ -62,7 +62,7 @@ export class OscInput {
   onTaken: ((path: string, value: unknown, arrivedMs: number, queuedMs: number) => void) | null = null;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: InputPort,
     private readonly config: OscConfig,
     private readonly log: Log,
   ) {
@@ -82,7 +82,7 @@ export class OscInput {
       declaredSignals: this.config.signals,
       params: this.kinds, actions: this.actionInfos, mailbox: this.buffers,
     };
-    const worker = new Worker(distPath(import.meta.url, 'host', 'osc', 'osc-thread.js'), { workerData });
+    const worker = new Worker(distPath(import.meta.url, 'inputs', 'osc', 'osc-thread.js'), { workerData });
     try {
       this.port = await new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('the OSC thread did not start')), START_TIMEOUT_MS);

@@ -1,8 +1,8 @@
 import type { Log } from '../../core/log.js';
-import { MidiClock } from '../../modulators/midi/midi-clock.js';
-import { MidiParser, type MidiEvent } from '../../modulators/midi/midi-parser.js';
-import { MidiSignals, portKey } from '../../modulators/midi/midi-signals.js';
-import type { Engine } from '../engine.js';
+import { MidiClock } from './midi-clock.js';
+import { MidiParser, type MidiEvent } from './midi-parser.js';
+import { MidiSignals, portKey } from './midi-signals.js';
+import type { InputPort } from '../port.js';
 import { MidiMappings, type MidiMapping } from './midi-mappings.js';
 
 export interface LearnResult {
@@ -32,7 +32,7 @@ export class MidiRouter {
   events = 0;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: InputPort,
     private readonly log: Log,
   ) {
     this.signals = new MidiSignals(engine.modulation.bus);

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { ActionSpace } from '../actions.js';
-import type { ParamSpace } from '../param-space.js';
+import type { ActionSpace } from '../../params/actions.js';
+import type { ParamSpace } from '../../params/param-space.js';
 
 export const MidiMappingModes = ['toggle', 'momentary', 'select', 'trigger'] as const;
 

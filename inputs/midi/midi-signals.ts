@@ -1,4 +1,4 @@
-import type { SignalBus } from '../signal-bus.js';
+import type { SignalBus } from '../../modulators/signal-bus.js';
 import type { MidiEvent } from './midi-parser.js';
 
 export const MAX_MIDI_SIGNALS = 2048;

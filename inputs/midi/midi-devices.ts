@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { describeError } from '../../core/errors.js';
 import { quietNative } from '../../core/libc.js';
 import type { Log } from '../../core/log.js';
-import { portKey } from '../../modulators/midi/midi-signals.js';
+import { portKey } from './midi-signals.js';
 
 interface RtMidiIn {
   getPortCount(): number;

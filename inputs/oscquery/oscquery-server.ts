@@ -5,9 +5,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { describeError } from '../../core/errors.js';
 import { refusal } from '../../core/http-guard.js';
 import type { Log } from '../../core/log.js';
-import type { Engine } from '../engine.js';
+import type { InputPort } from '../port.js';
 import { oscArgument } from '../osc/osc-value.js';
-import type { OscQueryConfig } from '../show.js';
+import type { OscQueryConfig } from './oscquery-config.js';
 import { advertise } from './mdns.js';
 import { buildNamespace, nodeAt, type OscQueryNode } from './namespace.js';
 
@@ -29,7 +29,7 @@ export class OscQueryServer {
   private portValue: number | null = null;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: InputPort,
     private readonly config: OscQueryConfig,
     private readonly oscPort: () => number | null,
     private readonly log: Log,

@@ -1,8 +1,8 @@
 import { describeError } from '../../core/errors.js';
 import type { Log } from '../../core/log.js';
-import { AudioAnalyzer, AudioSignalNames } from '../../modulators/audio/audio-analyzer.js';
-import type { Engine } from '../engine.js';
-import type { AudioConfig } from '../show.js';
+import { AudioAnalyzer, AudioSignalNames } from './audio-analyzer.js';
+import type { InputPort } from '../port.js';
+import type { AudioConfig } from './audio-config.js';
 import { CaptureSource, FileSource, type PcmSource } from './audio-sources.js';
 import { BlockAssembler } from './block-assembler.js';
 
@@ -37,7 +37,7 @@ export class AudioInput {
   onBlock: ((timeMs: number) => void) | null = null;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: InputPort,
     private readonly config: AudioConfig,
     private readonly log: Log,
   ) {

@@ -1,5 +1,5 @@
 import { encode } from 'node-osc';
-import type { ChangeOrigin, ParamEntry, ParamSpace } from '../param-space.js';
+import type { ChangeOrigin, ParamEntry, ParamSpace } from '../../params/param-space.js';
 import { oscArgument } from './osc-value.js';
 
 export interface FeedbackDestination {

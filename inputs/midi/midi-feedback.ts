@@ -1,5 +1,5 @@
 import type { ModulationMatrix } from '../../modulators/matrix.js';
-import type { ChangeOrigin, ParamEntry, ParamSpace } from '../param-space.js';
+import type { ChangeOrigin, ParamEntry, ParamSpace } from '../../params/param-space.js';
 import type { MidiMappings } from './midi-mappings.js';
 
 /** Sends raw MIDI bytes to the output that belongs to an input port (by the input's key). */

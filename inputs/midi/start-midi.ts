@@ -1,6 +1,6 @@
 import type { Log } from '../../core/log.js';
-import type { Engine } from '../engine.js';
-import type { MidiConfig } from '../show.js';
+import type { InputPort } from '../port.js';
+import type { MidiConfig } from './midi-config.js';
 import { MidiDevices } from './midi-devices.js';
 import { MidiFeedback } from './midi-feedback.js';
 import { MidiRouter } from './midi-router.js';
@@ -13,7 +13,7 @@ export interface MidiHandle {
 }
 
 /** Wires hardware MIDI (when the system has any) to the router, its mappings and feedback. */
-export function startMidi(engine: Engine, config: MidiConfig, log: Log): MidiHandle {
+export function startMidi(engine: InputPort, config: MidiConfig, log: Log): MidiHandle {
   const router = new MidiRouter(engine, log);
   for (const problem of router.loadMappings(config.mappings)) log.warn(`MIDI mapping skipped: ${problem}`);
   const devices = new MidiDevices(config.inputs, (port, bytes, time) => router.receive(port, bytes, time), log);
