@@ -21,7 +21,7 @@ import { ShmOutput } from '../outputs/shm/shm-output.js';
 import { registerBuiltins } from '../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../pipelines/registry.js';
 import { info, lowerIsBetter, median, percentile, type Bench, type Metric } from './result.js';
-import { startRtmpServer, type RtmpServer } from './rtmp-server.js';
+import { startRtmpServer, type RtmpServer } from '../tests/helpers/rtmp-server.js';
 
 const W = 1280;
 const H = 720;

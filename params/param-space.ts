@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { ErrorCode } from '../core/errors.js';
 import { describeParams, type ParamInfo } from '../core/params.js';
-import { COLOR } from '../core/limits.js';
+import { paramKinds, type Coerced } from './kinds.js';
 
 /** A parameter in the one address space: `/deck/a/fx/0/zoom`, `/mixer/crossfade`, `/clock/bpm`. */
 export interface ParamEntry {
@@ -154,47 +154,7 @@ export class ParamSpace {
 
 const APPLIED: SetResult = Object.freeze({ ok: true, value: undefined, clamped: false });
 
-type Coerced = { ok: true; value: unknown; clamped: boolean } | { ok: false; message: string };
-
-/** Turns an outside value into the parameter's own type and range. */
+/** Turns an outside value into the parameter's own type and range (the kind's own rule). */
 export function coerce(info: ParamInfo, raw: unknown): Coerced {
-  switch (info.kind) {
-    case 'number':
-    case 'integer': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'boolean' ? Number(raw) : NaN;
-      if (!Number.isFinite(n)) return { ok: false, message: `expected a finite number, got ${show(raw)}` };
-      let v = info.kind === 'integer' ? Math.round(n) : n;
-      const lo = info.min ?? -Infinity;
-      const hi = info.max ?? Infinity;
-      const clamped = v < lo || v > hi;
-      v = Math.min(hi, Math.max(lo, v));
-      return { ok: true, value: v, clamped };
-    }
-    case 'boolean':
-      if (typeof raw === 'boolean') return { ok: true, value: raw, clamped: false };
-      if (raw === 0 || raw === 1) return { ok: true, value: raw === 1, clamped: false };
-      return { ok: false, message: `expected true/false or 0/1, got ${show(raw)}` };
-    case 'enum': {
-      const options = info.options ?? [];
-      if (typeof raw === 'string' && options.includes(raw)) return { ok: true, value: raw, clamped: false };
-      if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < options.length) {
-        return { ok: true, value: options[raw], clamped: false };
-      }
-      return { ok: false, message: `expected one of ${options.join(', ')} (or its index), got ${show(raw)}` };
-    }
-    case 'color':
-      if (typeof raw === 'string' && COLOR.test(raw)) return { ok: true, value: raw.toLowerCase(), clamped: false };
-      return { ok: false, message: `expected a colour "#rrggbb", got ${show(raw)}` };
-    case 'string':
-      if (typeof raw !== 'string' || raw.length > (info.maxLength ?? 10_000)) return { ok: false, message: `expected a string of at most ${info.maxLength ?? 10_000} characters, got ${show(raw)}` };
-      if (info.pattern && !new RegExp(info.pattern).test(raw)) return { ok: false, message: `${show(raw)} is not allowed here` };
-      return { ok: true, value: raw, clamped: false };
-  }
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number') return String(value);
-  if (value === null) return 'null';
-  return typeof value;
+  return paramKinds[info.kind].coerce(info, raw);
 }

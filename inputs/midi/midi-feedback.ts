@@ -1,6 +1,7 @@
 import type { ModulationMatrix } from '../../modulators/matrix.js';
 import type { ChangeOrigin, ParamEntry, ParamSpace } from '../../params/param-space.js';
 import type { MidiMappings } from './midi-mappings.js';
+import { paramKinds } from '../../params/kinds.js';
 
 /** Sends raw MIDI bytes to the output that belongs to an input port (by the input's key). */
 export type MidiSend = (portKey: string, bytes: number[]) => void;
@@ -73,9 +74,5 @@ export class MidiFeedback {
 
 /** A parameter value as a control position 0..1. */
 function toPosition(entry: ParamEntry, value: unknown): number | null {
-  const { kind, min = 0, max = 1, options = [] } = entry.info;
-  if (kind === 'boolean') return value ? 1 : 0;
-  if (kind === 'enum') return options.length > 1 ? options.indexOf(String(value)) / (options.length - 1) : 0;
-  if (typeof value === 'number' && max > min) return Math.min(1, Math.max(0, (value - min) / (max - min)));
-  return null;
+  return paramKinds[entry.info.kind].controlPosition(entry.info, value);
 }

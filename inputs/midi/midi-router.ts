@@ -4,6 +4,7 @@ import { MidiParser, type MidiEvent } from './midi-parser.js';
 import { MidiSignals, portKey } from './midi-signals.js';
 import type { InputPort } from '../port.js';
 import { MidiMappings, type MidiMapping } from './midi-mappings.js';
+import { paramKinds } from '../../params/kinds.js';
 
 export interface LearnResult {
   target: string;
@@ -53,7 +54,7 @@ export class MidiRouter {
   arm(path: string): { ok: true } | { ok: false; error: string } {
     const entry = this.engine.params.entry(path);
     if (!entry && !this.engine.actions.has(path)) return { ok: false, error: `${path}: no such parameter or action` };
-    if (entry && !['number', 'integer', 'boolean', 'enum'].includes(entry.info.kind)) {
+    if (entry && paramKinds[entry.info.kind].midiLearn === null) {
       return { ok: false, error: `${path} (a ${entry.info.kind}) cannot be learned` };
     }
     this.armed = path;
@@ -146,8 +147,9 @@ export class MidiRouter {
     this.armed = null;
     const entry = this.engine.params.entry(target);
     let result: LearnResult;
-    if (!entry || entry.info.kind === 'boolean' || entry.info.kind === 'enum') {
-      const mode = !entry ? 'trigger' : entry.info.kind === 'boolean' ? 'toggle' : 'select';
+    const learnAs = entry ? paramKinds[entry.info.kind].midiLearn : 'trigger';
+    if (learnAs !== 'route') {
+      const mode = learnAs === 'toggle' || learnAs === 'select' ? learnAs : 'trigger';
       const problem = this.mappings.add({ source, target, mode });
       if (problem) {
         this.log.warn(`MIDI learn: ${problem}`);

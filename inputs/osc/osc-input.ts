@@ -14,6 +14,7 @@ import {
   type MailboxViews, type OscProblem,
 } from './osc-mailbox.js';
 import type { OscThreadData, OscThreadMessage } from './osc-thread.js';
+import { paramKinds } from '../../params/kinds.js';
 
 export type { OscProblem };
 
@@ -274,16 +275,5 @@ export class OscInput {
 }
 
 function decodeValue(info: OscThreadData['params'][number], value: number): unknown {
-  switch (info.kind) {
-    case 'boolean':
-      return value !== 0;
-    case 'enum':
-      return info.options?.[value];
-    case 'color':
-      return `#${value.toString(16).padStart(6, '0')}`;
-    case 'number':
-    case 'integer':
-    case 'string':
-      return value;
-  }
+  return paramKinds[info.kind].fromMailbox(info, value);
 }

@@ -5,6 +5,7 @@ import { OncePerKind } from '../../core/once-per-kind.js';
 import { compilePattern, isPattern } from './address-pattern.js';
 import { checkActionArgs, type ActionInfo } from '../../params/actions.js';
 import { colorToHex, decodePacket, isOscColor, OscTooDeepError, type OscBundle, type OscMessage } from './osc-decode.js';
+import { paramKinds } from '../../params/kinds.js';
 import { coerce } from '../../params/param-space.js';
 import {
   count, countProblem, Counter, encodeOrigin, mailboxViews, MAX_SIGNALS, publishSignalName, push, RecordKind,
@@ -180,25 +181,12 @@ function setParam(index: number, args: unknown[], origin: number, arrived: numbe
   if (typeof raw === 'object') return bad('wrong-type', `${info.path} takes no ${Array.isArray(raw) ? 'array' : 'blob'}`);
   const result = coerce(info, raw);
   if (!result.ok) return bad('wrong-type', `${info.path}: ${result.message}`);
-  let value: number;
-  switch (info.kind) {
-    case 'number':
-    case 'integer':
-      value = result.value as number;
-      break;
-    case 'boolean':
-      value = result.value ? 1 : 0;
-      break;
-    case 'enum':
-      value = (info.options ?? []).indexOf(result.value as string);
-      break;
-    case 'color':
-      value = parseInt((result.value as string).slice(1), 16);
-      break;
-    case 'string':
-      post({ type: 'text-param', index, value: result.value as string, origin });
-      count(views, Counter.applied);
-      return;
+  const value = paramKinds[info.kind].toMailbox(info, result.value);
+  if (value === null) {
+    // Text does not fit the numeric mailbox: it goes by message.
+    post({ type: 'text-param', index, value: result.value as string, origin });
+    count(views, Counter.applied);
+    return;
   }
   queue(RecordKind.param, index, value, origin, arrived);
 }

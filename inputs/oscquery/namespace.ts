@@ -1,4 +1,5 @@
 import type { ParamInfo } from '../../core/params.js';
+import { paramKinds } from '../../params/kinds.js';
 import type { ActionArg, ActionInfo } from '../../params/actions.js';
 import type { ParamEntry } from '../../params/param-space.js';
 
@@ -22,19 +23,7 @@ export const ACCESS_WRITE = 2;
 
 /** OSC type tag of a parameter kind. */
 export function oscTypeOf(info: Pick<ParamInfo, 'kind'>): string {
-  switch (info.kind) {
-    case 'number':
-      return 'f';
-    case 'integer':
-      return 'i';
-    case 'boolean':
-      return 'T';
-    case 'color':
-      return 'r';
-    case 'enum':
-    case 'string':
-      return 's';
-  }
+  return paramKinds[info.kind].oscType;
 }
 
 /** OSC type tag of an action argument: that of the parameter kind it is sent as (a slot or a name as text). */
@@ -63,8 +52,8 @@ function leafFor(entry: ParamEntry): OscQueryNode {
     VALUE: [entry.base],
     DESCRIPTION: info.description ?? info.label ?? info.name,
   };
-  if (info.kind === 'number' || info.kind === 'integer') node.RANGE = [{ MIN: info.min, MAX: info.max }];
-  if (info.kind === 'enum') node.RANGE = [{ VALS: info.options ?? [] }];
+  const range = paramKinds[info.kind].range(info);
+  if (range) node.RANGE = range;
   if (info.unit) node.UNIT = [info.unit];
   return node;
 }

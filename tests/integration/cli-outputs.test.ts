@@ -7,7 +7,7 @@ import { cliPath, startHost, tempDir, uniqueShmName, writeJson, type HostProcess
 import { until } from '../helpers/until.js';
 import { Tablet } from '../helpers/osc-harness.js';
 import { probeStreams, pullFrameCodes } from '../helpers/pull-stream.js';
-import { freePort } from '../../bench/rtmp-server.js';
+import { freePort } from '../helpers/rtmp-server.js';
 
 // The real CLI with real ffmpeg writing real files; OSC over real UDP to start and stop a recording.
 const hosts: HostProcess[] = [];

@@ -7,7 +7,7 @@ import { NdiOutput } from '../../outputs/ndi/ndi-output.js';
 import { ShmOutput } from '../../outputs/shm/shm-output.js';
 import { tempDir, uniqueShmName } from '../helpers/host-process.js';
 import { CONTRACT_SIZE, outputContract } from '../helpers/output-contract.js';
-import { startRtmpServer, type RtmpServer } from '../../bench/rtmp-server.js';
+import { startRtmpServer, type RtmpServer } from '../helpers/rtmp-server.js';
 
 // Every output type against its real target: /dev/shm, the NDI runtime, nginx-rtmp over loopback, a file.
 let server: RtmpServer;

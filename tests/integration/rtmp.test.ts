@@ -13,7 +13,7 @@ import { uniqueShmName } from '../helpers/host-process.js';
 import { until } from '../helpers/until.js';
 import { LIVE_FPS, measuredFps } from '../helpers/engine-rate.js';
 import { probeStreams, pullFrameCodes } from '../helpers/pull-stream.js';
-import { freePort, startRtmpServer, type RtmpServer } from '../../bench/rtmp-server.js';
+import { freePort, startRtmpServer, type RtmpServer } from '../helpers/rtmp-server.js';
 
 // A real RTMP server (nginx + rtmp module) on 127.0.0.1, fed by the host's real ffmpeg, pulled back by ffmpeg/ffprobe.
 const registry = new PipelineRegistry();
