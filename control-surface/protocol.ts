@@ -74,6 +74,8 @@ export type Action = Static<typeof Action>;
 export interface ParamView {
   path: string;
   kind: string;
+  /** The control to draw (the kind's own, from params/kinds.ts). */
+  control: 'fader' | 'toggle' | 'choice' | 'colour' | 'text';
   label: string;
   min?: number;
   max?: number;

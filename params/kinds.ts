@@ -35,7 +35,12 @@ export interface ParamKindSpec {
   midiLearn: 'route' | 'toggle' | 'select' | null;
   /** The value as a control position 0..1, for motorised faders and LED rings (MIDI feedback); null when none. */
   controlPosition(info: ParamInfo, value: unknown): number | null;
+  /** The control a surface draws for it. */
+  control: ControlKind;
 }
+
+/** The controls a surface knows how to draw. */
+export type ControlKind = 'fader' | 'toggle' | 'choice' | 'colour' | 'text';
 
 const switchAt = (from: unknown, to: unknown, progress: number, switchPoint: number): unknown => (progress >= switchPoint || progress >= 1 ? to : from);
 
@@ -68,6 +73,7 @@ const numeric = (integer: boolean): ParamKindSpec => ({
     return integer ? Math.round(v) : v;
   },
   midiLearn: 'route',
+  control: 'fader',
   controlPosition(info, value) {
     const { min = 0, max = 1 } = info;
     return typeof value === 'number' && max > min ? Math.min(1, Math.max(0, (value - min) / (max - min))) : null;
@@ -90,6 +96,7 @@ export const paramKinds: Record<ParamKind, ParamKindSpec> = {
     range: () => undefined,
     interpolate: (_info, from, to, _eased, progress, switchPoint) => switchAt(from, to, progress, switchPoint),
     midiLearn: 'toggle',
+    control: 'toggle',
     controlPosition: (_info, value) => (value ? 1 : 0),
   },
   enum: {
@@ -106,6 +113,7 @@ export const paramKinds: Record<ParamKind, ParamKindSpec> = {
     range: (info) => [{ VALS: info.options ?? [] }],
     interpolate: (_info, from, to, _eased, progress, switchPoint) => switchAt(from, to, progress, switchPoint),
     midiLearn: 'select',
+    control: 'choice',
     controlPosition(info, value) {
       const options = info.options ?? [];
       return options.length > 1 ? options.indexOf(String(value)) / (options.length - 1) : 0;
@@ -131,6 +139,7 @@ export const paramKinds: Record<ParamKind, ParamKindSpec> = {
       return `#${((1 << 24) | (r << 16) | (g << 8) | bl).toString(16).slice(1)}`;
     },
     midiLearn: null,
+    control: 'colour',
     controlPosition: () => null,
   },
   string: {
@@ -146,6 +155,7 @@ export const paramKinds: Record<ParamKind, ParamKindSpec> = {
     range: () => undefined,
     interpolate: (_info, from, to, _eased, progress, switchPoint) => switchAt(from, to, progress, switchPoint),
     midiLearn: null,
+    control: 'text',
     controlPosition: () => null,
   },
 };

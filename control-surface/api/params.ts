@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { paramKinds } from '../../params/kinds.js';
 import { coerce } from '../../params/param-space.js';
 import { HttpError } from '../errors.js';
 import { PatchParamsBody, type ParamChanges, type ParamView } from '../protocol.js';
@@ -11,6 +12,7 @@ export function paramViews(deps: ControlDeps): ParamView[] {
   return deps.engine.params.list().map((e) => ({
     path: e.path,
     kind: e.info.kind,
+    control: paramKinds[e.info.kind].control,
     label: e.info.label ?? e.info.name,
     ...(e.info.min !== undefined ? { min: e.info.min } : {}),
     ...(e.info.max !== undefined ? { max: e.info.max } : {}),

@@ -30,9 +30,8 @@ export function Control({ path }: { path: string }) {
     menu.value = true;
   };
   const input = (() => {
-    switch (p.kind) {
-      case 'number':
-      case 'integer': {
+    switch (p.control) {
+      case 'fader': {
         const step = p.step ?? (p.kind === 'integer' ? 1 : 'any');
         return (
           <div class="fader">
@@ -41,17 +40,17 @@ export function Control({ path }: { path: string }) {
           </div>
         );
       }
-      case 'boolean':
+      case 'toggle':
         return <button type="button" class={p.base ? 'toggle on' : 'toggle'} data-path={path} onClick={() => change(path, !p.base)}>{p.base ? 'on' : 'off'}</button>;
-      case 'enum':
+      case 'choice':
         return (
           <select data-path={path} value={String(p.base)} onChange={(e) => change(path, (e.target as HTMLSelectElement).value)}>
             {(p.options ?? []).map((o) => <option key={o} value={o}>{o}</option>)}
           </select>
         );
-      case 'color':
+      case 'colour':
         return <input type="color" data-path={path} value={String(p.base)} onInput={(e) => change(path, (e.target as HTMLInputElement).value)} />;
-      default:
+      case 'text':
         return <input type="text" data-path={path} value={typeof p.base === 'string' ? p.base : ''} onChange={(e) => change(path, (e.target as HTMLInputElement).value)} />;
     }
   })();
@@ -170,7 +169,7 @@ export function layout(paths: string[]): ({ pad: [string, string] } | { single: 
   for (const path of paths) {
     if (used.has(path)) continue;
     const partner = path.endsWith('X') ? `${path.slice(0, -1)}Y` : null;
-    const numeric = (p: string) => ['number', 'integer'].includes(params.get(p)?.value.kind ?? '');
+    const numeric = (p: string) => params.get(p)?.value.control === 'fader';
     if (partner && paths.includes(partner) && numeric(path) && numeric(partner)) {
       out.push({ pad: [path, partner] });
       used.add(partner);
