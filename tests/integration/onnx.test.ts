@@ -116,8 +116,11 @@ describe('ONNX model pipelines (real models, real onnxruntime)', () => {
     const fps = ((engine.stats().frames - before) * 1000) / (performance.now() - t0);
     const stage = engine.stats().stages[1]!;
     await engine.stop();
-    // The output is not held to the model's pace (judged against the model's own rate, same run).
-    expect(fps).toBeGreaterThan(stage.rate! * 2);
+    // The output is not held to the model's pace (judged against the model's own rate, same run): never
+    // slower than the model, and clearly faster whenever the model is slower than the show (a stage is fed
+    // at most once a frame, so a model as fast as the show has nothing to hold back).
+    expect(fps).toBeGreaterThanOrEqual(stage.rate! * 0.95);
+    if (stage.rate! < 20) expect(fps).toBeGreaterThan(stage.rate! * 1.3);
     expect(stage.execution).toBe('decoupled');
     expect(stage.rate!).toBeGreaterThan(1);
     expect(stage.rate!).toBeLessThan(fps);
