@@ -29,6 +29,56 @@ export interface CliOptions {
   status: boolean;
 }
 
+/**
+ * Every option declared once: the parser's configuration and the help text both come from here
+ * (the README's command-line section documents the same list).
+ */
+const OPTIONS = {
+  show: { type: 'string', short: 's', arg: '<file>', help: 'show file (JSON) to run' },
+  fps: { type: 'string', arg: '<n>', help: 'output frame rate (overrides the show), 1..240' },
+  size: { type: 'string', arg: '<WxH>', help: 'output size, e.g. 1920x1080 (overrides the show)' },
+  plugins: { type: 'string', arg: '<dir>', help: 'folder of pipeline plugins (default: ./plugins when it exists)' },
+  models: {
+    type: 'string', arg: '<dir>',
+    help: 'folder of model manifests (*.json): each becomes a pipeline\n(default: ~/.local/share/vj-host/models, where `vj-host models add` puts them)',
+  },
+  'shm-name': { type: 'string', arg: '<name>', help: 'file name of the shared-memory output in /dev/shm (overrides the show)' },
+  'osc-port': { type: 'string', arg: '<n>', help: 'OSC input UDP port (default 9000; 0 = any free port, logged at start)' },
+  'oscquery-port': { type: 'string', arg: '<n>', help: 'OSCQuery HTTP/WebSocket port (default 9001; 0 = any free port)' },
+  'ui-port': { type: 'string', arg: '<n>', help: 'control surface port (default 8080 on 127.0.0.1; 0 = any free port)' },
+  lan: { type: 'boolean', default: false, help: 'control surface on every interface, for tablets: prints a URL with a token (and a QR code)' },
+  'no-ui': { type: 'boolean', default: false, help: 'no control surface' },
+  presets: { type: 'string', arg: '<dir>', help: 'presets folder (default: ~/.local/share/vj-host/presets; overrides the show)' },
+  'no-resume': { type: 'boolean', default: false, help: 'start from the show, not from the live state saved by the last run' },
+  ndi: { type: 'boolean', default: false, help: 'add an NDI output "vj-host (main)" (if the show has none)' },
+  rtmp: { type: 'string', arg: '<url>', help: 'add an RTMP stream, e.g. rtmp://live.example.com/app/<key> (the key is never logged)' },
+  record: { type: 'string', arg: '<dir>', help: 'add a recording into <dir> (fragmented MP4, a new file per start)' },
+  'list-pipelines': { type: 'boolean', default: false, help: 'print every pipeline (built-in and plugin, with failures) and exit' },
+  'list-ndi-sources': { type: 'boolean', default: false, help: 'print the NDI sources seen on the network (and this machine) and exit' },
+  'log-format': { type: 'string', arg: '<f>', help: 'pretty | json (default: pretty on a terminal, json otherwise)' },
+  'log-level': { type: 'string', default: 'info', arg: '<l>', help: 'debug | info | warn | error | silent (default: info)' },
+  'no-status': { type: 'boolean', default: false, help: 'no live status line' },
+  help: { type: 'boolean', short: 'h', default: false, help: 'this help' },
+  version: { type: 'boolean', short: 'v', default: false, help: 'print the version' },
+} as const satisfies Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean; arg?: string; help: string }>;
+
+/** The options as node:util's parseArgs takes them (the help fields left out). */
+const PARSE_OPTIONS = Object.fromEntries(
+  Object.entries(OPTIONS).map(([name, o]) => [name, { type: o.type, ...('short' in o ? { short: o.short } : {}), ...('default' in o ? { default: o.default } : {}) }]),
+) as { [K in keyof typeof OPTIONS]: Omit<(typeof OPTIONS)[K], 'arg' | 'help'> };
+
+function optionLines(): string {
+  const width = 24;
+  return Object.entries(OPTIONS)
+    .map(([name, o]) => {
+      const flag = `${'short' in o ? `-${o.short}, ` : '    '}--${name}${'arg' in o ? ` ${o.arg}` : ''}`;
+      const [first, ...rest] = o.help.split('\n');
+      const head = flag.length < width ? `  ${flag.padEnd(width)}${first}` : `  ${flag} ${first}`;
+      return [head, ...rest.map((line) => `${' '.repeat(width + 2)}${line}`)].join('\n');
+    })
+    .join('\n');
+}
+
 export const HELP = `vj-host — a live-performance VJ host
 
 Usage: vj-host [options]
@@ -38,30 +88,7 @@ With no --show, runs the embedded default show: test pattern -> feedback -> shar
 (/dev/shm/vj-host), 1280x720 at 30 fps. Ctrl-C stops cleanly.
 
 Options:
-  -s, --show <file>       show file (JSON) to run
-      --fps <n>           output frame rate (overrides the show), 1..240
-      --size <WxH>        output size, e.g. 1920x1080 (overrides the show)
-      --plugins <dir>     folder of pipeline plugins (default: ./plugins when it exists)
-      --models <dir>      folder of model manifests (*.json): each becomes a pipeline
-                          (default: ~/.local/share/vj-host/models, where \`vj-host models add\` puts them)
-      --shm-name <name>   file name of the shared-memory output in /dev/shm (overrides the show)
-      --osc-port <n>      OSC input UDP port (default 9000; 0 = any free port, logged at start)
-      --oscquery-port <n> OSCQuery HTTP/WebSocket port (default 9001; 0 = any free port)
-      --ui-port <n>       control surface port (default 8080 on 127.0.0.1; 0 = any free port)
-      --lan               control surface on every interface, for tablets: prints a URL with a token (and a QR code)
-      --no-ui             no control surface
-      --presets <dir>     presets folder (default: ~/.local/share/vj-host/presets; overrides the show)
-      --no-resume         start from the show, not from the live state saved by the last run
-      --ndi               add an NDI output "vj-host (main)" (if the show has none)
-      --rtmp <url>        add an RTMP stream, e.g. rtmp://live.example.com/app/<key> (the key is never logged)
-      --record <dir>      add a recording into <dir> (fragmented MP4, a new file per start)
-      --list-pipelines    print every pipeline (built-in and plugin, with failures) and exit
-      --list-ndi-sources  print the NDI sources seen on the network (and this machine) and exit
-      --log-format <f>    pretty | json (default: pretty on a terminal, json otherwise)
-      --log-level <l>     debug | info | warn | error | silent (default: info)
-      --no-status         no live status line
-  -h, --help              this help
-  -v, --version           print the version
+${optionLines()}
 
 Exit codes: 0 stopped cleanly, 1 unexpected failure, 2 bad usage or invalid show file.
 `;
@@ -73,31 +100,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       args: argv,
       allowPositionals: false,
       strict: true,
-      options: {
-        show: { type: 'string', short: 's' },
-        fps: { type: 'string' },
-        size: { type: 'string' },
-        plugins: { type: 'string' },
-        'shm-name': { type: 'string' },
-        'osc-port': { type: 'string' },
-        'oscquery-port': { type: 'string' },
-        'ui-port': { type: 'string' },
-        lan: { type: 'boolean', default: false },
-        'no-ui': { type: 'boolean', default: false },
-        presets: { type: 'string' },
-        models: { type: 'string' },
-        'no-resume': { type: 'boolean', default: false },
-        'list-pipelines': { type: 'boolean', default: false },
-        'list-ndi-sources': { type: 'boolean', default: false },
-        ndi: { type: 'boolean', default: false },
-        rtmp: { type: 'string' },
-        record: { type: 'string' },
-        'log-format': { type: 'string' },
-        'log-level': { type: 'string', default: 'info' },
-        'no-status': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-      },
+      options: PARSE_OPTIONS,
     });
   } catch (error) {
     throw new VjError(ErrorCode.CliUsage, `${(error as Error).message}\nRun vj-host --help for the options.`);
