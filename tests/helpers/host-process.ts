@@ -37,9 +37,11 @@ export function startHost(args: string[], options: { cwd?: string; env?: NodeJS.
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code) => {
-      // What the host left (its presets folder, the shm file of a killed host) goes with it.
+      // What the host left (its presets folder, the shm file and the encoders' pipe folders of a killed
+      // host) goes with it.
       fs.rmSync(presets, { recursive: true, force: true });
       if (shm) fs.rmSync(path.join('/dev/shm', shm), { force: true });
+      if (child.pid !== undefined) removePipeFolders(child.pid);
       resolve(code);
     }),
   );
@@ -122,4 +124,10 @@ export function hostPerTest(): { start: typeof startHost; remove: (...paths: str
     start: (args, options) => (host = startHost(args, options)),
     remove: (...more) => void paths.push(...more),
   };
+}
+
+/** The encoders' pipe folders a host process made (a killed one cannot remove them itself). */
+export function removePipeFolders(pid: number): void {
+  const prefix = `vj-host-frames-${pid}-`;
+  for (const name of fs.readdirSync(os.tmpdir())) if (name.startsWith(prefix)) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
 }

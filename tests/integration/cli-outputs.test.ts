@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShmReader } from '../../outputs/shm/shm-reader.js';
-import { cliPath, startHost, tempDir, uniqueShmName, writeJson, type HostProcess } from '../helpers/host-process.js';
+import { cliPath, removePipeFolders, startHost, tempDir, uniqueShmName, writeJson, type HostProcess } from '../helpers/host-process.js';
 import { until } from '../helpers/until.js';
 import { Tablet } from '../helpers/osc-harness.js';
 import { probeStreams, pullFrameCodes } from '../helpers/pull-stream.js';
@@ -98,6 +98,7 @@ describe('recording', () => {
       if (wholeGroup) process.kill(-child.pid!, 'SIGKILL');
       else child.kill('SIGKILL');
       await exited;
+      removePipeFolders(child.pid!);
     }
     const [file] = recordings(recDir);
     await ffmpegDone(file!);
