@@ -1,4 +1,5 @@
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { encode } from 'node-osc';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -74,9 +75,11 @@ export class OscQueryServer {
         }
       }
     });
-    this.unadvertise.push(advertise('vj-host', '_oscjson._tcp', this.portValue, this.log));
+    // One name per host and port: two hosts (on one machine or a LAN) must not answer to the same name.
+    const name = `vj-host (${os.hostname()}:${this.portValue})`;
+    this.unadvertise.push(advertise(name, '_oscjson._tcp', this.portValue, this.log));
     const osc = this.oscPort();
-    if (osc) this.unadvertise.push(advertise('vj-host', '_osc._udp', osc, this.log));
+    if (osc) this.unadvertise.push(advertise(name, '_osc._udp', osc, this.log));
     return this.portValue;
   }
 

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualDriver } from '../../core/driver.js';
@@ -95,7 +96,7 @@ describe('mDNS from inside the host', () => {
       const found: { name: string; port: number }[] = [];
       const browser = bonjour.find({ type: 'oscjson', protocol: 'tcp' }, (service) => found.push({ name: service.name, port: service.port }));
       await until(() => found.some((s) => s.port === queryPort), 10_000, 'the OSCQuery service over mDNS', () => browser.update());
-      expect(found.find((s) => s.port === queryPort)!.name).toMatch(/^vj-host/);
+      expect(found.find((s) => s.port === queryPort)!.name).toBe(`vj-host (${os.hostname()}:${queryPort})`);
       browser.stop();
     } finally {
       bonjour.destroy();
