@@ -79,12 +79,6 @@ export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { t
   const limiter = new RateLimiter(options.changesPerSecond);
   const counters = { changesReceived: 0, refused: 0, previewsSent: 0, previewsDropped: 0 };
 
-  if (token) {
-    io.use((socket, next) => {
-      const given = (socket.handshake.auth as { token?: unknown }).token ?? socket.handshake.query.token;
-      next(checkToken(undefined, given, token) ? undefined : new Error('unauthorized: a valid token is required'));
-    });
-  }
 
   const refill = (client: Client, now: number): void => {
     client.flushTokens = Math.min(FLUSH_BURST, client.flushTokens + (now - client.lastFlush) / FLUSH_MS);

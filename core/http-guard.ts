@@ -23,7 +23,8 @@ export function refusal(headers: IncomingHttpHeaders): string | null {
 /** The hostname part of a Host header, without the port, brackets stripped from IPv6. */
 export function hostName(hostHeader: string): string {
   const trimmed = hostHeader.trim().toLowerCase();
-  if (trimmed.startsWith('[')) return trimmed.slice(1, trimmed.indexOf(']') >>> 0);
+  // "[::1]:8080" -> "::1"; "host:8080" -> "host"; a bare IPv6 address (several colons) stays whole.
+  if (trimmed.startsWith('[')) return trimmed.slice(1, trimmed.includes(']') ? trimmed.indexOf(']') : undefined);
   const colon = trimmed.lastIndexOf(':');
   return colon >= 0 && trimmed.indexOf(':') === colon ? trimmed.slice(0, colon) : trimmed;
 }

@@ -3,20 +3,13 @@ import { describeError } from '../core/errors.js';
 import { copyFrameInto, sameSize, type Frame } from '../core/frame.js';
 import { lerpWord } from '../core/packed-pixels.js';
 import { Backoff } from '../core/backoff.js';
+import { OverrunGuard } from './overrun-guard.js';
 import type { FramePool } from '../core/frame-pool.js';
 import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
 import type { AnyParams, AnyPipelineDefinition, ExecutionMode, PipelineInstance, PipelineStatus } from './contract.js';
 
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 30_000;
-/**
- * An inline stage that takes more than OVERRUN_FACTOR frame periods on OVERRUNS_TO_BYPASS of the last
- * OVERRUN_WINDOW frames is bypassed: it would hold the whole output below half its rate. (A stage that
- * is merely heavy on a busy machine keeps running: the look is not dropped for a frame or two.)
- */
-const OVERRUN_FACTOR = 2;
-const OVERRUNS_TO_BYPASS = 5;
-const OVERRUN_WINDOW = 10;
 
 export interface StageStats {
   path: string;
@@ -85,11 +78,7 @@ export class Stage {
   private retryAt = 0;
   private readonly backoff = new Backoff(RETRY_MIN_MS, RETRY_MAX_MS);
   private readonly stallTimeoutMs: number;
-  // Overrun handling of inline runs: which of the last frames went over the budget, and when a bypassed
-  // stage may be tried again (one slow frame per try, the tries further and further apart).
-  private readonly frameBudgetMs: number;
-  private readonly overruns: boolean[] = [];
-  private bypassedUntil = 0;
+  private readonly overrun: OverrunGuard;
   // Crossfading between results (a decoupled pipeline's `betweenResults: 'crossfade'`): the last two
   // results in frames of the stage's own (the pipeline rewrites its frame on every run), when the newer
   // arrived, and how long the model takes between results.
@@ -119,7 +108,7 @@ export class Stage {
     this.onError = options.onError;
     this.now = options.now ?? (() => performance.now());
     this.stallTimeoutMs = options.definition.stallTimeoutMs ?? 5000;
-    this.frameBudgetMs = options.frameBudgetMs ?? Infinity;
+    this.overrun = new OverrunGuard(options.frameBudgetMs ?? Infinity, this.now);
   }
 
   /** Returns the frame this stage contributes to this tick (never null for a source: black at worst). */
@@ -132,10 +121,11 @@ export class Stage {
 
   private runInline(input: Frame | null, clock: ClockState, size: { width: number; height: number }): Frame {
     const started = this.now();
-    if (started < this.bypassedUntil) return input ?? this.lastGood ?? this.blankFrame(size);
+    if (this.overrun.skipping()) return input ?? this.lastGood ?? this.blankFrame(size);
     try {
       const result = this.instance.process(input, this.params, clock);
-      this.noteDuration(this.now() - started);
+      const bypassed = this.overrun.note(this.now() - started);
+      if (bypassed) this.recordError(new Error(bypassed));
       if (isPromiseLike(result)) {
         // Keep the rejected promise from becoming an unhandled rejection.
         Promise.resolve(result).catch(() => {});
@@ -148,24 +138,6 @@ export class Stage {
       this.recordError(error);
       return input ?? this.lastGood ?? this.blankFrame(size);
     }
-  }
-
-  /** Counts overruns of the frame budget; too many in the window and the stage is passed through for a while. */
-  private noteDuration(ms: number): void {
-    if (this.frameBudgetMs === Infinity) return;
-    this.overruns.push(ms > this.frameBudgetMs * OVERRUN_FACTOR);
-    if (this.overruns.length > OVERRUN_WINDOW) this.overruns.shift();
-    const over = this.overruns.filter(Boolean).length;
-    if (this.bypassedUntil > 0 && !this.overruns.at(-1)) {
-      this.bypassedUntil = 0; // a retry that kept within the budget: back for good
-      this.backoff.reset();
-      return;
-    }
-    if (over < OVERRUNS_TO_BYPASS && !(this.bypassedUntil > 0 && this.overruns.at(-1))) return;
-    const wait = this.backoff.next();
-    this.bypassedUntil = this.now() + wait;
-    this.overruns.length = 0;
-    this.recordError(new Error(`too slow for the frame loop (${ms.toFixed(0)} ms of a ${this.frameBudgetMs.toFixed(1)} ms frame); bypassed, tried again in ${(wait / 1000).toFixed(0)} s`));
   }
 
   private runDecoupled(input: Frame | null, clock: ClockState, size: { width: number; height: number }): Frame {
@@ -295,7 +267,7 @@ export class Stage {
       errors: this.errors,
       lastError: this.lastError,
     };
-    if (this.execution === 'inline' && this.bypassedUntil > 0) stats.bypassed = this.now() < this.bypassedUntil;
+    if (this.execution === 'inline' && this.overrun.bypassed) stats.bypassed = true;
     if (this.execution === 'decoupled') {
       stats.rate = round3(this.completions.rate(this.now()));
       stats.latencyMs = round3(this.latencies.last());

@@ -36,9 +36,6 @@ export type OscThreadMessage =
   | { type: 'text-param'; index: number; value: string; origin: number }
   | { type: 'text-action'; index: number; value: string; arrived: number };
 
-type DecodedMessage = OscMessage;
-type DecodedBundle = OscBundle;
-
 const MAX_BUNDLE_DEPTH = 32;
 const data = workerData as OscThreadData;
 const views = mailboxViews(data.mailbox);
@@ -93,7 +90,7 @@ function handlePacket(packet: Buffer, rinfo: dgram.RemoteInfo): void {
     bad('not-allowed', `packet from ${rinfo.address}, which is not in osc.allow`);
     return;
   }
-  let decoded: DecodedMessage | DecodedBundle;
+  let decoded: OscMessage | OscBundle;
   try {
     decoded = decodePacket(packet);
   } catch (error) {
@@ -104,7 +101,7 @@ function handlePacket(packet: Buffer, rinfo: dgram.RemoteInfo): void {
   dispatch(decoded, rinfo, encodeOrigin(rinfo.address, rinfo.port), arrived, 0);
 }
 
-function dispatch(item: DecodedMessage | DecodedBundle, rinfo: dgram.RemoteInfo, origin: number, arrived: number, depth: number): void {
+function dispatch(item: OscMessage | OscBundle, rinfo: dgram.RemoteInfo, origin: number, arrived: number, depth: number): void {
   if (item.oscType === 'bundle') {
     if (depth >= MAX_BUNDLE_DEPTH) {
       bad('too-deep', `bundle nested deeper than ${MAX_BUNDLE_DEPTH} levels from ${rinfo.address}`);

@@ -18,7 +18,7 @@ const models = path.join(repoRoot, 'models');
 const dir = tempDir('onnx-outputs');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** The shipped example manifest, pointed at the model in ../shared/models. */
+/** The shipped example manifest, pointed at the model in the project's models/. */
 function example(name: string, over: Record<string, unknown> = {}): string {
   const doc = JSON.parse(fs.readFileSync(path.join(repoRoot, 'models', 'manifests', `${name}.json`), 'utf8')) as { model: string };
   const file = path.join(dir, `${name}-${Math.random().toString(36).slice(2, 7)}.json`);
