@@ -14,7 +14,7 @@ import { routesApi } from './api/routes.js';
 import { outputsApi } from './api/outputs.js';
 import { presetsApi } from './api/presets.js';
 import { showApi } from './api/show.js';
-import { attachLive, type Live } from './live.js';
+import { attachLive, type Live } from './live/live.js';
 import type { ControlDeps } from './deps.js';
 
 export type { ControlDeps } from './deps.js';

@@ -63,7 +63,7 @@ async function createStage(engine: Engine, definition: AnyPipelineDefinition, pa
   const stageLog = log.child({ stage: path, pipeline: definition.id });
   let instance: PipelineInstance<AnyParams>;
   try {
-    instance = await definition.create({ ...engine.size, fps: engine.fps, pool: engine.pool, log: stageLog });
+    instance = await definition.create({ ...engine.size, fps: engine.fps, pool: engine.pool, log: stageLog, now: engine.now });
   } catch (error) {
     // A pipeline that cannot start is bypassed like one that throws per frame: the show goes on.
     const reason = `could not start: ${describeError(error)}`;

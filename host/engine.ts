@@ -1,36 +1,25 @@
-import { Type } from '@sinclair/typebox';
-import { initialClockState, refreshBeat, Tempo, updateClockState, type ClockState } from '../core/clock.js';
+import type { ClockState } from '../core/clock.js';
 import type { FrameDriver, TickInfo } from '../core/driver.js';
-import { describeError } from '../core/errors.js';
 import type { Frame, Size } from '../core/frame.js';
 import { FramePool } from '../core/frame-pool.js';
-import { FrameShelf } from '../core/frame-shelf.js';
 import type { Log } from '../core/log.js';
-import { defaultParams, Param } from '../core/params.js';
+import { defaultParams } from '../core/params.js';
 import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
 import { mixDecks, mixerParams, type MixerParams } from '../pipelines/builtins/mixer.js';
 import type { Stage, StageStats } from '../pipelines/stage.js';
-import { OUTPUT_START_MS, startWithin, type Output, type OutputStats } from '../outputs/contract.js';
+import type { Output, OutputStats } from '../outputs/contract.js';
 import { ParamSpace } from '../params/param-space.js';
+import { FeedbackCoalescer } from '../params/feedback-coalescer.js';
 import { OutputManager } from './output-manager.js';
 import { ActionSpace } from '../params/actions.js';
 import { Modulation, type ModulationConfig } from '../modulators/modulation.js';
-import { BPM_MAX, BPM_MIN } from '../core/limits.js';
+import type { Tempo } from '../core/clock.js';
+import { ClockControl } from './clock-control.js';
+import { DeckRack, type DeckStructure, type EngineDeck } from './deck-rack.js';
+import { OutputFeeds } from './output-feeds.js';
 
-export interface EngineDeck {
-  id: string;
-  /** stages[0] is the deck's source; the rest is its effect chain, in order. */
-  stages: Stage[];
-  /** A chain being replaced: it keeps rendering and fades out under the new one, then is disposed. */
-  fading?: { stages: Stage[]; start: number; seconds: number; frame: Frame };
-}
-
-/** A deck's pipelines as a show document names them (ids and current base values). */
-export interface DeckStructure {
-  id: string;
-  source: { pipeline: string; params: Record<string, unknown> };
-  chain: { pipeline: string; params: Record<string, unknown> }[];
-}
+export type { DeckStructure, EngineDeck };
+export { clockParams } from './clock-control.js';
 
 export interface EngineOptions {
   size: Size;
@@ -63,17 +52,6 @@ export interface EngineStats {
   sections: Record<string, unknown>;
 }
 
-export const clockParams = Type.Object(
-  {
-    bpm: Param.number({ default: 120, min: BPM_MIN, max: BPM_MAX, unit: 'bpm', label: 'BPM' }),
-    source: Param.enum({
-      options: ['internal', 'midi', 'audio'] as const, default: 'internal', label: 'Clock source',
-      description: 'Who sets the tempo: the host (BPM, tap), incoming MIDI clock, or the audio beat tracker.',
-    }),
-  },
-  { additionalProperties: false },
-);
-
 /**
  * The frame loop: per tick, apply parameter changes -> render every deck's chain -> mix ->
  * hand the frame to every output. It never awaits: slow work lives in decoupled stages and outputs.
@@ -83,86 +61,48 @@ export class Engine {
   readonly fps: number;
   readonly params = new ParamSpace();
   readonly actions = new ActionSpace();
+  readonly feedback = new FeedbackCoalescer(this.params);
   readonly modulation: Modulation;
   readonly pool: FramePool;
   readonly tempo: Tempo;
   /** The show's outputs, started, stopped and reconfigured at runtime (the engine feeds the live ones). */
   readonly outputManager: OutputManager;
-  private readonly driver: FrameDriver;
-  private readonly log: Log;
   /** The engine's clock for timing (injectable for tests); stages use it too. */
   readonly now: () => number;
-  private decks: EngineDeck[] = [];
-  private outputs: Output[] = [];
-  /** Why an output given to the engine did not start with the show. */
-  private readonly startFailures = new WeakMap<Output, string>();
-  /** Per output, in the same order: the deck whose own picture it gets (-1: the mix). */
-  private outputFeeds: number[] = [];
+  private readonly driver: FrameDriver;
+  private readonly clock: ClockControl;
+  private readonly decks: DeckRack;
+  private readonly outputs: OutputFeeds;
   private readonly mixer: MixerParams = defaultParams(mixerParams);
-  private readonly clockValues = defaultParams(clockParams);
-  private readonly clock: ClockState;
   private readonly mixFrame: Frame;
-  private readonly deckFrames: (Frame | null)[] = [null, null];
-  private readonly shelf: FrameShelf;
-  /** This tick's published frames: [0] the mix, [1 + d] deck d's own picture. */
-  private readonly sharedFeeds: (Frame | null)[] = [null, null, null];
   private readonly frameTimes = new RollingSamples(600);
   private readonly tickRate = new RateMeter(512);
   private frames = 0;
   private droppedFrames = 0;
-  private outputErrorsLogged = new Set<string>();
   private last: Frame | null = null;
   private running = false;
   private readonly sections = new Map<string, () => unknown>();
   private readonly frameInputs: (() => void)[] = [];
   private readonly clockListeners: ((clock: ClockState) => void)[] = [];
-  /** Set by a tap: the frame being rendered lands on the nearest beat. */
-  private alignOnBeat = false;
-  /** Set by /clock/resync (or MIDI start): the frame being rendered becomes a downbeat. */
-  private resyncOnFrame = false;
 
   constructor(options: EngineOptions) {
     this.size = options.size;
     this.fps = options.fps;
     this.driver = options.driver;
-    this.log = options.log;
     this.pool = options.pool ?? new FramePool();
     this.now = options.now ?? (() => performance.now());
-    this.tempo = new Tempo(options.bpm);
-    this.clockValues.bpm = this.tempo.bpm;
-    this.clock = initialClockState(options.fps);
     this.mixFrame = this.pool.acquire(this.size.width, this.size.height);
-    this.shelf = new FrameShelf(this.size.width, this.size.height);
     this.params.add('/mixer', mixerParams, this.mixer);
-    this.params.add('/clock', clockParams, this.clockValues);
     this.modulation = new Modulation(this.params, options.modulation ?? { lfos: {}, envelopes: {} });
+    this.clock = new ClockControl(options.bpm, options.fps, this.params, this.actions, this.modulation.tapTempo);
+    this.tempo = this.clock.tempo;
     for (const g of this.modulation.generatorList()) this.params.add(g.paramPrefix, g.params, g.values);
-    this.outputManager = new OutputManager(this, this.log.child({ part: 'outputs' }));
-    this.registerActions();
-  }
-
-  private registerActions(): void {
-    this.actions.register('/clock/tap', { description: 'Tap tempo: tap on the beat; two taps set the BPM (median of the last eight).' }, (_args, timeMs) => {
-      const bpm = this.modulation.tapTempo.tap(timeMs);
-      if (bpm !== null) {
-        this.params.set('/clock/bpm', bpm, 'tap');
-        this.alignOnBeat = true;
-      }
-    });
-    this.actions.register('/clock/resync', { description: 'Makes this frame a downbeat.' }, () => {
-      this.resyncOnFrame = true;
-    });
-    this.actions.register('/clock/beat', { description: 'A beat just happened (an external tempo source): this frame lands on the nearest beat.' }, () => {
-      this.alignOnBeat = true;
-    });
-    this.actions.register(
-      '/clock/nudge',
-      { description: 'Shifts the beat by the given number of beats (e.g. 0.05 or -0.05).', args: [{ name: 'beats', kind: 'number', min: -16, max: 16 }] },
-      (args) => this.tempo.nudge(args[0] as number),
-    );
     for (const [id, env] of this.modulation.envelopes) {
       this.actions.register(`/env/${id}/trigger`, { description: `Plays envelope ${id} once.`, patterns: true }, () => env.trigger());
     }
+    this.decks = new DeckRack(this.size, this.params, this.pool, options.log);
+    this.outputs = new OutputFeeds(this.size, options.log);
+    this.outputManager = new OutputManager(this, options.log.child({ part: 'outputs' }));
   }
 
   setMixer(values: Partial<MixerParams>): void {
@@ -170,14 +110,7 @@ export class Engine {
   }
 
   addDeck(deck: EngineDeck): void {
-    this.decks.push(deck);
-    this.registerDeckParams(deck);
-  }
-
-  private registerDeckParams(deck: EngineDeck): void {
-    deck.stages.forEach((stage, i) => {
-      this.params.add(i === 0 ? `/deck/${deck.id}/source` : `/deck/${deck.id}/fx/${i - 1}`, stage.definition.params, stage.params);
-    });
+    this.decks.add(deck);
   }
 
   /**
@@ -186,36 +119,16 @@ export class Engine {
    * are dropped (and returned, for the log).
    */
   replaceDeck(id: string, stages: Stage[], fadeSeconds: number): { dropped: string[] } {
-    const deck = this.decks.find((d) => d.id === id);
-    if (!deck) throw new Error(`no deck "${id}"`);
-    if (deck.fading) this.disposeStages(deck.fading.stages); // a swap during a swap: the oldest goes now
-    const frame = deck.fading?.frame ?? this.pool.acquire(this.size.width, this.size.height);
-    deck.fading = fadeSeconds > 0 ? { stages: deck.stages, start: this.clock.time, seconds: fadeSeconds, frame } : undefined;
-    if (!deck.fading) {
-      this.disposeStages(deck.stages);
-      this.pool.release(frame);
-    }
-    this.params.removePrefix(`/deck/${id}`);
-    deck.stages = stages;
-    this.registerDeckParams(deck);
+    this.decks.replace(id, stages, fadeSeconds, this.clock.state.time);
     return { dropped: this.modulation.matrix.refresh() };
   }
 
   deckStructure(): DeckStructure[] {
-    return this.decks.map((deck) => {
-      const refs = deck.stages.map((stage, i) => {
-        const prefix = i === 0 ? `/deck/${deck.id}/source/` : `/deck/${deck.id}/fx/${i - 1}/`;
-        const params = Object.fromEntries(this.params.list().filter((e) => e.path.startsWith(prefix)).map((e) => [e.key, e.base]));
-        return { pipeline: stage.definition.id, params };
-      });
-      return { id: deck.id, source: refs[0]!, chain: refs.slice(1) };
-    });
+    return this.decks.structure();
   }
 
-  private disposeStages(stages: Stage[]): void {
-    for (const stage of stages) {
-      stage.dispose().catch((error: unknown) => this.log.warn({ stage: stage.path, err: describeError(error) }, 'pipeline dispose failed'));
-    }
+  deckIds(): string[] {
+    return this.decks.ids();
   }
 
   /** Runs `pump` at the start of every tick, before changes are applied (inputs that queue off-thread). */
@@ -235,36 +148,21 @@ export class Engine {
 
   /** Adds an output fed from the next tick on; `feed` is "main" (the mix) or a deck id. */
   addOutput(output: Output, feed = 'main'): void {
-    this.outputs = [...this.outputs, output];
-    this.outputFeeds = [...this.outputFeeds, this.deckIndex(feed)];
+    this.outputs.add(output, this.decks.indexOf(feed));
   }
 
   /** Why this output did not start with the show, or null. */
   startFailure(output: Output): string | null {
-    return this.startFailures.get(output) ?? null;
+    return this.outputs.startFailure(output);
   }
 
   /** Stops feeding an output (it is not stopped: whoever removes it does that). */
   removeOutput(output: Output): void {
-    const i = this.outputs.indexOf(output);
-    if (i < 0) return;
-    this.outputs = this.outputs.filter((_, j) => j !== i);
-    this.outputFeeds = this.outputFeeds.filter((_, j) => j !== i);
-  }
-
-  deckIds(): string[] {
-    return this.decks.map((d) => d.id);
-  }
-
-  private deckIndex(feed: string): number {
-    if (feed === 'main') return -1;
-    const i = this.decks.findIndex((d) => d.id === feed);
-    if (i < 0) throw new Error(`feed "${feed}": no such deck (decks: ${this.deckIds().join(', ')}; or "main")`);
-    return i;
+    this.outputs.remove(output);
   }
 
   outputList(): readonly Output[] {
-    return this.outputs;
+    return this.outputs.list();
   }
 
   /** The frame sent to the outputs on the latest tick (valid until the next tick). */
@@ -272,31 +170,19 @@ export class Engine {
     return this.last;
   }
 
-  /**
-   * Starts the outputs, each on its own and within OUTPUT_START_MS: one that fails or hangs (a recording
-   * folder that cannot exist, a device that never answers) is reported with its reason and left out, and
-   * the show starts with the rest. Then the frame loop.
-   */
+  /** Starts the outputs (one that fails is reported and left out, the show starts with the rest), then the frame loop. */
   async start(): Promise<void> {
-    await Promise.all(
-      this.outputs.map(async (output) => {
-        const failure = await startWithin(output, OUTPUT_START_MS);
-        if (failure === null) return;
-        this.startFailures.set(output, failure);
-        this.removeOutput(output);
-        this.log.error({ output: output.id, err: failure }, `output ${output.id} could not start: ${failure}; the show runs without it`);
-        output.stop().catch(() => undefined);
-      }),
-    );
+    await this.outputs.startAll();
     this.running = true;
     this.driver.start(this.fps, (tick) => this.tick(tick));
   }
 
   async stop(): Promise<void> {
     this.driver.stop();
+    this.feedback.close();
     this.running = false;
-    await Promise.allSettled(this.outputs.map((o) => o.stop()));
-    await Promise.allSettled(this.decks.flatMap((d) => d.stages.map((s) => s.dispose())));
+    await this.outputs.stopAll();
+    await this.decks.disposeAll();
   }
 
   tick(info: TickInfo): void {
@@ -306,83 +192,28 @@ export class Engine {
     // Actions first: a tap may set the BPM, which then lands in this same frame.
     this.actions.applyPending();
     this.params.applyPending();
-    this.tempo.bpm = this.clockValues.bpm;
-    updateClockState(this.clock, info.frame, info.scheduledMs / 1000, this.fps, this.tempo);
-    if (this.alignOnBeat || this.resyncOnFrame) {
-      if (this.resyncOnFrame) this.tempo.resync();
-      else this.tempo.alignToNearestBeat();
-      this.alignOnBeat = this.resyncOnFrame = false;
-      refreshBeat(this.clock, this.tempo);
-    }
-    for (const listener of this.clockListeners) listener(this.clock);
-    this.modulation.update(this.clock, info.scheduledMs);
+    this.clock.update(info);
+    const clock = this.clock.state;
+    for (const listener of this.clockListeners) listener(clock);
+    this.modulation.update(clock, info.scheduledMs);
 
-    for (let d = 0; d < this.decks.length && d < 2; d++) {
-      const deck = this.decks[d]!;
-      let frame: Frame | null = null;
-      for (const stage of deck.stages) frame = stage.run(frame, this.clock, this.size);
-      if (deck.fading && frame) frame = this.fadeDeck(deck, frame);
-      this.deckFrames[d] = frame;
-    }
-    const a = this.deckFrames[0];
+    this.decks.render(clock);
+    const a = this.decks.frames[0];
     if (!a) return;
-    const final = mixDecks(a, this.deckFrames[1] ?? null, this.mixer, this.mixFrame);
-    final.index = this.clock.frame;
-    final.time = this.clock.time;
+    const final = mixDecks(a, this.decks.frames[1] ?? null, this.mixer, this.mixFrame);
+    final.index = clock.frame;
+    final.time = clock.time;
     this.last = final;
-
-    // Outputs that send later get one shared, held copy per feed and tick (kept without copying again);
-    // outputs that write during submit get the frame itself.
-    const outputs = this.outputs;
-    const shared = this.sharedFeeds;
-    for (let o = 0; o < outputs.length; o++) {
-      const output = outputs[o]!;
-      const feed = this.outputFeeds[o]!;
-      const source = feed < 0 ? final : this.deckFrames[feed];
-      if (!source) continue;
-      let frame: Frame = source;
-      if (output.holdsFrames) {
-        frame = shared[feed + 1] ?? (shared[feed + 1] = this.shelf.publish(source));
-      }
-      try {
-        output.submit(frame);
-      } catch (error) {
-        // The contract says submit never throws; if one does, it must not take the others down.
-        const key = `${output.id}:${describeError(error)}`;
-        if (!this.outputErrorsLogged.has(key)) {
-          this.outputErrorsLogged.add(key);
-          this.log.error({ output: output.id, err: describeError(error) }, 'output threw from submit()');
-        }
-      }
-    }
-    for (let i = 0; i < shared.length; i++) {
-      shared[i]?.hold?.release();
-      shared[i] = null;
-    }
+    this.outputs.submit(final, this.decks.frames);
     this.frames++;
     const done = this.now();
     this.frameTimes.add(done - started);
     this.tickRate.mark(done);
   }
 
-  /** The outgoing chain under the incoming one, crossfaded by time; the outgoing is disposed at the end. */
-  private fadeDeck(deck: EngineDeck, incoming: Frame): Frame {
-    const fading = deck.fading!;
-    const progress = (this.clock.time - fading.start) / fading.seconds;
-    if (progress >= 1) {
-      this.disposeStages(fading.stages);
-      this.pool.release(fading.frame);
-      deck.fading = undefined;
-      return incoming;
-    }
-    let outgoing: Frame | null = null;
-    for (const stage of fading.stages) outgoing = stage.run(outgoing, this.clock, this.size);
-    if (!outgoing) return incoming;
-    return mixDecks(outgoing, incoming, { crossfade: Math.max(0, progress), mode: 'crossfade' }, fading.frame);
-  }
-
   stats(): EngineStats {
     const now = this.now();
+    const clock = this.clock.state;
     return {
       running: this.running,
       fps: round2(this.tickRate.rate(now, 2000)),
@@ -396,10 +227,10 @@ export class Engine {
         p50: round2(this.frameTimes.percentile(0.5)),
         p99: round2(this.frameTimes.percentile(0.99)),
       },
-      clock: { bpm: this.tempo.bpm, beat: round2(this.clock.beat), bar: round2(this.clock.bar) },
-      stages: this.decks.flatMap((d) => d.stages.map((s) => s.stats())),
-      outputs: this.outputs.map((o) => o.stats()),
-      poolAllocated: this.pool.allocated + this.shelf.allocated,
+      clock: { bpm: this.tempo.bpm, beat: round2(clock.beat), bar: round2(clock.bar) },
+      stages: this.decks.stats(),
+      outputs: this.outputs.stats(),
+      poolAllocated: this.pool.allocated + this.outputs.allocated,
       modulation: { routes: this.modulation.matrix.routes().length, signals: this.modulation.bus.list().length },
       sections: Object.fromEntries([...this.sections].map(([name, read]) => [name, read()])),
     };
@@ -409,4 +240,3 @@ export class Engine {
 function round2(v: number): number {
   return Math.round(v * 100) / 100;
 }
-

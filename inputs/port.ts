@@ -2,6 +2,7 @@ import type { ModulationMatrix } from '../modulators/matrix.js';
 import type { SignalBus } from '../modulators/signal-bus.js';
 import type { ActionSpace } from '../params/actions.js';
 import type { ParamSpace } from '../params/param-space.js';
+import type { FeedbackCoalescer } from '../params/feedback-coalescer.js';
 
 /**
  * What an input adapter (OSC, OSCQuery, MIDI, audio) may do to the running show: set parameters, run
@@ -11,6 +12,8 @@ import type { ParamSpace } from '../params/param-space.js';
 export interface InputPort {
   readonly params: ParamSpace;
   readonly actions: ActionSpace;
+  /** How changes reach the surfaces that mirror them (feedback to tablets, controllers, pages). */
+  readonly feedback: FeedbackCoalescer;
   readonly modulation: { readonly bus: SignalBus; readonly matrix: ModulationMatrix };
   /** Runs `pump` at the start of every frame, before parameters are read. */
   addFrameInput(pump: () => void): void;

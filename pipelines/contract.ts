@@ -25,6 +25,8 @@ export interface PipelineContext {
   fps: number;
   pool: FramePool;
   log: Log;
+  /** The host's clock (ms), injected: time-based work in a pipeline (a fade) follows the manual driver in tests. */
+  now: () => number;
 }
 
 export interface PipelineInstance<P> {

@@ -1,7 +1,7 @@
 import type { ClockState } from '../core/clock.js';
 import { describeError } from '../core/errors.js';
 import { copyFrameInto, sameSize, type Frame } from '../core/frame.js';
-import { lerpWord } from '../core/packed-pixels.js';
+import { crossfadeInto } from '../core/blend.js';
 import { Backoff } from '../core/backoff.js';
 import { OverrunGuard } from './overrun-guard.js';
 import type { FramePool } from '../core/frame-pool.js';
@@ -168,7 +168,9 @@ export class Stage {
       if (this.blended) this.pool.release(this.blended);
       this.blended = this.pool.acquire(newer.width, newer.height);
     }
-    blendFrames(older, newer, Math.max(0, progress), this.blended);
+    crossfadeInto(older.data, newer.data, progress, this.blended.data);
+    this.blended.index = newer.index;
+    this.blended.time = newer.time;
     return this.blended;
   }
 
@@ -303,15 +305,4 @@ function checkFrame(frame: Frame, size: { width: number; height: number }): void
 
 function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
-}
-
-/** a -> b by t (0..1), on packed pixels. */
-function blendFrames(a: Frame, b: Frame, t: number, out: Frame): void {
-  const wa = new Int32Array(a.data.buffer, a.data.byteOffset, a.width * a.height);
-  const wb = new Int32Array(b.data.buffer, b.data.byteOffset, b.width * b.height);
-  const wo = new Int32Array(out.data.buffer, out.data.byteOffset, out.width * out.height);
-  const k = Math.round(t * 256);
-  for (let i = 0; i < wo.length; i++) wo[i] = lerpWord(wa[i]!, wb[i]!, k);
-  out.index = b.index;
-  out.time = b.time;
 }

@@ -1,9 +1,10 @@
 import type { ModulationMatrix } from '../../modulators/matrix.js';
-import type { ChangeOrigin, ParamEntry, ParamSpace } from '../../params/param-space.js';
+import type { ChangeOrigin, ParamEntry } from '../../params/param-space.js';
+import type { FeedbackCoalescer, FeedbackHandle, PendingChange } from '../../params/feedback-coalescer.js';
 import type { MidiMappings } from './midi-mappings.js';
 import { paramKinds } from '../../params/kinds.js';
 
-/** Sends raw MIDI bytes to the output that belongs to an input port (by the input's key). */
+/** Sends raw MIDI bytes to the output that belongs to an input port (by the input's key); `bytes` is only valid during the call. */
 export type MidiSend = (portKey: string, bytes: number[]) => void;
 
 interface Control {
@@ -22,53 +23,56 @@ export function parseControl(signal: string): Control | null {
 
 /**
  * Sends the current value back to mapped controls when it changes through another surface or a
- * preset (LED rings, motor faders, pad lights): latest value per control, flushed at 30 Hz, never
- * echoed to the controller the change came from.
+ * preset (LED rings, motor faders, pad lights), through the host's feedback coalescer (latest value per
+ * parameter, at most 30 sends a second), never echoed to the controller the change came from.
  */
 export class MidiFeedback {
-  private readonly pending = new Map<string, { control: Control; value: number }>();
-  private timer: NodeJS.Timeout | null = null;
-  private unsubscribe: (() => void) | null = null;
+  private handle: FeedbackHandle | null = null;
+  /** One message buffer per control, reused: feedback allocates nothing per change. */
+  private readonly messages = new Map<string, number[]>();
+  private readonly controls = new Map<string, Control | null>();
   sent = 0;
 
   constructor(
-    private readonly params: ParamSpace,
+    private readonly coalescer: FeedbackCoalescer,
     private readonly mappings: MidiMappings,
     private readonly matrix: ModulationMatrix,
     private readonly send: MidiSend,
   ) {}
 
   start(): void {
-    this.unsubscribe = this.params.onChange((entry, value, origin) => this.onChange(entry, value, origin));
-    this.timer = setInterval(() => this.flush(), 1000 / 30);
-    this.timer.unref();
+    this.handle = this.coalescer.add({ wants: () => true, deliver: (changes) => this.deliver(changes) });
   }
 
   stop(): void {
-    this.unsubscribe?.();
-    if (this.timer) clearInterval(this.timer);
+    this.handle?.remove();
+    this.handle = null;
   }
 
-  private onChange(entry: ParamEntry, value: unknown, origin: ChangeOrigin): void {
-    const sources = [
-      ...this.mappings.list().filter((m) => m.target === entry.path).map((m) => m.source),
-      ...this.matrix.routes().filter((r) => r.absolute && r.target === entry.path).map((r) => r.source),
-    ];
-    for (const source of sources) {
-      const control = parseControl(source);
-      if (!control || origin === `midi:${control.port}`) continue;
-      const position = toPosition(entry, value);
-      if (position !== null) this.pending.set(source, { control, value: position });
-    }
-  }
-
+  /** Sends what is waiting at once (tests). */
   flush(): void {
-    for (const { control, value } of this.pending.values()) {
-      const status = (control.kind === 'cc' ? 0xb0 : value > 0 ? 0x90 : 0x80) | (control.channel - 1);
-      this.send(control.port, [status, control.number, control.kind === 'cc' ? Math.round(value * 127) : value > 0 ? 127 : 0]);
-      this.sent++;
+    this.handle?.flush();
+  }
+
+  private deliver(changes: Iterable<PendingChange>): void {
+    for (const { entry, value, origin } of changes) {
+      for (const m of this.mappings.list()) if (m.target === entry.path) this.sendTo(m.source, entry, value, origin);
+      for (const r of this.matrix.routes()) if (r.absolute && r.target === entry.path) this.sendTo(r.source, entry, value, origin);
     }
-    this.pending.clear();
+  }
+
+  private sendTo(source: string, entry: ParamEntry, value: unknown, origin: ChangeOrigin): void {
+    let control = this.controls.get(source);
+    if (control === undefined) this.controls.set(source, (control = parseControl(source)));
+    if (!control || origin === `midi:${control.port}`) return;
+    const position = toPosition(entry, value);
+    if (position === null) return;
+    let message = this.messages.get(source);
+    if (!message) this.messages.set(source, (message = [0, control.number, 0]));
+    message[0] = (control.kind === 'cc' ? 0xb0 : position > 0 ? 0x90 : 0x80) | (control.channel - 1);
+    message[2] = control.kind === 'cc' ? Math.round(position * 127) : position > 0 ? 127 : 0;
+    this.send(control.port, message);
+    this.sent++;
   }
 }
 

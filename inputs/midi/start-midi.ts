@@ -17,7 +17,7 @@ export function startMidi(engine: InputPort, config: MidiConfig, log: Log): Midi
   const router = new MidiRouter(engine, log);
   for (const problem of router.loadMappings(config.mappings)) log.warn(`MIDI mapping skipped: ${problem}`);
   const devices = new MidiDevices(config.inputs, (port, bytes, time) => router.receive(port, bytes, time), log);
-  const feedback = new MidiFeedback(engine.params, router.mappings, engine.modulation.matrix, (port, bytes) => devices.send(port, bytes));
+  const feedback = new MidiFeedback(engine.feedback, router.mappings, engine.modulation.matrix, (port, bytes) => devices.send(port, bytes));
   devices.start();
   feedback.start();
   engine.addStatsSection('midi', () => ({ state: devices.state, reason: devices.unavailableReason, ports: devices.ports(), events: router.events, learning: router.learning }));

@@ -1,5 +1,6 @@
 import { encode } from 'node-osc';
-import type { ChangeOrigin, ParamEntry, ParamSpace } from '../../params/param-space.js';
+import type { ParamSpace } from '../../params/param-space.js';
+import type { FeedbackCoalescer, FeedbackHandle, PendingChange } from '../../params/feedback-coalescer.js';
 import { oscArgument } from './osc-value.js';
 
 export interface FeedbackDestination {
@@ -16,33 +17,25 @@ export const MAX_DESTINATIONS = 32;
 export const SUBSCRIPTION_LEASE_MS = 10 * 60_000;
 
 /**
- * Sends every parameter change to registered surfaces, coalesced: each destination keeps the latest
- * value per address and a timer flushes at most `rateHz` times a second. A change is never sent back
- * to the surface it came from.
+ * Sends every parameter change to registered surfaces through the host's feedback coalescer (latest
+ * value per address, at most 30 sends a second per surface). A change is never sent back to the
+ * surface it came from.
  */
 export class OscFeedback {
-  private readonly destinations: (FeedbackDestination & { pending: Map<string, unknown>; renewedAt: number })[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private unsubscribe: (() => void) | null = null;
+  private readonly destinations: (FeedbackDestination & { handle: FeedbackHandle; renewedAt: number })[] = [];
   private sentCount = 0;
 
   constructor(
     private readonly params: ParamSpace,
+    private readonly coalescer: FeedbackCoalescer,
     private readonly send: (packet: Buffer, port: number, host: string) => void,
-    private readonly rateHz = 30,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  start(): void {
-    this.unsubscribe = this.params.onChange((entry, value, origin) => this.onChange(entry, value, origin));
-    this.timer = setInterval(() => this.flush(), 1000 / this.rateHz);
-    this.timer.unref();
-  }
-
+  /** Stops sending: every destination leaves the coalescer. */
   stop(): void {
-    this.unsubscribe?.();
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    for (const d of this.destinations) d.handle.remove();
+    this.destinations.length = 0;
   }
 
   /**
@@ -54,11 +47,17 @@ export class OscFeedback {
     if (!d) {
       if (this.destinations.length >= MAX_DESTINATIONS) this.expire();
       if (this.destinations.length >= MAX_DESTINATIONS) return false;
-      d = { ...destination, pending: new Map(), renewedAt: this.now() };
+      const { host, port, originKey } = destination;
+      const handle = this.coalescer.add({
+        // The sender already shows its own change; a later change from elsewhere will queue it again.
+        wants: (_entry, origin) => origin === null || origin !== originKey,
+        deliver: (changes) => this.deliver(changes, host, port),
+      });
+      d = { ...destination, handle, renewedAt: this.now() };
       this.destinations.push(d);
     }
     d.renewedAt = this.now();
-    for (const entry of this.params.list()) d.pending.set(entry.path, entry.base);
+    for (const entry of this.params.list()) d.handle.queue(entry, entry.base);
     return true;
   }
 
@@ -68,7 +67,7 @@ export class OscFeedback {
     const cutoff = this.now() - SUBSCRIPTION_LEASE_MS;
     for (let i = this.destinations.length - 1; i >= 0; i--) {
       const d = this.destinations[i]!;
-      if (!d.fromShow && d.renewedAt < cutoff) this.destinations.splice(i, 1);
+      if (!d.fromShow && d.renewedAt < cutoff) this.destinations.splice(i, 1)[0]!.handle.remove();
     }
     return before - this.destinations.length;
   }
@@ -76,7 +75,7 @@ export class OscFeedback {
   remove(host: string, port: number): boolean {
     const i = this.destinations.findIndex((d) => d.host === host && d.port === port && !d.fromShow);
     if (i < 0) return false;
-    this.destinations.splice(i, 1);
+    this.destinations.splice(i, 1)[0]!.handle.remove();
     return true;
   }
 
@@ -88,29 +87,19 @@ export class OscFeedback {
     return this.sentCount;
   }
 
-  private onChange(entry: ParamEntry, value: unknown, origin: ChangeOrigin): void {
-    for (const d of this.destinations) {
-      // The sender already shows this value; a later change from elsewhere will queue it again.
-      if (origin !== null && origin === d.originKey) d.pending.delete(entry.path);
-      else d.pending.set(entry.path, value);
-    }
+  /** Sends what is waiting at once (tests). */
+  flush(): void {
+    for (const d of this.destinations) d.handle.flush();
   }
 
-  /** Sends what is pending (also called by tests to flush at once). */
-  flush(): void {
-    for (const d of this.destinations) {
-      if (d.pending.size === 0) continue;
-      for (const [path, value] of d.pending) {
-        const entry = this.params.entry(path);
-        if (!entry) continue;
-        try {
-          this.send(encode({ oscType: 'message', address: path, args: [oscArgument(entry.info, value)] }), d.port, d.host);
-          this.sentCount++;
-        } catch {
-          // An unencodable value or a dead route to the host must not stop the others.
-        }
+  private deliver(changes: Iterable<PendingChange>, host: string, port: number): void {
+    for (const { entry, value } of changes) {
+      try {
+        this.send(encode({ oscType: 'message', address: entry.path, args: [oscArgument(entry.info, value)] }), port, host);
+        this.sentCount++;
+      } catch {
+        // An unencodable value or a dead route to the host must not stop the others.
       }
-      d.pending.clear();
     }
   }
 }

@@ -73,7 +73,7 @@ export class OscInput {
     this.actionInfos = engine.actions.list();
     this.actionPaths = this.actionInfos.map((a) => a.path);
     engine.params.onNamespaceChange(() => this.syncNamespace());
-    this.feedback = new OscFeedback(engine.params, (packet, port, host) => this.sender?.send(packet, port, host));
+    this.feedback = new OscFeedback(engine.params, engine.feedback, (packet, port, host) => this.sender?.send(packet, port, host));
   }
 
   /** Binds the port; resolves with it (useful with port 0), or null when it cannot (reported, not thrown). */
@@ -122,7 +122,6 @@ export class OscInput {
     this.sender.on('error', (error) => this.log.warn(`OSC feedback socket error: ${describeError(error)}`));
     this.sender.unref();
     for (const d of this.config.feedback) this.feedback.add({ host: d.host, port: d.port, originKey: `osc:${d.host}:${d.port}`, fromShow: true });
-    this.feedback.start();
     this.engine.addFrameInput(() => this.pump());
     return this.port;
   }

@@ -8,6 +8,7 @@ import { refusal } from '../../core/http-guard.js';
 import type { Log } from '../../core/log.js';
 import type { InputPort } from '../port.js';
 import { oscArgument } from '../osc/osc-value.js';
+import type { FeedbackHandle } from '../../params/feedback-coalescer.js';
 import type { OscQueryConfig } from './oscquery-config.js';
 import { advertise } from './mdns.js';
 import { buildNamespace, nodeAt, type OscQueryNode } from './namespace.js';
@@ -25,8 +26,8 @@ export class OscQueryServer {
   private server: http.Server | null = null;
   private wss: WebSocketServer | null = null;
   private unadvertise: (() => void)[] = [];
-  private unsubscribe: (() => void) | null = null;
-  private readonly listening = new Map<WebSocket, Set<string>>();
+  /** Each socket's listened paths, and its place in the feedback coalescer. */
+  private readonly listening = new Map<WebSocket, { paths: Set<string>; feedback: FeedbackHandle }>();
   private portValue: number | null = null;
 
   constructor(
@@ -65,16 +66,6 @@ export class OscQueryServer {
     });
     this.wss.on('connection', (ws) => this.onSocket(ws));
     this.wss.on('error', () => {});
-    this.unsubscribe = this.engine.params.onChange((entry, value) => {
-      for (const [ws, paths] of this.listening) {
-        if (!paths.has(entry.path)) continue;
-        try {
-          ws.send(encode({ oscType: 'message', address: entry.path, args: [oscArgument(entry.info, value)] }));
-        } catch {
-          // a closing socket: its listens go with it
-        }
-      }
-    });
     // One name per host and port: two hosts (on one machine or a LAN) must not answer to the same name.
     const name = `vj-host (${os.hostname()}:${this.portValue})`;
     this.unadvertise.push(advertise(name, '_oscjson._tcp', this.portValue, this.log));
@@ -84,8 +75,8 @@ export class OscQueryServer {
   }
 
   async stop(): Promise<void> {
-    this.unsubscribe?.();
     for (const stop of this.unadvertise) stop();
+    for (const { feedback } of this.listening.values()) feedback.remove();
     for (const ws of this.listening.keys()) ws.terminate();
     this.wss?.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
@@ -134,9 +125,25 @@ export class OscQueryServer {
 
   private onSocket(ws: WebSocket): void {
     const paths = new Set<string>();
-    this.listening.set(ws, paths);
-    ws.on('close', () => this.listening.delete(ws));
-    ws.on('error', () => this.listening.delete(ws));
+    const feedback = this.engine.feedback.add({
+      wants: (entry) => paths.has(entry.path),
+      deliver: (changes) => {
+        for (const { entry, value } of changes) {
+          try {
+            ws.send(encode({ oscType: 'message', address: entry.path, args: [oscArgument(entry.info, value)] }));
+          } catch {
+            // a closing socket: its listens go with it
+          }
+        }
+      },
+    });
+    this.listening.set(ws, { paths, feedback });
+    const forget = (): void => {
+      feedback.remove();
+      this.listening.delete(ws);
+    };
+    ws.on('close', forget);
+    ws.on('error', forget);
     ws.on('message', (data, isBinary) => {
       if (isBinary) return; // OSC from a websocket client is not a control path here
       let command: { COMMAND?: unknown; DATA?: unknown };

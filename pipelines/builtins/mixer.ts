@@ -1,5 +1,6 @@
 import type { Frame } from '../../core/frame.js';
 import { Param } from '../../core/params.js';
+import { crossfadeInto } from '../../core/blend.js';
 
 export const mixerParams = Param.object({
   crossfade: Param.number({ default: 0, min: 0, max: 1, unit: 'normalized', label: 'Crossfade', description: '0 = deck A, 1 = deck B.' }),
@@ -28,7 +29,7 @@ export function mixDecks(a: Frame, b: Frame | null, p: MixerParams, out: Frame):
     case 'alpha':
       return alphaOver(a, b, x, out); // handled above already (it composites at crossfade 0 too)
     case 'crossfade':
-      for (let i = 0; i < n; i++) dst[i] = da[i]! + (db[i]! - da[i]!) * x + 0.5;
+      crossfadeInto(da, db, x, dst);
       break;
     case 'add':
       for (let i = 0; i < n; i++) {

@@ -2,6 +2,7 @@ import type { Frame } from '../../core/frame.js';
 import { channelCount, frameToTensor, imageToFrame, lumaToFrame, maskToFrame, type Scratch } from './image-tensor.js';
 import type { ImageInputSpec, OutputSpec } from './manifest.js';
 import { placement } from './placement.js';
+import { crossfadeInto } from '../../core/blend.js';
 
 /** Everything the inference thread needs to turn one frame into the model's frame. */
 export interface FrameJob {
@@ -68,20 +69,12 @@ export class FrameRenderer {
         maskToFrame(result.data, result.dims, output, input, place, inputSize, job.invert, styled, this.scratch);
         break;
     }
-    mixInto(bytes, this.styled, job.mix);
+    // Dry (in place) to wet: mix 0 keeps the input exactly, mix 1 gives the model's picture exactly.
+    crossfadeInto(bytes, this.styled, job.mix, bytes);
     return bytes;
   }
 }
 
-/** dry (in place) -> wet by `mix`; mix 0 keeps the input exactly, mix 1 gives the model's picture exactly. */
-export function mixInto(dry: Uint8Array, wet: Uint8Array, mix: number): void {
-  if (mix <= 0) return;
-  if (mix >= 1) {
-    dry.set(wet);
-    return;
-  }
-  for (let i = 0; i < dry.length; i++) dry[i] = dry[i]! + (wet[i]! - dry[i]!) * mix + 0.5;
-}
 
 function allFinite(data: Float32Array): boolean {
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return false;

@@ -2,7 +2,8 @@ import { Type, type TObject, type TProperties } from '@sinclair/typebox';
 import type { Frame } from '../../core/frame.js';
 import { Param } from '../../core/params.js';
 import type { AnyPipelineDefinition } from '../contract.js';
-import { mixInto, type FrameJob } from './frame-job.js';
+import type { FrameJob } from './frame-job.js';
+import { crossfadeInto } from '../../core/blend.js';
 import type { ImageInputSpec, Manifest, ParamInputSpec } from './manifest.js';
 import { readManifest, type OrtSession } from './model-loader.js';
 import { acquireSession } from './session-cache.js';
@@ -69,7 +70,7 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
           if (swapped) {
             // The old model's last picture fades out under the new one's.
             fadeFrom.data.set(out.data);
-            fadeStart = performance.now();
+            fadeStart = ctx.now();
           }
           const session = models.session;
           const [w, h] = workingSize(image, values as Record<string, number>);
@@ -86,9 +87,9 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
           spare.push(rendered);
           const fadeMs = Number(values.swapFade) * 1000;
           if (fadeStart >= 0) {
-            const progress = fadeMs > 0 ? (performance.now() - fadeStart) / fadeMs : 1;
+            const progress = fadeMs > 0 ? (ctx.now() - fadeStart) / fadeMs : 1;
             if (progress >= 1) fadeStart = -1;
-            else mixInto(out.data, fadeFrom.data, 1 - progress);
+            else crossfadeInto(out.data, fadeFrom.data, 1 - progress, out.data);
           }
           out.index = input.index;
           out.time = input.time;

@@ -22,8 +22,9 @@ export async function harness(
 ): Promise<Harness> {
   const fps = options.fps ?? 30;
   const pool = new FramePool();
-  const instance = await definition.create({ ...size, fps, pool, log: options.log ?? silentLog });
   const clock = initialClockState(fps);
+  // The pipeline's clock is the harness's frame clock: time moves only when the test steps.
+  const instance = await definition.create({ ...size, fps, pool, log: options.log ?? silentLog, now: () => clock.time * 1000 });
   const tempo = new Tempo();
   let frame = 0;
   return {

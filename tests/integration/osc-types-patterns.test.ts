@@ -8,6 +8,8 @@ import { silentLog } from '../../core/log.js';
 import { setupPresets } from '../../host/presets-setup.js';
 import { compilePattern } from '../../inputs/osc/address-pattern.js';
 import { OscFeedback, SUBSCRIPTION_LEASE_MS } from '../../inputs/osc/osc-feedback.js';
+import { FeedbackCoalescer } from '../../params/feedback-coalescer.js';
+import { ParamSpace } from '../../params/param-space.js';
 import { kernelUdpDrops } from '../../inputs/osc/udp-drops.js';
 import { handled, oscHarness, snapshot, type OscHarness } from '../helpers/osc-harness.js';
 import { until } from '../helpers/until.js';
@@ -197,8 +199,8 @@ describe('places any sender could fill forever', () => {
 
   it('feedback subscriptions: the 33rd is refused while 32 are live, and gets a place once one has lapsed', () => {
     let now = 0;
-    const params = { list: () => [], onChange: () => () => {} } as unknown as ConstructorParameters<typeof OscFeedback>[0];
-    const feedback = new OscFeedback(params, () => {}, 30, () => now);
+    const params = new ParamSpace();
+    const feedback = new OscFeedback(params, new FeedbackCoalescer(params), () => {}, () => now);
     for (let port = 1; port <= 32; port++) expect(feedback.add({ host: '10.0.0.2', port, originKey: `k${port}`, fromShow: false })).toBe(true);
     expect(feedback.add({ host: '10.0.0.3', port: 9, originKey: 'late', fromShow: false })).toBe(false);
     now = SUBSCRIPTION_LEASE_MS - 1;

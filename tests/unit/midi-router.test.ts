@@ -132,7 +132,7 @@ describe('MIDI into the host', () => {
   it('feeds values back to mapped controls when another surface changes them, but not to the control that moved', async () => {
     const { engine, driver, router } = await setup();
     const sent: [string, number[]][] = [];
-    const feedback = new MidiFeedback(engine.params, router.mappings, engine.modulation.matrix, (port, bytes) => sent.push([port, bytes]));
+    const feedback = new MidiFeedback(engine.feedback, router.mappings, engine.modulation.matrix, (port, bytes) => sent.push([port, [...bytes]]));
     feedback.start();
     router.arm('/mixer/crossfade');
     router.receive(PORT, [0xb1, 7, 0], 0);
