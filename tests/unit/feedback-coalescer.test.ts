@@ -13,7 +13,7 @@ function space(): ParamSpace {
 describe('feedback coalescer (the one path from a change to OSC, MIDI, OSCQuery and socket surfaces)', () => {
   it('sends a frame\'s changes together right after the frame, then holds faster ones back and sends only the latest', async () => {
     const params = space();
-    let now = 0; // the coalescer's clock: its rate is checked without waiting for time to pass
+    const now = 0; // the coalescer's clock: its rate is checked without waiting for time to pass
     const coalescer = new FeedbackCoalescer(params, { rateHz: 30, burst: 1, now: () => now });
     const deliveries: Record<string, unknown>[] = [];
     coalescer.add({ wants: () => true, deliver: (changes) => deliveries.push(Object.fromEntries([...changes].map((c: PendingChange) => [c.entry.path, c.value]))) });
