@@ -4,7 +4,7 @@ import type { FramePool } from '../core/frame-pool.js';
 import type { Log } from '../core/log.js';
 import type { AnyParams, AnyPipelineDefinition, PipelineInstance } from '../pipelines/contract.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
-import { Stage } from '../pipelines/stage.js';
+import { Stage } from '../pipelines/stage/stage.js';
 import { defaultParams } from '../core/params.js';
 import { Engine } from './engine.js';
 import { outputId, type Show } from './show.js';

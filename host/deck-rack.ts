@@ -5,7 +5,7 @@ import type { FramePool } from '../core/frame-pool.js';
 import { crossfadeInto } from '../core/blend.js';
 import type { Log } from '../core/log.js';
 import type { ParamSpace } from '../params/param-space.js';
-import type { Stage, StageStats } from '../pipelines/stage.js';
+import type { Stage, StageStats } from '../pipelines/stage/stage.js';
 
 export interface EngineDeck {
   id: string;

@@ -6,7 +6,7 @@ import type { Log } from '../core/log.js';
 import { defaultParams } from '../core/params.js';
 import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
 import { mixDecks, mixerParams, type MixerParams } from '../pipelines/builtins/mixer.js';
-import type { Stage, StageStats } from '../pipelines/stage.js';
+import type { Stage, StageStats } from '../pipelines/stage/stage.js';
 import type { Output, OutputStats } from '../outputs/contract.js';
 import { ParamSpace } from '../params/param-space.js';
 import { FeedbackCoalescer } from '../params/feedback-coalescer.js';

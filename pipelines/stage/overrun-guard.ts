@@ -1,4 +1,4 @@
-import { Backoff } from '../core/backoff.js';
+import { Backoff } from '../../core/backoff.js';
 
 /**
  * An inline stage that takes more than OVERRUN_FACTOR frame periods on OVERRUNS_TO_BYPASS of the last
@@ -9,9 +9,11 @@ import { Backoff } from '../core/backoff.js';
 const OVERRUN_FACTOR = 2;
 const OVERRUNS_TO_BYPASS = 5;
 const OVERRUN_WINDOW = 10;
+const WINDOW_MASK = (1 << OVERRUN_WINDOW) - 1;
 
 export class OverrunGuard {
-  private readonly recent: boolean[] = [];
+  /** The last OVERRUN_WINDOW runs as bits (1: over budget), newest lowest: counted without allocating. */
+  private recent = 0;
   private readonly backoff = new Backoff(1000, 30_000);
   /** When a bypassed stage may be tried again; 0 while it runs normally. */
   private bypassedUntil = 0;
@@ -41,15 +43,20 @@ export class OverrunGuard {
       this.backoff.reset();
       return null;
     }
-    this.recent.push(over);
-    if (this.recent.length > OVERRUN_WINDOW) this.recent.shift();
-    return this.recent.filter(Boolean).length >= OVERRUNS_TO_BYPASS ? this.bypass(ms) : null;
+    this.recent = ((this.recent << 1) | (over ? 1 : 0)) & WINDOW_MASK;
+    return bitCount(this.recent) >= OVERRUNS_TO_BYPASS ? this.bypass(ms) : null;
   }
 
   private bypass(ms: number): string {
     const wait = this.backoff.next();
     this.bypassedUntil = this.now() + wait;
-    this.recent.length = 0;
+    this.recent = 0;
     return `too slow for the frame loop (${ms.toFixed(0)} ms of a ${this.budgetMs.toFixed(1)} ms frame); bypassed, tried again in ${(wait / 1000).toFixed(0)} s`;
   }
+}
+
+function bitCount(bits: number): number {
+  let count = 0;
+  for (let b = bits; b !== 0; b &= b - 1) count++;
+  return count;
 }

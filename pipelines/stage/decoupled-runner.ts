@@ -1,0 +1,183 @@
+import type { ClockState } from '../../core/clock.js';
+import { copyFrameInto, sameSize, type Frame } from '../../core/frame.js';
+import type { FramePool } from '../../core/frame-pool.js';
+import { Backoff } from '../../core/backoff.js';
+import { crossfadeInto } from '../../core/blend.js';
+import { RateMeter, RollingSamples } from '../../core/rolling-stats.js';
+import type { AnyParams, PipelineInstance } from '../contract.js';
+import { checkFrame, round3, type Size, type StageHooks, type StageRunner } from './runner.js';
+import type { StageStats } from './stage-stats.js';
+
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+
+/**
+ * Runs the pipeline beside the frame loop with latest-wins: while it is busy, newer inputs replace each
+ * other and are counted as skipped; the loop always uses the newest finished result. A run that stalls
+ * is abandoned, and a failing pipeline is retried with backoff, so the picture never goes black.
+ */
+export class DecoupledRunner implements StageRunner {
+  private busy = false;
+  private disposed = false;
+  private inputCopy: Frame | null = null;
+  private clockCopy: ClockState | null = null;
+  private latestResult: Frame | null = null;
+  private skippedInputs = 0;
+  private readonly completions = new RateMeter(256);
+  private readonly latencies = new RollingSamples(120);
+  // A token per launch (results of abandoned runs are ignored), when the current run started, and when
+  // the next try may start.
+  private runToken = 0;
+  private launchedAt = 0;
+  private retryAt = 0;
+  private readonly backoff = new Backoff(RETRY_MIN_MS, RETRY_MAX_MS);
+  private readonly results: ResultCrossfade;
+
+  constructor(
+    private readonly instance: PipelineInstance<AnyParams>,
+    private readonly params: AnyParams,
+    private readonly pool: FramePool,
+    private readonly hooks: StageHooks,
+    private readonly stallTimeoutMs: number,
+  ) {
+    this.results = new ResultCrossfade(pool);
+  }
+
+  run(input: Frame | null, clock: ClockState, size: Size): Frame | null {
+    const now = this.hooks.now();
+    if (this.busy && now - this.launchedAt > this.stallTimeoutMs) {
+      // Never go black: give up on this run, show the last good result (or the input), try again later.
+      this.busy = false;
+      this.runToken++;
+      this.failed(new Error(`stalled: no result after ${this.stallTimeoutMs} ms; bypassed, retrying`));
+    }
+    if (this.busy || now < this.retryAt) this.skippedInputs++;
+    else this.launch(input, clock, size);
+    if (this.latestResult && this.params.betweenResults === 'crossfade') return this.results.at(now) ?? this.latestResult;
+    return this.latestResult;
+  }
+
+  describe(stats: StageStats): void {
+    stats.rate = round3(this.completions.rate(this.hooks.now()));
+    stats.latencyMs = round3(this.latencies.last());
+    stats.skippedInputs = this.skippedInputs;
+    stats.busy = this.busy;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.inputCopy) this.pool.release(this.inputCopy);
+    this.inputCopy = null;
+    this.results.dispose();
+  }
+
+  /** A failed or stalled run: reported, and the next try waits (1 s, doubling to 30 s) so a broken model is not hammered. */
+  private failed(error: unknown): void {
+    this.hooks.recordError(error);
+    this.retryAt = this.hooks.now() + this.backoff.next();
+  }
+
+  private launch(input: Frame | null, clock: ClockState, size: Size): void {
+    const ownInput = input ? this.copyInput(input) : null;
+    this.clockCopy = Object.assign(this.clockCopy ?? ({} as ClockState), clock);
+    const launchedAt = this.hooks.now();
+    const token = ++this.runToken;
+    this.launchedAt = launchedAt;
+    this.busy = true;
+    let pending: Frame | Promise<Frame>;
+    try {
+      pending = this.instance.process(ownInput, this.params, this.clockCopy);
+    } catch (error) {
+      this.busy = false;
+      this.failed(error);
+      return;
+    }
+    Promise.resolve(pending).then(
+      (result) => {
+        if (token !== this.runToken || this.disposed) return; // an abandoned (stalled) run
+        this.busy = false;
+        this.finished(result, size, launchedAt);
+      },
+      (error: unknown) => {
+        if (token !== this.runToken || this.disposed) return;
+        this.busy = false;
+        this.failed(error);
+      },
+    );
+  }
+
+  /** The stage's own copy of the input: the pipeline reads it after the tick that lent the frame. */
+  private copyInput(input: Frame): Frame {
+    if (!this.inputCopy || !sameSize(this.inputCopy, input)) {
+      if (this.inputCopy) this.pool.release(this.inputCopy);
+      this.inputCopy = this.pool.acquire(input.width, input.height);
+    }
+    copyFrameInto(input, this.inputCopy);
+    return this.inputCopy;
+  }
+
+  private finished(result: Frame, size: Size, launchedAt: number): void {
+    try {
+      checkFrame(result, size);
+    } catch (error) {
+      this.failed(error);
+      return;
+    }
+    this.latestResult = result;
+    this.backoff.reset();
+    const done = this.hooks.now();
+    if (this.params.betweenResults === 'crossfade') this.results.keep(result, done);
+    this.completions.mark(done);
+    this.latencies.add(done - launchedAt);
+  }
+}
+
+/**
+ * A decoupled pipeline's `betweenResults: 'crossfade'`: the last two results in frames of the stage's own
+ * (the pipeline rewrites its frame on every run), the older fading into the newer over the time the
+ * pipeline took between them.
+ */
+class ResultCrossfade {
+  private readonly shown: [Frame | null, Frame | null] = [null, null];
+  private newest = -1;
+  private arrivedAt = 0;
+  private interval = 0;
+  private blended: Frame | null = null;
+
+  constructor(private readonly pool: FramePool) {}
+
+  keep(result: Frame, done: number): void {
+    const slot = this.newest < 0 ? 0 : 1 - this.newest;
+    let frame = this.shown[slot];
+    if (!frame || !sameSize(frame, result)) {
+      if (frame) this.pool.release(frame);
+      frame = this.shown[slot] = this.pool.acquire(result.width, result.height);
+    }
+    copyFrameInto(result, frame);
+    if (this.newest >= 0) this.interval = done - this.arrivedAt;
+    this.newest = slot;
+    this.arrivedAt = done;
+  }
+
+  /** The picture to show now, or null before any result was kept. */
+  at(now: number): Frame | null {
+    const newer = this.newest < 0 ? null : this.shown[this.newest];
+    const older = this.newest < 0 ? null : this.shown[1 - this.newest];
+    if (!newer) return null;
+    const progress = this.interval > 0 ? (now - this.arrivedAt) / this.interval : 1;
+    if (!older || progress >= 1) return newer;
+    if (!this.blended || !sameSize(this.blended, newer)) {
+      if (this.blended) this.pool.release(this.blended);
+      this.blended = this.pool.acquire(newer.width, newer.height);
+    }
+    crossfadeInto(older.data, newer.data, progress, this.blended.data);
+    this.blended.index = newer.index;
+    this.blended.time = newer.time;
+    return this.blended;
+  }
+
+  dispose(): void {
+    for (const f of [...this.shown, this.blended]) if (f) this.pool.release(f);
+    this.shown[0] = this.shown[1] = this.blended = null;
+  }
+}
