@@ -34,7 +34,7 @@ export async function buildEngine(show: Show, registry: PipelineRegistry, option
   // Routes are checked against the address space the decks just declared; a bad one stops start-up.
   engine.modulation.matrix.setRoutes(show.modulation.routes, 'modulation.routes');
   for (const [i, config] of show.outputs.entries()) {
-    await engine.outputManager.add({ ...config, id: outputId(show, i) }, { engineStarted: false });
+    await engine.outputManager.add({ ...config, id: outputId(show, i) });
   }
   return engine;
 }

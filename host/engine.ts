@@ -146,18 +146,23 @@ export class Engine {
     this.sections.set(name, read);
   }
 
-  /** Adds an output fed from the next tick on; `feed` is "main" (the mix) or a deck id. */
+  /** Gives the show an output made outside a config (tests, benchmarks): its owner is the output manager. */
   addOutput(output: Output, feed = 'main'): void {
-    this.outputs.add(output, this.decks.indexOf(feed));
+    this.outputManager.attach(output, feed);
   }
 
   /** Why this output did not start with the show, or null. */
   startFailure(output: Output): string | null {
-    return this.outputs.startFailure(output);
+    return this.outputManager.startFailure(output);
   }
 
-  /** Stops feeding an output (it is not stopped: whoever removes it does that). */
-  removeOutput(output: Output): void {
+  /** Feeds an output from the next tick on; `feed` is "main" (the mix) or a deck id. Only its owner, the output manager, calls this. */
+  feed(output: Output, feed: string): void {
+    this.outputs.add(output, this.decks.indexOf(feed));
+  }
+
+  /** Stops feeding an output (it is not stopped: its owner does that). */
+  unfeed(output: Output): void {
     this.outputs.remove(output);
   }
 
@@ -170,9 +175,9 @@ export class Engine {
     return this.last;
   }
 
-  /** Starts the outputs (one that fails is reported and left out, the show starts with the rest), then the frame loop. */
+  /** Starts the outputs (their owner leaves out one that fails and reports it), then the frame loop. */
   async start(): Promise<void> {
-    await this.outputs.startAll();
+    await this.outputManager.startAll();
     this.running = true;
     this.driver.start(this.fps, (tick) => this.tick(tick));
   }
@@ -181,7 +186,7 @@ export class Engine {
     this.driver.stop();
     this.feedback.close();
     this.running = false;
-    await this.outputs.stopAll();
+    await this.outputManager.stopAll();
     await this.decks.disposeAll();
   }
 

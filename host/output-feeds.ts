@@ -2,11 +2,11 @@ import { describeError } from '../core/errors.js';
 import type { Frame, Size } from '../core/frame.js';
 import { FrameShelf } from '../core/frame-shelf.js';
 import type { Log } from '../core/log.js';
-import { OUTPUT_START_MS, startWithin, type Output, type OutputStats } from '../outputs/contract.js';
+import type { Output, OutputStats } from '../outputs/contract.js';
 import { MIXED_DECKS } from './deck-rack.js';
 
 /**
- * The outputs the frame loop feeds, each with its feed (the mix or one deck's own picture). Outputs that
+ * The outputs the frame loop feeds (their owner, the output manager, adds and removes them), each with its feed (the mix or one deck's own picture). Outputs that
  * send later get one shared, held copy per feed and tick (kept without copying again); outputs that write
  * during submit get the frame itself.
  */
@@ -14,8 +14,6 @@ export class OutputFeeds {
   private outputs: Output[] = [];
   /** Per output, in the same order: the deck whose own picture it gets (-1: the mix). */
   private feeds: number[] = [];
-  /** Why an output given to the engine did not start with the show. */
-  private readonly startFailures = new WeakMap<Output, string>();
   private readonly shelf: FrameShelf;
   /** This tick's published frames: [0] the mix, [1 + d] deck d's own picture. */
   private readonly shared: (Frame | null)[] = new Array<Frame | null>(1 + MIXED_DECKS).fill(null);
@@ -44,31 +42,6 @@ export class OutputFeeds {
 
   list(): readonly Output[] {
     return this.outputs;
-  }
-
-  startFailure(output: Output): string | null {
-    return this.startFailures.get(output) ?? null;
-  }
-
-  /**
-   * Starts the outputs, each on its own and within OUTPUT_START_MS: one that fails or hangs (a recording
-   * folder that cannot exist, a device that never answers) is reported with its reason and left out.
-   */
-  async startAll(): Promise<void> {
-    await Promise.all(
-      this.outputs.map(async (output) => {
-        const failure = await startWithin(output, OUTPUT_START_MS);
-        if (failure === null) return;
-        this.startFailures.set(output, failure);
-        this.remove(output);
-        this.log.error({ output: output.id, err: failure }, `output ${output.id} could not start: ${failure}; the show runs without it`);
-        output.stop().catch(() => undefined);
-      }),
-    );
-  }
-
-  async stopAll(): Promise<void> {
-    await Promise.allSettled(this.outputs.map((o) => o.stop()));
   }
 
   /** Hands this tick's pictures to every output: `mix` to the main feeds, `decks[d]` to deck d's. */

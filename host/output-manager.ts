@@ -20,8 +20,10 @@ interface Managed {
   id: string;
   config: OutputConfig & { id: string; enabled: boolean; feed: string };
   output: Output;
-  /** Fed by the engine and started. */
+  /** Fed by the engine (started, or to be started with the show). */
   live: boolean;
+  /** Made outside a config (a test's or a benchmark's output): it cannot be reconfigured. */
+  attached?: boolean;
   /** Why its last start failed (shown as its state until it starts). */
   startFailure?: string | null;
 }
@@ -32,22 +34,23 @@ export interface OutputFeeder {
   readonly size: { width: number; height: number };
   readonly actions: ActionSpace;
   deckIds(): string[];
-  addOutput(output: Output, feed?: string): void;
-  removeOutput(output: Output): void;
-  /** Why an output given to it did not start with the show, or null. */
-  startFailure(output: Output): string | null;
+  /** Feeds an output from the next frame on; `feed` is "main" or a deck id. */
+  feed(output: Output, feed: string): void;
+  unfeed(output: Output): void;
 }
 
 /** Config fields never shown outside: the stream URL carries the key. */
 const SECRET_FIELDS = new Set(['url']);
 
 /**
- * The outputs of a running show: started with it or held back (`enabled: false`), started, stopped,
- * reconfigured, added and removed while the frame loop runs. The engine only ever sees live outputs;
- * a stopped output is not fed, and a reconfigured one is stopped and replaced by a new instance.
+ * The one owner of the show's outputs: it starts them with the show (each within OUTPUT_START_MS; one
+ * that fails or hangs is reported and left out) or holds them back (`enabled: false`), and starts, stops,
+ * reconfigures, adds and removes them while the frame loop runs. The engine only feeds live outputs; a
+ * stopped output is not fed, and a reconfigured one is stopped and replaced by a new instance.
  */
 export class OutputManager {
   private readonly entries: Managed[] = [];
+  private showStarted = false;
   /** Operations on one output run one after another (a start during a stop waits for it). */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -75,26 +78,45 @@ export class OutputManager {
     return copy as Managed['config'];
   }
 
-  /**
-   * Adds an output from a checked config. Before the engine starts, an enabled output is handed to it
-   * (the engine starts it with the show); afterwards it is started here.
-   */
-  add(config: OutputConfig & { id: string }, options: { engineStarted: boolean } = { engineStarted: true }): Promise<OutputEntry> {
+  /** Adds an output from a config; an enabled one starts at once, or with the show when that has not started yet. */
+  add(config: OutputConfig & { id: string }): Promise<OutputEntry> {
     return this.serial(async () => {
       if (this.find(config.id)) throw new VjError(ErrorCode.OutputInvalid, `output "${config.id}" exists already`, [`id: "${config.id}" is taken`]);
       const checked = this.check(config, `outputs.${config.id}`);
       const managed: Managed = { id: config.id, config: { ...checked, id: config.id }, output: this.create(checked, config.id), live: false };
       this.entries.push(managed);
       this.registerActions(managed.id);
-      if (checked.enabled) {
-        if (options.engineStarted) await this.goLive(managed);
-        else {
-          this.engine.addOutput(managed.output, checked.feed);
-          managed.live = true;
-        }
-      }
+      if (checked.enabled && this.showStarted) await this.goLive(managed);
+      else if (checked.enabled) this.feed(managed);
       return this.entry(managed);
     });
+  }
+
+  /**
+   * Takes an output made outside a config (a test's or a benchmark's) and feeds it from the next frame
+   * on. It starts with the show; one attached after the show started must be running already.
+   */
+  attach(output: Output, feed = 'main'): void {
+    if (feed !== 'main' && !this.engine.deckIds().includes(feed)) throw new Error(`feed "${feed}": no such deck (decks: ${this.engine.deckIds().join(', ')}; or "main")`);
+    const managed: Managed = { id: output.id, config: { type: output.type, id: output.id, enabled: true, feed }, output, live: false, attached: true };
+    this.entries.push(managed);
+    this.feed(managed);
+  }
+
+  /** Starts every live output with the show, each on its own; the show starts with those that did. */
+  async startAll(): Promise<void> {
+    this.showStarted = true;
+    await Promise.all(this.entries.filter((m) => m.live).map((m) => this.startLive(m)));
+  }
+
+  /** Stops every output (the show is ending). */
+  async stopAll(): Promise<void> {
+    await Promise.allSettled(this.entries.map((m) => this.goOffline(m)));
+  }
+
+  /** Why this output did not start, or null. */
+  startFailure(output: Output): string | null {
+    return this.entries.find((m) => m.output === output)?.startFailure ?? null;
   }
 
   list(): OutputEntry[] {
@@ -129,6 +151,7 @@ export class OutputManager {
   configure(id: string, patch: Record<string, unknown>): Promise<OutputEntry> {
     return this.serial(async () => {
       const managed = this.require(id);
+      if (managed.attached) throw new VjError(ErrorCode.OutputInvalid, `outputs.${id}: made outside a config; it cannot be reconfigured`, [`${id}: not configurable`]);
       if ('type' in patch && patch.type !== managed.config.type) {
         throw new VjError(ErrorCode.OutputInvalid, `outputs.${id}.type: cannot change (remove the output and add another)`, ['type: cannot change']);
       }
@@ -158,13 +181,28 @@ export class OutputManager {
       throw new VjError(ErrorCode.OutputFailed, `output ${managed.id} could not start: ${failure}`, [`${managed.id}: ${failure}`]);
     }
     managed.startFailure = null;
-    this.engine.addOutput(managed.output, managed.config.feed);
+    this.feed(managed);
+  }
+
+  /** A live output's start with the show: a failure leaves it out with its reason, the others go on. */
+  private async startLive(managed: Managed): Promise<void> {
+    const failure = await startWithin(managed.output, OUTPUT_START_MS);
+    if (failure === null) return;
+    managed.startFailure = failure;
+    this.engine.unfeed(managed.output);
+    managed.live = false;
+    this.log.error({ output: managed.id, err: failure }, `output ${managed.id} could not start: ${failure}; the show runs without it`);
+    managed.output.stop().catch(() => undefined);
+  }
+
+  private feed(managed: Managed): void {
+    this.engine.feed(managed.output, managed.config.feed);
     managed.live = true;
   }
 
   private async goOffline(managed: Managed): Promise<void> {
     if (!managed.live) return;
-    this.engine.removeOutput(managed.output);
+    this.engine.unfeed(managed.output);
     managed.live = false;
     await managed.output.stop();
   }
@@ -188,12 +226,6 @@ export class OutputManager {
   }
 
   private entry(m: Managed): OutputEntry {
-    // An output the engine left out at the show's start is not live, whatever it was handed as.
-    const failedAtStart = this.engine.startFailure(m.output);
-    if (failedAtStart !== null && m.live) {
-      m.live = false;
-      m.startFailure = failedAtStart;
-    }
     const stats = m.output.stats();
     const shown = !m.live && m.startFailure ? { ...stats, state: 'failed' as const, lastError: m.startFailure } : stats;
     const config = Object.fromEntries(Object.entries(m.config).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? redactUrl(String(v)) : v]));

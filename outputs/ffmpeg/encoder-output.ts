@@ -2,12 +2,12 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { createFramePipe, type FramePipe } from './frame-pipe.js';
-import { Backoff } from '../../core/backoff.js';
+import { OutputLifecycle } from '../lifecycle.js';
 import { markInheritedFdsCloseOnExec } from '../../core/libc.js';
 import { describeError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import type { Log } from '../../core/log.js';
-import type { Output, OutputState, OutputStats } from '../contract.js';
+import type { Output, OutputStats } from '../contract.js';
 import { LatestFrameSender } from '../latest-frame-sender.js';
 import { encoderArgs, redactIn, type EncoderSettings, type EncoderTarget } from './ffmpeg-args.js';
 import { RtmpRelay } from './rtmp-relay.js';
@@ -46,35 +46,35 @@ export class EncoderOutput implements Output {
   readonly holdsFrames = true;
   private readonly options: EncoderOutputOptions;
   private readonly sender: LatestFrameSender;
-  private readonly backoff: Backoff;
+  private readonly life: OutputLifecycle;
   private readonly progress = new ProgressReader();
   private child: Child | null = null;
   private pipe: FramePipe | null = null;
-  private state: OutputState = 'stopped';
-  private lastError: string | null = null;
   private target: EncoderTarget | null = null;
-  private restartTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
-  private restarts = 0;
   private stopping: Promise<void> | null = null;
   private lastProgressAt = 0;
   private lastOfferAt = 0;
   private stderrTail = '';
   private startedAt = 0;
   private relay: RtmpRelay | null = null;
-  private droppedWhileDown = 0;
 
   constructor(options: EncoderOutputOptions) {
     this.options = options;
     this.id = options.id;
     this.type = options.type;
-    this.backoff = new Backoff(options.retryMinMs ?? 1000, options.retryMaxMs ?? 10_000);
+    this.life = new OutputLifecycle({
+      id: options.id, log: options.log, retryMinMs: options.retryMinMs ?? 1000, retryMaxMs: options.retryMaxMs ?? 10_000,
+      fields: () => {
+        const where = this.target?.kind === 'stream' ? redactIn(this.target.url, this.target.url) : this.target?.path;
+        return where ? { target: where } : {};
+      },
+    });
     this.sender = new LatestFrameSender((copy) => this.write(copy));
   }
 
   async start(): Promise<void> {
     this.stopping = null;
-    this.backoff.reset();
     // A stream URL carries its key: ffmpeg gets the relay's stand-in instead (see RtmpRelay).
     if (this.options.relayUrl) {
       this.relay = new RtmpRelay(this.options.relayUrl);
@@ -87,7 +87,7 @@ export class EncoderOutput implements Output {
     const { input } = this.options.settings;
     // While ffmpeg runs it gets frames, also when (re)connecting: it opens its output only once frames arrive.
     if (!this.child || frame.width !== input.width || frame.height !== input.height) {
-      this.droppedWhileDown++;
+      this.life.dropWhileDown();
       return;
     }
     this.lastOfferAt = Date.now();
@@ -97,33 +97,25 @@ export class EncoderOutput implements Output {
   stats(): OutputStats {
     const target = this.target;
     const p = this.progress.latest;
-    return {
-      id: this.id,
-      type: this.type,
-      state: this.state,
-      sent: this.sender.sent,
-      dropped: this.sender.dropped + this.droppedWhileDown,
-      lastError: this.lastError,
-      detail: {
-        ...(target?.kind === 'stream' ? { url: redactIn(target.url, target.url) } : {}),
-        ...(target?.kind === 'file' ? { file: target.path, container: target.container } : {}),
-        width: this.options.settings.size?.width ?? this.options.settings.input.width,
-        height: this.options.settings.size?.height ?? this.options.settings.input.height,
-        fps: this.options.settings.outputFps ?? this.options.settings.fps,
-        bitrateKbps: this.options.settings.bitrateKbps,
-        encodedFrames: p.frame,
-        encoderFps: p.fps,
-        encoderSpeed: p.speed,
-        restarts: this.restarts,
-        ...(this.state === 'running' ? { runningSeconds: Math.round((Date.now() - this.startedAt) / 100) / 10 } : {}),
-      },
-    };
+    return this.life.stats(this.type, this.sender.sent, this.sender.dropped, {
+      ...(target?.kind === 'stream' ? { url: redactIn(target.url, target.url) } : {}),
+      ...(target?.kind === 'file' ? { file: target.path, container: target.container } : {}),
+      width: this.options.settings.size?.width ?? this.options.settings.input.width,
+      height: this.options.settings.size?.height ?? this.options.settings.input.height,
+      fps: this.options.settings.outputFps ?? this.options.settings.fps,
+      bitrateKbps: this.options.settings.bitrateKbps,
+      encodedFrames: p.frame,
+      encoderFps: p.fps,
+      encoderSpeed: p.speed,
+      restarts: this.life.restarts,
+      ...(this.life.running ? { runningSeconds: Math.round((Date.now() - this.startedAt) / 100) / 10 } : {}),
+    });
   }
 
   stop(): Promise<void> {
     if (this.stopping) return this.stopping;
-    this.setState('stopped');
-    this.clearTimers();
+    this.life.stopped();
+    this.clearWatchdog();
     const child = this.child;
     const pipe = this.pipe;
     this.child = null;
@@ -149,8 +141,8 @@ export class EncoderOutput implements Output {
   }
 
   private spawn(): void {
-    this.clearTimers();
-    this.setState(this.restarts > 0 ? 'reconnecting' : 'starting');
+    this.clearWatchdog();
+    this.life.starting();
     try {
       this.target = this.options.target();
     } catch (error) {
@@ -185,7 +177,7 @@ export class EncoderOutput implements Output {
       if (this.child !== child) return;
       if (this.progress.feed(chunk.toString()) && this.progress.latest.frame > 0) {
         this.lastProgressAt = Date.now();
-        if (this.state !== 'running') this.onRunning();
+        if (!this.life.running) this.onRunning();
       }
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -207,9 +199,7 @@ export class EncoderOutput implements Output {
 
   private onRunning(): void {
     this.startedAt = Date.now();
-    this.backoff.reset();
-    this.setState('running');
-    this.lastError = null;
+    this.life.up();
   }
 
   private onSpawnError(ffmpeg: string, error: unknown): void {
@@ -223,20 +213,14 @@ export class EncoderOutput implements Output {
   }
 
   private fail(message: string): void {
-    this.clearTimers();
-    this.lastError = message;
-    this.setState('failed');
+    this.clearWatchdog();
+    this.life.failed(message);
   }
 
   private scheduleRestart(reason: string): void {
-    this.clearTimers();
-    if (this.state === 'stopped' || this.state === 'failed') return;
-    this.lastError = reason;
-    this.restarts++;
-    const wait = this.backoff.next();
-    this.setState('reconnecting', `${reason}; restarting in ${wait} ms`);
-    this.restartTimer = setTimeout(() => this.spawn(), wait);
-    this.restartTimer.unref();
+    this.clearWatchdog();
+    if (this.life.state === 'stopped' || this.life.state === 'failed') return;
+    this.life.reconnect(reason, () => this.spawn());
   }
 
   private checkStall(): void {
@@ -270,19 +254,9 @@ export class EncoderOutput implements Output {
     return this.target?.kind === 'stream' ? redactIn(last, this.target.url) : last;
   }
 
-  private setState(state: OutputState, note?: string): void {
-    if (state === this.state && !note) return;
-    this.state = state;
-    const where = this.target?.kind === 'stream' ? redactIn(this.target.url, this.target.url) : this.target?.path;
-    const fields = { state, ...(where ? { target: where } : {}) };
-    if (state === 'failed' || state === 'reconnecting') this.options.log.warn(fields, `${this.id}: ${state}: ${note ?? this.lastError ?? ''}`);
-    else this.options.log.info(fields, `${this.id}: ${state}`);
-  }
-
-  private clearTimers(): void {
-    if (this.restartTimer) clearTimeout(this.restartTimer);
+  private clearWatchdog(): void {
     if (this.watchdog) clearInterval(this.watchdog);
-    this.restartTimer = this.watchdog = null;
+    this.watchdog = null;
   }
 }
 

@@ -15,7 +15,7 @@ export const shmOutputType = defineOutputType({
     { additionalProperties: false },
   ),
   create(config, ctx) {
-    return new ShmOutput({ id: config.id, name: config.name, slots: config.slots, fps: ctx.fps, width: ctx.width, height: ctx.height });
+    return new ShmOutput({ id: config.id, name: config.name, slots: config.slots, fps: ctx.fps, width: ctx.width, height: ctx.height, log: ctx.log });
   },
 });
 

@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { Frame } from '../../core/frame.js';
 import { describeError } from '../../core/errors.js';
 import { writeU64 } from '../../core/u64.js';
-import { Backoff } from '../../core/backoff.js';
-import type { Output, OutputState, OutputStats } from '../contract.js';
+import { OutputLifecycle } from '../lifecycle.js';
+import type { Output, OutputStats } from '../contract.js';
+import type { Log } from '../../core/log.js';
 import {
   Field, FOURCC_RGBA, SHM_HEADER_BYTES, SHM_MAGIC, SHM_VERSION, ShmState, SlotField,
   slotBytesFor, slotDataOffset, slotRecordOffset,
@@ -22,6 +23,7 @@ export interface ShmOutputOptions {
   height?: number;
   /** Folder for the file; defaults to /dev/shm (or the temp folder where there is none). */
   dir?: string;
+  log?: Log;
 }
 
 export function defaultShmDir(): string {
@@ -54,17 +56,15 @@ export class ShmOutput implements Output {
   private readonly fps: number;
   private readonly initialSize: { width: number; height: number } | null;
   private fd: number | null = null;
-  private state: OutputState = 'stopped';
+  private readonly life: OutputLifecycle;
   private sent = 0;
-  private dropped = 0;
-  private lastError: string | null = null;
+  /** Frames a failed write lost (frames offered while down are the lifecycle's count). */
+  private failedWrites = 0;
   private width = 0;
   private height = 0;
   private slotBytes = 0;
   private sequences: number[] = [];
   private framesWritten = 0;
-  private retryAt = 0;
-  private readonly backoff = new Backoff(RETRY_MIN_MS, RETRY_MAX_MS);
   // Small reused buffers for header fields (no allocation per frame).
   private readonly record = Buffer.alloc(24);
   private readonly seqBuf = Buffer.alloc(8);
@@ -76,15 +76,15 @@ export class ShmOutput implements Output {
     this.fps = options.fps;
     this.initialSize = options.width && options.height ? { width: options.width, height: options.height } : null;
     this.path = shmPath(options.name, options.dir);
+    this.life = new OutputLifecycle({ id: options.id, log: options.log, retryMinMs: RETRY_MIN_MS, retryMaxMs: RETRY_MAX_MS, fields: () => ({ path: this.path }) });
   }
 
   start(): Promise<void> {
-    this.state = 'starting';
+    this.life.starting();
     try {
       this.open();
       if (this.initialSize) this.layout(this.initialSize.width, this.initialSize.height);
-      this.state = 'running';
-      this.lastError = null;
+      this.life.up();
     } catch (error) {
       this.fail(error);
     }
@@ -92,9 +92,9 @@ export class ShmOutput implements Output {
   }
 
   submit(frame: Frame): void {
-    if (this.state !== 'running') {
-      this.dropped++;
-      if (this.state === 'failed' && Date.now() >= this.retryAt) this.retry();
+    if (!this.life.running) {
+      this.life.dropWhileDown();
+      if (this.life.retryDue()) this.retry();
       return;
     }
     try {
@@ -102,21 +102,13 @@ export class ShmOutput implements Output {
       this.publish(frame);
       this.sent++;
     } catch (error) {
-      this.dropped++;
+      this.failedWrites++;
       this.fail(error);
     }
   }
 
   stats(): OutputStats {
-    return {
-      id: this.id,
-      type: this.type,
-      state: this.state,
-      sent: this.sent,
-      dropped: this.dropped,
-      lastError: this.lastError,
-      detail: { path: this.path, slots: this.slots, width: this.width, height: this.height },
-    };
+    return this.life.stats(this.type, this.sent, this.failedWrites, { path: this.path, slots: this.slots, width: this.width, height: this.height });
   }
 
   stop(): Promise<void> {
@@ -129,7 +121,7 @@ export class ShmOutput implements Output {
       }
       this.fd = null;
     }
-    this.state = 'stopped';
+    this.life.stopped();
     return Promise.resolve();
   }
 
@@ -215,9 +207,7 @@ export class ShmOutput implements Output {
   }
 
   private fail(error: unknown): void {
-    this.state = 'failed';
-    this.lastError = describeError(error);
-    this.retryAt = Date.now() + this.backoff.next();
+    this.life.failedRetrying(describeError(error));
     if (this.fd !== null) {
       try {
         fs.closeSync(this.fd);
@@ -231,8 +221,7 @@ export class ShmOutput implements Output {
   private retry(): void {
     try {
       this.open();
-      this.state = 'running';
-      this.backoff.reset();
+      this.life.up();
     } catch (error) {
       this.fail(error);
     }
