@@ -18,6 +18,15 @@ export default tseslint.config(
     },
   },
   {
+    // Small files with one job, functions that fit on a screen (tests and their fixtures excepted).
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['tests/**'],
+    rules: {
+      'max-lines': ['error', { max: 300 }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     files: ['eslint.config.js'],
     extends: [tseslint.configs.disableTypeChecked],
   },

@@ -8,7 +8,7 @@ import type { Show } from '../host/show.js';
 import { formatStatusLine } from './status-line.js';
 import { OscInput } from '../inputs/osc/osc-input.js';
 import { OscQueryServer } from '../inputs/oscquery/oscquery-server.js';
-import { startMidi } from '../inputs/midi/start-midi.js';
+import { startMidi, type MidiHandle } from '../inputs/midi/start-midi.js';
 import { AudioInput } from '../inputs/audio/audio-input.js';
 import { recallOnProgramChange, setupPresets } from '../host/presets-setup.js';
 import { startKeyboard } from './keyboard.js';
@@ -28,6 +28,35 @@ export async function runHost(
   keepRunningOnStrayErrors(log);
   await presets.ready;
   await engine.start();
+  const inputs = await startInputs(engine, show, log);
+  const { osc, midi } = inputs;
+  const control = show.control.enabled
+    ? await startControlSurface({ engine, registry, presets, midi, osc, show, fileShow: options.fileShow ?? null, showFile: options.showFile ?? null, version: options.version ?? '0' }, show.control, log.child({ part: 'control' }))
+    : null;
+  log.info(
+    { show: show.name, size: `${show.frameSize.width}x${show.frameSize.height}`, fps: show.fps, outputs: engine.outputList().map((o) => o.stats().detail) },
+    `vj-host running "${show.name}" at ${show.frameSize.width}x${show.frameSize.height} ${show.fps} fps`,
+  );
+  const stopStatus = startStatus(engine, log, options.status);
+  const stop = stopOnce(log, () => {
+    stopStatus();
+    stopKeyboard();
+    presets.stop();
+    return [inputs.stop(), engine.stop(), control?.close()];
+  }, () => engine.stats().frames);
+  const stopKeyboard = startKeyboard(engine, log, () => stop('key q'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+interface Inputs {
+  osc: OscInput | null;
+  midi: MidiHandle | null;
+  stop(): Promise<void>;
+}
+
+/** OSC, OSCQuery, MIDI and audio, each as the show asks; one that cannot start is reported and the show goes on. */
+async function startInputs(engine: Engine, show: Show, log: Log): Promise<Inputs> {
   const osc = show.osc.enabled ? new OscInput(engine, show.osc, log.child({ part: 'osc' })) : null;
   const oscPort = (await osc?.start()) ?? null;
   if (osc) engine.addStatsSection('osc', () => osc.stats());
@@ -42,38 +71,38 @@ export async function runHost(
     await audio.start();
   }
   if (queryPort !== null) log.info({ oscQueryPort: queryPort }, `OSCQuery at http://${show.oscquery.bind}:${queryPort}/`);
-  const control = show.control.enabled
-    ? await startControlSurface({ engine, registry, presets, midi, osc, show, fileShow: options.fileShow ?? null, showFile: options.showFile ?? null, version: options.version ?? '0' }, show.control, log.child({ part: 'control' }))
-    : null;
-  log.info(
-    { show: show.name, size: `${show.frameSize.width}x${show.frameSize.height}`, fps: show.fps, outputs: engine.outputList().map((o) => o.stats().detail) },
-    `vj-host running "${show.name}" at ${show.frameSize.width}x${show.frameSize.height} ${show.fps} fps`,
-  );
-  const stopStatus = startStatus(engine, log, options.status);
+  return {
+    osc,
+    midi,
+    async stop() {
+      osc?.stop();
+      midi?.stop();
+      audio?.stop();
+      await oscQuery?.stop();
+    },
+  };
+}
 
+/**
+ * The stop a signal or the q key asks for: once, within STOP_DEADLINE_MS (a stuck plugin dispose must
+ * not keep the process alive); a second signal exits at once.
+ */
+function stopOnce(log: Log, stopParts: () => unknown[], frames: () => number): (signal: string) => void {
   let stopping = false;
-  const stop = (signal: string): void => {
+  return (signal) => {
     if (stopping) {
       log.warn('second stop signal: exiting now');
       process.exit(1);
     }
     stopping = true;
-    stopStatus();
-    stopKeyboard();
     log.info(`${signal}: stopping`);
-    // Never hang on the way out: a stuck plugin dispose must not keep the process alive.
     setTimeout(() => {
       log.error('stop took too long; exiting');
       process.exit(1);
     }, STOP_DEADLINE_MS).unref();
-    osc?.stop();
-    midi?.stop();
-    presets.stop();
-    audio?.stop();
-    const stopped = Promise.all([engine.stop(), oscQuery?.stop(), control?.close()]);
-    stopped.then(
+    Promise.all(stopParts().map((part) => Promise.resolve(part))).then(
       () => {
-        log.info({ frames: engine.stats().frames }, 'stopped');
+        log.info({ frames: frames() }, 'stopped');
         process.exit(0);
       },
       (error: unknown) => {
@@ -82,9 +111,6 @@ export async function runHost(
       },
     );
   };
-  const stopKeyboard = startKeyboard(engine, log, () => stop('key q'));
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 function startStatus(engine: Engine, log: Log, enabled: boolean): () => void {

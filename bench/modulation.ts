@@ -62,17 +62,27 @@ function matrixMetrics(): Metric[] {
   ];
 }
 
+/** Each probe's latency to its queueing, and how many probes a frame took later than the first tick after they were queued. */
+function probeResults(probeLines: string[], taken: Map<number, { queuedMs: number; takenInTick: number }>, tickStarts: number[]): { latencies: number[]; missedFrame: number } {
+  const latencies: number[] = [];
+  let missedFrame = 0;
+  for (const [id, sentAt] of probeLines.map((line) => line.split(' ').map(Number) as [number, number])) {
+    const t = taken.get(id);
+    if (!t) continue;
+    // The first half second warms the OSC thread's code up; latency is measured after it.
+    if (id >= WARMUP_PROBES) latencies.push(t.queuedMs - sentAt);
+    // The first tick that began after the change was queued must be the one that took it.
+    const firstAfter = tickStarts.findIndex((start) => start > t.queuedMs);
+    if (firstAfter >= 0 && firstAfter < t.takenInTick) missedFrame++;
+  }
+  return { latencies, missedFrame };
+}
+
 async function oscMetrics(): Promise<Metric[]> {
   const registry = new PipelineRegistry();
   registerBuiltins(registry);
-  const show = checkShow(
-    {
-      size: '640x360',
-      decks: [{ id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'feedback', params: { zoom: 1.01 } }] }],
-      osc: { port: 0 },
-    },
-    registry,
-  );
+  const decks = [{ id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'feedback', params: { zoom: 1.01 } }] }];
+  const show = checkShow({ size: '640x360', decks, osc: { port: 0 } }, registry);
   const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log: silentLog });
   await engine.start();
   const osc = new OscInput(engine, show.osc, silentLog);
@@ -107,18 +117,7 @@ async function oscMetrics(): Promise<Metric[]> {
   const dropped = engine.stats().droppedFrames - droppedBefore;
   await new Promise((r) => setTimeout(r, 200)); // the last probes reach a frame
   const handled = osc.stats().messages - messagesBefore;
-  const probes = probeLines.map((line) => line.split(' ').map(Number) as [number, number]);
-  const latencies: number[] = [];
-  let missedFrame = 0;
-  for (const [id, sentAt] of probes) {
-    const t = taken.get(id);
-    if (!t) continue;
-    // The first half second warms the OSC thread's code up; latency is measured after it.
-    if (id >= WARMUP_PROBES) latencies.push(t.queuedMs - sentAt);
-    // The first tick that began after the change was queued must be the one that took it.
-    const firstAfter = tickStarts.findIndex((start) => start > t.queuedMs);
-    if (firstAfter >= 0 && firstAfter < t.takenInTick) missedFrame++;
-  }
+  const { latencies, missedFrame } = probeResults(probeLines, taken, tickStarts);
 
   // 2) Sustained capacity: a sender flat out for two seconds; what the host handles per second on its core.
   const capacityBefore = osc.stats().messages;

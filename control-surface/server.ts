@@ -50,49 +50,11 @@ export interface ControlServer {
 export function createControlServer(deps: ControlDeps, options: ControlOptions): ControlServer {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
   app.server.maxConnections = MAX_CONNECTIONS;
-  // Bodies nested past MAX_DEPTH are refused as they are parsed, before any recursive code walks them.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    void parseJson(request, body as string, (error: Error | null, value?: unknown) => {
-      if (error) return done(error);
-      if (jsonDepth(value) > MAX_DEPTH) return done(new HttpError(400, ErrorCode.BadRequest, `body: nested deeper than ${MAX_DEPTH} levels`, [`body: nested deeper than ${MAX_DEPTH} levels`]));
-      done(null, value);
-    });
-  });
+  refuseDeepBodies(app);
   // The host's validator for every schema, so HTTP errors read like show-file errors.
   app.setValidatorCompiler(({ schema }) => compileSchema(schema));
-  app.setErrorHandler((error: Error & { validation?: Parameters<typeof formatErrors>[0]; validationContext?: string; statusCode?: number }, _request, reply) => {
-    if (error.validation) {
-      const problems = formatErrors(error.validation, error.validationContext ?? 'body');
-      return reply.status(400).send({ error: ErrorCode.BadRequest, message: problems.join('; '), problems } satisfies ApiError);
-    }
-    if (error instanceof HttpError) {
-      const problems = capProblems(error.problems);
-      return reply.status(error.statusCode).send({ error: error.code, message: error.problems.length ? problems.join('; ') : error.message, problems } satisfies ApiError);
-    }
-    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) options.log.error({ err: error.message }, 'control surface: request failed');
-    return reply.status(status).send({ error: status === 500 ? ErrorCode.Internal : ErrorCode.BadRequest, message: error.message, problems: [] } satisfies ApiError);
-  });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: ErrorCode.NotFound, message: `no route ${request.method} ${request.url.split('?')[0]}`, problems: [] } satisfies ApiError));
-  // Before anything else: a page on another site, or a rebound DNS name, gets nothing, reads included.
-  app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
-    const refused = refusal(request.headers);
-    done(refused ? new HttpError(403, ErrorCode.Forbidden, refused, []) : undefined);
-  });
-  if (options.token) {
-    const token = options.token;
-    app.addHook('onRequest', (request: FastifyRequest, reply, done) => {
-      const query = (request.query as Record<string, unknown> | undefined)?.token;
-      if (!checkToken(request.headers.authorization, query, token, request.headers.cookie)) {
-        done(new HttpError(401, ErrorCode.Unauthorized, 'a valid token is required (the URL the host printed at start carries it)'));
-        return;
-      }
-      // The page opened from the printed URL: its scripts, styles and socket are let in by the cookie.
-      if (typeof query === 'string') void reply.header('set-cookie', tokenCookie(token));
-      done();
-    });
-  }
+  answerErrors(app, options.log);
+  guardRequests(app, options.token);
   const limits = { changesPerSecond: options.changesPerSecond ?? 600 };
   void app.register((api, _opts, done) => {
     systemApi(api, deps);
@@ -115,6 +77,55 @@ export function createControlServer(deps: ControlDeps, options: ControlOptions):
     },
   };
   return server;
+}
+
+/** Bodies nested past MAX_DEPTH are refused as they are parsed, before any recursive code walks them. */
+function refuseDeepBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    void parseJson(request, body as string, (error: Error | null, value?: unknown) => {
+      if (error) return done(error);
+      if (jsonDepth(value) > MAX_DEPTH) return done(new HttpError(400, ErrorCode.BadRequest, `body: nested deeper than ${MAX_DEPTH} levels`, [`body: nested deeper than ${MAX_DEPTH} levels`]));
+      done(null, value);
+    });
+  });
+}
+
+/** Every error answered as `{ error, message, problems }`, naming the fields. */
+function answerErrors(app: FastifyInstance, log: Log): void {
+  app.setErrorHandler((error: Error & { validation?: Parameters<typeof formatErrors>[0]; validationContext?: string; statusCode?: number }, _request, reply) => {
+    if (error.validation) {
+      const problems = formatErrors(error.validation, error.validationContext ?? 'body');
+      return reply.status(400).send({ error: ErrorCode.BadRequest, message: problems.join('; '), problems } satisfies ApiError);
+    }
+    if (error instanceof HttpError) {
+      const problems = capProblems(error.problems);
+      return reply.status(error.statusCode).send({ error: error.code, message: error.problems.length ? problems.join('; ') : error.message, problems } satisfies ApiError);
+    }
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) log.error({ err: error.message }, 'control surface: request failed');
+    return reply.status(status).send({ error: status === 500 ? ErrorCode.Internal : ErrorCode.BadRequest, message: error.message, problems: [] } satisfies ApiError);
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: ErrorCode.NotFound, message: `no route ${request.method} ${request.url.split('?')[0]}`, problems: [] } satisfies ApiError));
+}
+
+/** Before anything else: a page on another site or a rebound DNS name gets nothing, reads included; then the token. */
+function guardRequests(app: FastifyInstance, token: string | null): void {
+  app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
+    const refused = refusal(request.headers);
+    done(refused ? new HttpError(403, ErrorCode.Forbidden, refused, []) : undefined);
+  });
+  if (!token) return;
+  app.addHook('onRequest', (request: FastifyRequest, reply, done) => {
+    const query = (request.query as Record<string, unknown> | undefined)?.token;
+    if (!checkToken(request.headers.authorization, query, token, request.headers.cookie)) {
+      done(new HttpError(401, ErrorCode.Unauthorized, 'a valid token is required (the URL the host printed at start carries it)'));
+      return;
+    }
+    // The page opened from the printed URL: its scripts, styles and socket are let in by the cookie.
+    if (typeof query === 'string') void reply.header('set-cookie', tokenCookie(token));
+    done();
+  });
 }
 
 /** The built UI (control-surface/web, bundled by Vite into dist): everything local, nothing from the internet. */

@@ -60,40 +60,9 @@ export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { t
   const previews = new Previews(() => engine.lastFrame, TICK_MS, options.log);
   const meters = new Meters(engine.modulation.bus, () => ({ ...engine.stats(), sections: { ...engine.stats().sections, control: live.stats() } }));
   const clients = new Set<LiveClient>();
-
-  io.on('connection', (socket) => {
-    const client: LiveClient = { socket, origin: `socket:${socket.id}` };
-    clients.add(client);
-    sync.join(client);
-    actions.join(client);
-    socket.on('subscribe', (subscription: unknown) => {
-      if (!validSubscription(subscription)) return refuse(client, 'subscribe', formatErrors(validSubscription.errors ?? [], 'subscription'));
-      const s = subscription as Subscription;
-      meters.subscribe(client, s);
-      if (s.preview !== undefined) previews.subscribe(client, s.preview);
-    });
-    socket.on('disconnect', () => {
-      clients.delete(client);
-      sync.leave(client);
-      actions.leave(client);
-      meters.leave(client);
-      previews.leave(client);
-    });
-  });
-
-  // Modulated values at 15 Hz on their own event, so they never hold back a change someone made.
-  let tick = 0;
-  const liveTimer = setInterval(() => {
-    if (clients.size === 0) return;
-    const now = performance.now();
-    tick = (tick + 1) % 2;
-    if (tick === 0) sync.sendModulated();
-    meters.sendSignals(now);
-    previews.send(now);
-  }, TICK_MS);
-  liveTimer.unref();
-  const statsTimer = setInterval(() => meters.sendStats(), STATS_MS);
-  statsTimer.unref();
+  const parts: Parts = { sync, actions, previews, meters, refuse };
+  io.on('connection', (socket) => connect(socket, clients, parts));
+  const stopTimers = startTimers(clients, parts);
 
   const live: Live = {
     stats: () => ({
@@ -101,8 +70,7 @@ export function attachLive(app: FastifyInstance, deps: ControlDeps, options: { t
       previewsSent: previews.sent, previewsDropped: previews.dropped,
     }),
     close() {
-      clearInterval(liveTimer);
-      clearInterval(statsTimer);
+      stopTimers();
       sync.close();
       void io.close();
     },
@@ -121,4 +89,55 @@ function admission(request: IncomingMessage, token: string | null, connected: nu
   if (token && !checkToken(request.headers.authorization, query, token, request.headers.cookie)) return 'unauthorized: a valid token is required';
   if (connected >= MAX_SOCKETS) return `more than ${MAX_SOCKETS} surfaces are connected`;
   return null;
+}
+
+interface Parts {
+  sync: ParamSync;
+  actions: TimedActions;
+  previews: Previews;
+  meters: Meters;
+  refuse: (client: LiveClient, event: string, problems: string[]) => void;
+}
+
+/** A new surface: it joins every part of the live channel, and leaves them all when it goes. */
+function connect(socket: LiveClient['socket'], clients: Set<LiveClient>, parts: Parts): void {
+  const { sync, actions, previews, meters, refuse } = parts;
+  const client: LiveClient = { socket, origin: `socket:${socket.id}` };
+  clients.add(client);
+  sync.join(client);
+  actions.join(client);
+  socket.on('subscribe', (subscription: unknown) => {
+    if (!validSubscription(subscription)) return refuse(client, 'subscribe', formatErrors(validSubscription.errors ?? [], 'subscription'));
+    const s = subscription as Subscription;
+    meters.subscribe(client, s);
+    if (s.preview !== undefined) previews.subscribe(client, s.preview);
+  });
+  socket.on('disconnect', () => {
+    clients.delete(client);
+    sync.leave(client);
+    actions.leave(client);
+    meters.leave(client);
+    previews.leave(client);
+  });
+}
+
+/** The live channel's timers; returns what stops them. */
+function startTimers(clients: Set<LiveClient>, parts: Parts): () => void {
+  // Modulated values at 15 Hz on their own event, so they never hold back a change someone made.
+  let tick = 0;
+  const liveTimer = setInterval(() => {
+    if (clients.size === 0) return;
+    const now = performance.now();
+    tick = (tick + 1) % 2;
+    if (tick === 0) parts.sync.sendModulated();
+    parts.meters.sendSignals(now);
+    parts.previews.send(now);
+  }, TICK_MS);
+  liveTimer.unref();
+  const statsTimer = setInterval(() => parts.meters.sendStats(), STATS_MS);
+  statsTimer.unref();
+  return () => {
+    clearInterval(liveTimer);
+    clearInterval(statsTimer);
+  };
 }

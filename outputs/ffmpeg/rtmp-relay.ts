@@ -161,19 +161,10 @@ export class ChunkRewriter {
 
   /** Reads one chunk from the start of `buf`; returns the bytes it took, or 0 when it is not all there yet. */
   private readChunk(buf: Buffer): number {
-    if (buf.length < 1) return 0;
-    const fmt = buf[0]! >> 6;
-    let csid = buf[0]! & 0x3f;
-    let at = 1;
-    if (csid === 0) {
-      if (buf.length < 2) return 0;
-      csid = 64 + buf[1]!;
-      at = 2;
-    } else if (csid === 1) {
-      if (buf.length < 3) return 0;
-      csid = 64 + buf[1]! + buf[2]! * 256;
-      at = 3;
-    }
+    const basic = basicHeader(buf);
+    if (!basic) return 0;
+    const { fmt, csid } = basic;
+    let at = basic.size;
     const headerSize = [11, 7, 3, 0][fmt]!;
     if (buf.length < at + headerSize) return 0;
     let st = this.streams.get(csid);
@@ -267,4 +258,14 @@ const CODES: Record<string, string> = {
 function inWords(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   return code && CODES[code] ? `${CODES[code]} (${code})` : describeError(error);
+}
+
+/** A chunk's basic header: its format, its chunk stream id and its own size (1 to 3 bytes); null until all of it is here. */
+function basicHeader(buf: Buffer): { fmt: number; csid: number; size: number } | null {
+  if (buf.length < 1) return null;
+  const fmt = buf[0]! >> 6;
+  const low = buf[0]! & 0x3f;
+  if (low === 0) return buf.length < 2 ? null : { fmt, csid: 64 + buf[1]!, size: 2 };
+  if (low === 1) return buf.length < 3 ? null : { fmt, csid: 64 + buf[1]! + buf[2]! * 256, size: 3 };
+  return { fmt, csid: low, size: 1 };
 }

@@ -25,6 +25,60 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
   const scalars = manifest.inputs.filter((i): i is ParamInputSpec => i.role === 'param');
   const output = manifest.outputs[0]!;
 
+  const params = modelParams(image, scalars, output);
+
+  return {
+    id: manifest.id,
+    name: manifest.name,
+    kind: 'effect',
+    description: manifest.description || `ONNX model ${manifest.model}`,
+    execution: 'decoupled',
+    params,
+    async create(ctx) {
+      const models = new ModelSlot(manifest, ctx.log);
+      await models.load('');
+      const out: Frame = ctx.pool.acquire(ctx.width, ctx.height);
+      const fade = new SwapFade(ctx.pool.acquire(ctx.width, ctx.height), ctx.now);
+      // Frame buffers that travel to the model's thread and back (transferred, not copied), reused.
+      const spare: Uint8Array[] = [];
+      return {
+        status: () => models.status(),
+        async process(input, p) {
+          if (!input) throw new Error('a model effect needs an input frame');
+          const values = p as Record<string, unknown>;
+          const wanted = values.model;
+          const swapped = models.want(typeof wanted === 'string' ? wanted : '');
+          if (swapped) fade.begin(out.data);
+          const session = models.session;
+          const [w, h] = workingSize(image, values as Record<string, number>);
+          const job: FrameJob = {
+            width: input.width, height: input.height, image, output, w, h,
+            scalars: scalars.map((s) => ({ name: s.name, value: Number(values[s.param]) })),
+            mix: Number(values.mix), invert: values.invert === true,
+          };
+          let bytes = spare.pop();
+          if (!bytes || bytes.length !== input.data.length) bytes = new Uint8Array(input.data.length);
+          bytes.set(input.data);
+          const rendered = await session.renderFrame(job, bytes);
+          out.data.set(rendered);
+          spare.push(rendered);
+          fade.apply(out.data, Number(values.swapFade));
+          out.index = input.index;
+          out.time = input.time;
+          return out;
+        },
+        async dispose() {
+          ctx.pool.release(out);
+          ctx.pool.release(fade.from);
+          await models.dispose();
+        },
+      };
+    },
+  };
+}
+
+/** A model effect's parameters, from its manifest: mix, working size (dynamic models), one per scalar input, and the swap controls. */
+function modelParams(image: ImageInputSpec, scalars: ParamInputSpec[], output: Manifest['outputs'][number]): TObject {
   const props: TProperties = {
     mix: Param.number({ default: 1, min: 0, max: 1, unit: 'normalized', label: 'Mix', description: 'Dry (0) to wet (1).' }),
   };
@@ -43,66 +97,30 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
   });
   props.swapFade = Param.number({ default: 0.5, min: 0, max: 10, unit: 'seconds', label: 'Swap fade', modulatable: false, description: 'Crossfade from the old model to the new one after a swap.' });
   if (output.role === 'mask') props.invert = Param.boolean({ default: false, label: 'Invert mask', description: 'Swap what is inside and outside the mask.' });
-  const params: TObject = Type.Object(props, { additionalProperties: false });
+  return Type.Object(props, { additionalProperties: false });
+}
 
-  return {
-    id: manifest.id,
-    name: manifest.name,
-    kind: 'effect',
-    description: manifest.description || `ONNX model ${manifest.model}`,
-    execution: 'decoupled',
-    params,
-    async create(ctx) {
-      const models = new ModelSlot(manifest, ctx.log);
-      await models.load('');
-      const out: Frame = ctx.pool.acquire(ctx.width, ctx.height);
-      const fadeFrom: Frame = ctx.pool.acquire(ctx.width, ctx.height);
-      let fadeStart = -1;
-      // Frame buffers that travel to the model's thread and back (transferred, not copied), reused.
-      const spare: Uint8Array[] = [];
-      return {
-        status: () => models.status(),
-        async process(input, p) {
-          if (!input) throw new Error('a model effect needs an input frame');
-          const values = p as Record<string, unknown>;
-          const wanted = values.model;
-          const swapped = models.want(typeof wanted === 'string' ? wanted : '');
-          if (swapped) {
-            // The old model's last picture fades out under the new one's.
-            fadeFrom.data.set(out.data);
-            fadeStart = ctx.now();
-          }
-          const session = models.session;
-          const [w, h] = workingSize(image, values as Record<string, number>);
-          const job: FrameJob = {
-            width: input.width, height: input.height, image, output, w, h,
-            scalars: scalars.map((s) => ({ name: s.name, value: Number(values[s.param]) })),
-            mix: Number(values.mix), invert: values.invert === true,
-          };
-          let bytes = spare.pop();
-          if (!bytes || bytes.length !== input.data.length) bytes = new Uint8Array(input.data.length);
-          bytes.set(input.data);
-          const rendered = await session.renderFrame(job, bytes);
-          out.data.set(rendered);
-          spare.push(rendered);
-          const fadeMs = Number(values.swapFade) * 1000;
-          if (fadeStart >= 0) {
-            const progress = fadeMs > 0 ? (ctx.now() - fadeStart) / fadeMs : 1;
-            if (progress >= 1) fadeStart = -1;
-            else crossfadeInto(out.data, fadeFrom.data, 1 - progress, out.data);
-          }
-          out.index = input.index;
-          out.time = input.time;
-          return out;
-        },
-        async dispose() {
-          ctx.pool.release(out);
-          ctx.pool.release(fadeFrom);
-          await models.dispose();
-        },
-      };
-    },
-  };
+/** After a model swap, the old model's last picture fades out under the new one's, on the host's clock. */
+class SwapFade {
+  private startedAt = -1;
+
+  constructor(
+    readonly from: Frame,
+    private readonly now: () => number,
+  ) {}
+
+  begin(last: Uint8Array): void {
+    this.from.data.set(last);
+    this.startedAt = this.now();
+  }
+
+  /** Lays the fading picture over `out` (in place) for a fade of `seconds`. */
+  apply(out: Uint8Array, seconds: number): void {
+    if (this.startedAt < 0) return;
+    const progress = seconds > 0 ? (this.now() - this.startedAt) / (seconds * 1000) : 1;
+    if (progress >= 1) this.startedAt = -1;
+    else crossfadeInto(out, this.from.data, 1 - progress, out);
+  }
 }
 
 function workingSize(image: ImageInputSpec, p: Record<string, number>): [number, number] {

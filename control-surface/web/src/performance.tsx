@@ -123,34 +123,36 @@ function Presets() {
         {MORPHS.map((m) => <button type="button" key={m} class={morph.value === m ? 'on' : ''} onClick={() => (morph.value = m)}>{m ? `${m}s` : 'cut'}</button>)}
       </div>
       <div class="slots">
-        {[1, 2, 3, 4, 5, 6, 7, 8].map((slot) => {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          let held = false;
-          return (
-            <button
-              type="button"
-              key={slot}
-              class={names.value[slot] ? 'slot filled' : 'slot'}
-              data-slot={slot}
-              onPointerDown={() => {
-                held = false;
-                timer = setTimeout(() => {
-                  held = true;
-                  void save(slot);
-                }, 700);
-              }}
-              onPointerUp={() => {
-                clearTimeout(timer);
-                if (!held) recall(slot);
-              }}
-            >
-              <span class="n">{slot}</span>
-              {names.value[slot] ?? 'hold to save'}
-            </button>
-          );
-        })}
+        {[1, 2, 3, 4, 5, 6, 7, 8].map((slot) => <PresetSlot key={slot} slot={slot} name={names.value[slot]} onRecall={recall} onSave={(n) => void save(n)} />)}
       </div>
     </div>
+  );
+}
+
+/** A preset slot: a tap recalls it, a hold (700 ms) saves the show into it. */
+function PresetSlot({ slot, name, onRecall, onSave }: { slot: number; name: string | undefined; onRecall: (slot: number) => void; onSave: (slot: number) => void }) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let held = false;
+  return (
+    <button
+      type="button"
+      class={name ? 'slot filled' : 'slot'}
+      data-slot={slot}
+      onPointerDown={() => {
+        held = false;
+        timer = setTimeout(() => {
+          held = true;
+          onSave(slot);
+        }, 700);
+      }}
+      onPointerUp={() => {
+        clearTimeout(timer);
+        if (!held) onRecall(slot);
+      }}
+    >
+      <span class="n">{slot}</span>
+      {name ?? 'hold to save'}
+    </button>
   );
 }
 
