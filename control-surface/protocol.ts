@@ -1,5 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BANK_MAX_LENGTH } from '../core/limits.js';
+import type { EngineStats } from '../host/engine-stats.js';
+import type { RouteConfig } from '../modulators/route.js';
+import type { SignalInfo } from '../modulators/signal-bus.js';
+import type { Transition } from '../presets/preset.js';
 
 /**
  * Everything the control surface and the host say to each other, declared once: the REST bodies (checked
@@ -93,6 +97,44 @@ export interface ParamView {
   modulated: boolean;
 }
 
+/** The live channel's own counts (the stats' `sections.control`). */
+export interface LiveStats {
+  clients: number;
+  changesReceived: number;
+  changesDropped: number;
+  refused: number;
+  previewsSent: number;
+  previewsDropped: number;
+}
+
+/** GET /api/stats and the socket's `stats` event. */
+export type HostStats = EngineStats;
+
+/** A route as GET /api/routes lists it: its settings (the matrix gives every route an id) and its level now (for the meter). */
+export type RouteView = RouteConfig & { id: string; level: number };
+export interface RoutesResponse {
+  routes: RouteView[];
+}
+
+export interface SignalsResponse {
+  signals: (SignalInfo & { value: number })[];
+}
+
+/** A preset as GET /api/presets lists it (its values counted, not sent). */
+export interface PresetSummary {
+  name: string;
+  bank: string;
+  slot: number | null;
+  tags: string[];
+  transition: Transition;
+  params: number;
+  updated: string;
+}
+export interface PresetsResponse {
+  presets: PresetSummary[];
+  problems: { file: string; reason: string }[];
+}
+
 /** A change as clients receive it: the base and the live value. */
 export interface ParamUpdate {
   base: unknown;
@@ -106,7 +148,7 @@ export interface ServerToClient {
   'params:changed': (changes: Record<string, ParamUpdate>) => void;
   /** Live (modulated) values of parameters that routes drive, 15 times a second while they move. */
   'params:live': (values: Record<string, unknown>) => void;
-  stats: (stats: unknown) => void;
+  stats: (stats: HostStats) => void;
   signals: (values: Record<string, number>) => void;
   /** A JPEG of the output, at the size, quality and rate the client asked for; the client acks it (a client still busy with one gets no next). */
   preview: (frame: { index: number; width: number; height: number; jpeg: Uint8Array | ArrayBuffer }, ack: () => void) => void;

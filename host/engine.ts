@@ -6,8 +6,9 @@ import type { Log } from '../core/log.js';
 import { defaultParams } from '../core/params.js';
 import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
 import { mixDecks, mixerParams, type MixerParams } from '../pipelines/builtins/mixer.js';
-import type { Stage, StageStats } from '../pipelines/stage/stage.js';
-import type { Output, OutputStats } from '../outputs/contract.js';
+import type { Stage } from '../pipelines/stage/stage.js';
+import type { EngineStats } from './engine-stats.js';
+import type { Output } from '../outputs/contract.js';
 import { ParamSpace } from '../params/param-space.js';
 import { FeedbackCoalescer } from '../params/feedback-coalescer.js';
 import { OutputManager } from './output-manager.js';
@@ -18,7 +19,7 @@ import { ClockControl } from './clock-control.js';
 import { DeckRack, type DeckStructure, type EngineDeck } from './deck-rack.js';
 import { OutputFeeds } from './output-feeds.js';
 
-export type { DeckStructure, EngineDeck };
+export type { DeckStructure, EngineDeck, EngineStats };
 export { clockParams } from './clock-control.js';
 
 export interface EngineOptions {
@@ -30,26 +31,6 @@ export interface EngineOptions {
   pool?: FramePool;
   now?: () => number;
   modulation?: ModulationConfig;
-}
-
-export interface EngineStats {
-  running: boolean;
-  fps: number;
-  targetFps: number;
-  width: number;
-  height: number;
-  frames: number;
-  /** Ticks the loop skipped because it fell behind (each one a frame the outputs never got). */
-  droppedFrames: number;
-  frameMs: { last: number; p50: number; p99: number };
-  clock: { bpm: number; beat: number; bar: number };
-  stages: StageStats[];
-  outputs: OutputStats[];
-  /** Buffers ever allocated by the frame pool: flat in steady state. */
-  poolAllocated: number;
-  modulation: { routes: number; signals: number };
-  /** Stats of the host's other parts (OSC, OSCQuery, ...), by name. */
-  sections: Record<string, unknown>;
 }
 
 /**

@@ -1,21 +1,8 @@
 import { describeError } from '../core/errors.js';
 import type { Frame } from '../core/frame.js';
 
-export const OutputStates = ['stopped', 'starting', 'running', 'reconnecting', 'failed'] as const;
-export type OutputState = (typeof OutputStates)[number];
-
-export interface OutputStats {
-  id: string;
-  type: string;
-  state: OutputState;
-  /** Frames handed on to the target. */
-  sent: number;
-  /** Frames not sent because the target was busy or not running (latest wins). */
-  dropped: number;
-  lastError: string | null;
-  /** Target-specific facts (file path, connections, ...); never secrets. */
-  detail: Record<string, unknown>;
-}
+export { OutputStates, type OutputState, type OutputStats } from './output-stats.js';
+import type { OutputStats } from './output-stats.js';
 
 /**
  * A frame target. `submit` is called on the frame loop and must never block or throw: an output keeps

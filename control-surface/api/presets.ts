@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { describeError, ErrorCode } from '../../core/errors.js';
 import { HttpError } from '../errors.js';
 import { PresetNameError } from '../../presets/preset-store.js';
-import { PresetParams, PresetRecallBody, PresetSaveBody } from '../protocol.js';
+import { PresetParams, PresetRecallBody, PresetSaveBody, type PresetsResponse } from '../protocol.js';
 import type { ControlDeps } from '../deps.js';
 import { BANK_MAX_LENGTH } from '../../core/limits.js';
 
@@ -28,7 +28,7 @@ export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
     return {
       presets: listed.presets.map((p) => ({ name: p.name, bank: p.bank, slot: p.slot ?? null, tags: p.tags, transition: p.transition, params: Object.keys(p.params).length, updated: p.updated })),
       problems: listed.problems,
-    };
+    } satisfies PresetsResponse;
   });
 
   api.get('/presets/:bank/:name', { schema: { params: PresetParams } }, (request) => {

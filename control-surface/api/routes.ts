@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { HttpError } from '../errors.js';
-import { IdParams } from '../protocol.js';
+import { IdParams, type RoutesResponse } from '../protocol.js';
 import type { ControlDeps } from '../deps.js';
 import { ErrorCode } from '../../core/errors.js';
 
@@ -14,7 +14,7 @@ export function routesApi(api: FastifyInstance, deps: ControlDeps): void {
 
   api.get('/routes', () => {
     const levels = new Map(matrix.routeLevels().map((l) => [l.id, l.value]));
-    return { routes: matrix.routes().map((r) => ({ ...r, level: levels.get(r.id ?? '') ?? 0 })) };
+    return { routes: matrix.routes().map((r) => ({ ...r, id: r.id!, level: levels.get(r.id!) ?? 0 })) } satisfies RoutesResponse;
   });
 
   api.post('/routes', { schema: { body: RouteBody } }, (request, reply) => {

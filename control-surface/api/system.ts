@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { findNdiSources } from '../../ndi/finder.js';
 import { loadNdiRuntime } from '../../ndi/runtime.js';
 import { HttpError } from '../errors.js';
-import { Action, LearnBody } from '../protocol.js';
+import { Action, LearnBody, type HostStats, type SignalsResponse } from '../protocol.js';
 import type { ControlDeps } from '../deps.js';
 import { ErrorCode } from '../../core/errors.js';
 
@@ -14,11 +14,11 @@ export function systemApi(api: FastifyInstance, deps: ControlDeps): void {
 
   api.get('/health', () => ({ ok: true, version: deps.version, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), running: engine.stats().running }));
 
-  api.get('/stats', () => engine.stats());
+  api.get('/stats', (): HostStats => engine.stats());
 
   api.get('/pipelines', () => ({ pipelines: deps.registry.list(), failed: deps.registry.failed }));
 
-  api.get('/signals', () => ({
+  api.get('/signals', (): SignalsResponse => ({
     signals: engine.modulation.bus.list().map((s) => ({ ...s, value: engine.modulation.bus.valueOf(s.name) ?? 0 })),
   }));
 

@@ -5,7 +5,7 @@ import { compileSchema, formatErrors } from '../../core/validation.js';
 import type { Log } from '../../core/log.js';
 import { checkToken } from '../auth.js';
 import { refusal } from '../../core/http-guard.js';
-import { BODY_LIMIT, Subscription, type ClientToServer, type ServerToClient } from '../protocol.js';
+import { BODY_LIMIT, Subscription, type ClientToServer, type LiveStats, type ServerToClient } from '../protocol.js';
 import { RateLimiter } from '../rate-limit.js';
 import type { ControlDeps } from '../deps.js';
 import type { LiveClient } from './client.js';
@@ -19,14 +19,7 @@ const TICK_MS = 33;
 const STATS_MS = 250; // 4 Hz
 const MAX_SOCKETS = 64;
 
-export interface LiveStats {
-  clients: number;
-  changesReceived: number;
-  changesDropped: number;
-  refused: number;
-  previewsSent: number;
-  previewsDropped: number;
-}
+export type { LiveStats };
 
 export interface Live {
   stats(): LiveStats;

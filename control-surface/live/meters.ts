@@ -1,5 +1,5 @@
 import type { SignalBus } from '../../modulators/signal-bus.js';
-import type { Subscription } from '../protocol.js';
+import type { HostStats, Subscription } from '../protocol.js';
 import type { LiveClient } from './client.js';
 
 interface Metered {
@@ -13,7 +13,7 @@ export class Meters {
 
   constructor(
     private readonly bus: SignalBus,
-    private readonly readStats: () => unknown,
+    private readonly readStats: () => HostStats,
   ) {}
 
   subscribe(client: LiveClient, s: Pick<Subscription, 'stats' | 'signals'>): void {
@@ -40,7 +40,7 @@ export class Meters {
 
   /** The host's stats, read once, to every client that wants them. */
   sendStats(): void {
-    let stats: unknown = null;
+    let stats: HostStats | null = null;
     for (const [client, m] of this.clients) {
       if (!m.stats) continue;
       stats ??= this.readStats();

@@ -1,5 +1,6 @@
 import { computed, useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
+import type { PresetsResponse } from '../../protocol';
 import { action, api } from './connection';
 import { Control, layout, XYPad } from './controls';
 import { meters, paramList, previewIndex, previewUrl, stats } from './state';
@@ -88,7 +89,7 @@ function Presets() {
   const bank = useSignal('default');
   const morph = useSignal(0);
   const load = async () => {
-    const r = await api<{ presets: { name: string; bank: string; slot: number | null }[] }>('GET', '/presets');
+    const r = await api<PresetsResponse>('GET', '/presets');
     if (!r.ok) return;
     banks.value = [...new Set(['default', ...r.body.presets.map((p) => p.bank)])].sort();
     const bySlot: Record<number, string> = {};

@@ -1,11 +1,13 @@
 import { batch, signal, type Signal } from '@preact/signals';
-import type { ParamUpdate, ParamView } from '../../protocol';
+import type { HostStats, ParamUpdate, ParamView, RoutesResponse, RouteView, SignalsResponse } from '../../protocol';
+
+export type { HostStats, RouteView };
 import { api, socket, subscribe } from './connection';
 
 /** Everything the UI shows, as signals: each control re-renders only when its own parameter moves. */
 export const params = new Map<string, Signal<ParamView>>();
 export const paramList = signal<ParamView[]>([]);
-export const stats = signal<Stats | null>(null);
+export const stats = signal<HostStats | null>(null);
 export const meters = signal<Record<string, number>>({});
 export const previewUrl = signal<string | null>(null);
 export const previewIndex = signal(-1);
@@ -14,25 +16,6 @@ export const problems = signal<string[]>([]);
 export const routes = signal<RouteView[]>([]);
 export const signalNames = signal<string[]>([]);
 export const view = signal<'perform' | 'modulation'>('perform');
-
-export interface Stats {
-  fps: number;
-  targetFps: number;
-  frames: number;
-  clock: { bpm: number; beat: number; bar: number };
-  stages: { path: string; pipeline: string; lastError: string | null; errors: number; rate?: number; status?: { state: string; error?: string | null } }[];
-  outputs: { id: string; type: string; state: string; sent: number; dropped: number; lastError: string | null; detail: Record<string, unknown> }[];
-}
-
-export interface RouteView {
-  id: string;
-  source: string;
-  target: string;
-  amount: number;
-  curve?: string;
-  filters?: { type: string }[];
-  level: number;
-}
 
 export const METER_SIGNALS = ['audio:low', 'audio:mid', 'audio:high', 'audio:onset', 'clock:pulse'];
 
@@ -66,12 +49,12 @@ export function setLocal(path: string, base: unknown): void {
 }
 
 export async function refreshRoutes(): Promise<void> {
-  const result = await api<{ routes: RouteView[] }>('GET', '/routes');
+  const result = await api<RoutesResponse>('GET', '/routes');
   if (result.ok) routes.value = result.body.routes;
 }
 
 export async function refreshSignals(): Promise<void> {
-  const result = await api<{ signals: { name: string }[] }>('GET', '/signals');
+  const result = await api<SignalsResponse>('GET', '/signals');
   if (result.ok) signalNames.value = result.body.signals.map((s) => s.name);
 }
 
@@ -96,7 +79,7 @@ export function start(): void {
       }
     });
   });
-  socket.on('stats', (s) => (stats.value = s as Stats));
+  socket.on('stats', (s) => (stats.value = s));
   socket.on('signals', (values) => (meters.value = values));
   socket.on('refused', (r) => (problems.value = [...r.problems.map((p) => `${r.event}: ${p}`)].slice(-3)));
   socket.on('preview', (frame, ack) => {
