@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BANK_MAX_LENGTH } from '../core/limits.js';
 import type { EngineStats } from '../host/engine-stats.js';
+import type { UiHints } from '../core/params.js';
 import type { RouteConfig } from '../modulators/route.js';
 import type { SignalInfo } from '../modulators/signal-bus.js';
 import type { Transition } from '../presets/preset.js';
@@ -89,6 +90,8 @@ export interface ParamView {
   description?: string;
   live: boolean;
   modulatable: boolean;
+  /** Drawing hints from the schema: an XY pad partner, a soft range, a log fader. */
+  ui?: UiHints;
   default: unknown;
   /** Set by a surface, the show or a preset. */
   base: unknown;

@@ -14,6 +14,18 @@ export interface ParamMeta {
   live?: boolean;
   /** Whether modulation routes may target it; default true for numbers. */
   modulatable?: boolean;
+  /** How a surface draws it, where its kind's own control needs a hint. */
+  ui?: UiHints;
+}
+
+/** Drawing hints, declared with the parameter instead of guessed from its name. */
+export interface UiHints {
+  /** On the X parameter of a pair: drawn on one XY pad with this one (the Y axis). */
+  padWith?: string;
+  /** The range a performer plays (the fader's and pad's travel); the full range still applies from OSC, MIDI and routes. */
+  soft?: { min: number; max: number };
+  /** The fader's travel: linear, or log (each step the same ratio: zoom, frequencies). */
+  scale?: 'linear' | 'log';
 }
 
 interface NumberOptions extends ParamMeta {
@@ -53,6 +65,7 @@ function meta(o: ParamMeta): Record<string, unknown> {
   if (o.unit !== undefined) out.unit = o.unit;
   if (o.live !== undefined) out.live = o.live;
   if (o.modulatable !== undefined) out.modulatable = o.modulatable;
+  if (o.ui !== undefined) out.ui = o.ui;
   return out;
 }
 
@@ -77,6 +90,7 @@ export interface ParamInfo {
   description?: string;
   live: boolean;
   modulatable: boolean;
+  ui?: UiHints;
 }
 
 /** Reads the parameters declared in an object schema (TypeBox or plain JSON Schema). */
@@ -104,6 +118,7 @@ function describeParam(name: string, s: Record<string, unknown>): ParamInfo {
   if (typeof s.unit === 'string') info.unit = s.unit as Unit;
   if (typeof s.label === 'string') info.label = s.label;
   if (typeof s.description === 'string') info.description = s.description;
+  if (typeof s.ui === 'object' && s.ui !== null) info.ui = s.ui as UiHints;
   return info;
 }
 

@@ -9,6 +9,19 @@ import { COLOR } from './limits.js';
 const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, coerceTypes: false, verbose: true, discriminator: true });
 // Our schema metadata, carried for UI/address-space use; not validation keywords.
 ajv.addVocabulary(['unit', 'label', 'live', 'modulatable', 'step', 'patternHint']);
+// Drawing hints (core/params.ts UiHints), checked when a schema is compiled: a plugin's bad hint is a bad schema.
+ajv.addKeyword({
+  keyword: 'ui',
+  metaSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      padWith: { type: 'string', maxLength: 100 },
+      soft: { type: 'object', additionalProperties: false, required: ['min', 'max'], properties: { min: { type: 'number' }, max: { type: 'number' } } },
+      scale: { enum: ['linear', 'log'] },
+    },
+  },
+});
 ajv.addFormat('color', COLOR);
 ajv.addFormat('date-time', { validate: (text: string) => !Number.isNaN(Date.parse(text)) && /^\d{4}-\d\d-\d\dT/.test(text) });
 

@@ -20,6 +20,7 @@ export function paramViews(deps: ControlDeps): ParamView[] {
     ...(e.info.options ? { options: e.info.options } : {}),
     ...(e.info.unit ? { unit: e.info.unit } : {}),
     ...(e.info.description ? { description: e.info.description } : {}),
+    ...(e.info.ui ? { ui: e.info.ui } : {}),
     live: e.info.live,
     modulatable: e.info.modulatable,
     default: e.info.default,

@@ -39,16 +39,31 @@ async function api(method: string, url: string, body?: unknown): Promise<Record<
 }
 
 describe('the control surface in a real browser', () => {
-  it('moving the zoom fader changes the host and the preview; a second page sees it move', async () => {
+  it('moving the zoom fader (a log fader: one step right of the middle doubles it) changes the host and the preview; a second page sees it move', async () => {
     const laptop = await open();
     const tablet = await open();
     const frameBefore = Number(await laptop.locator('.preview img').getAttribute('data-frame'));
     const srcBefore = await laptop.locator('.preview img').getAttribute('src');
-    await laptop.locator('input[data-path="/deck/a/fx/0/zoom"]').fill('2');
+    await laptop.locator('input[data-path="/deck/a/fx/0/zoom"]').fill('1');
     await until(async () => (await api('GET', '/params/deck/a/fx/0/zoom')).base === 2, 5000, 'the host has zoom 2');
-    await until(async () => (await tablet.locator('input[data-path="/deck/a/fx/0/zoom"]').inputValue()) === '2', 5000, 'the tablet fader at 2');
+    await until(async () => (await tablet.locator('input[data-path="/deck/a/fx/0/zoom"]').inputValue()) === '1', 5000, 'the tablet fader one step right of the middle');
     await until(async () => Number(await laptop.locator('.preview img').getAttribute('data-frame')) > frameBefore + 5, 5000, 'newer preview frames');
     expect(await laptop.locator('.preview img').getAttribute('src')).not.toBe(srcBefore);
+  });
+
+  it('draws controls from the schema\'s hints: XY pads for the pairs it declares, a soft range for rotation, a log zoom fader', async () => {
+    const page = await open();
+    expect(await page.locator('[data-xy="/deck/a/fx/0/translateX /deck/a/fx/0/translateY"]').count()).toBe(1);
+    expect(await page.locator('[data-xy="/deck/a/fx/0/centerX /deck/a/fx/0/centerY"]').count()).toBe(1);
+    expect(await page.locator('input[data-path="/deck/a/fx/0/translateX"]').count()).toBe(0); // on the pad, not a fader
+    const rotation = page.locator('input[data-path="/deck/a/fx/0/rotation"]');
+    expect([await rotation.getAttribute('min'), await rotation.getAttribute('max')]).toEqual(['-10', '10']);
+    const zoom = page.locator('input[data-path="/deck/a/fx/0/zoom"]');
+    expect([await zoom.getAttribute('min'), await zoom.getAttribute('max')]).toEqual(['-2', '2']);
+    // The soft range is the fader's travel only: the host still takes the whole range.
+    await api('PATCH', '/params', { changes: { '/deck/a/fx/0/rotation': 90 } });
+    await until(async () => (await api('GET', '/params/deck/a/fx/0/rotation')).base === 90, 5000, 'rotation 90 beyond the soft range');
+    await api('PATCH', '/params', { changes: { '/deck/a/fx/0/rotation': 0 } });
   });
 
   it('tapping the tempo four times shows about 120 BPM', async () => {

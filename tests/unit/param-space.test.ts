@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeParams } from '../../core/params.js';
+import { describeParams, Param } from '../../core/params.js';
+import { compileSchema } from '../../core/validation.js';
 import { coerce, ParamSpace } from '../../params/param-space.js';
 import { feedbackParams } from '../../pipelines/builtins/feedback.js';
 import { solid } from '../../pipelines/builtins/solid.js';
@@ -41,5 +42,12 @@ describe('parameter address space', () => {
     expect(space.applyPending()).toBe(0);
     space.removePrefix('/deck/a/fx/0');
     expect(space.set('/deck/a/fx/0/zoom', 2)).toMatchObject({ ok: false, code: 'VJ_PARAM_UNKNOWN' });
+  });
+
+  it('carries drawing hints from the schema, and refuses a schema whose hint is bad', () => {
+    expect(info(feedbackParams, 'translateX').ui).toEqual({ padWith: 'translateY', soft: { min: -40, max: 40 } });
+    expect(info(feedbackParams, 'zoom').ui).toEqual({ scale: 'log' });
+    expect(() => compileSchema(Param.object({ x: Param.number({ default: 0, min: 0, max: 1, ui: { scale: 'cubic' as 'log' } }) }))).toThrow(/ui/);
+    expect(() => compileSchema(Param.object({ x: Param.number({ default: 0, min: 0, max: 1, ui: { soft: { min: 0 } as { min: number; max: number } } }) }))).toThrow(/ui|max/);
   });
 });

@@ -3,10 +3,26 @@ import type { ParamView } from '../../protocol';
 import { api, setParams } from './connection';
 import { params, refreshRoutes, setLocal, signalNames } from './state';
 
-/** The position of a value in a parameter's range, 0..1. */
+/** The range a surface plays: the schema's soft range where it declares one, else the whole range. */
+function playRange(p: ParamView): { min: number; max: number } {
+  return p.ui?.soft ?? { min: p.min ?? 0, max: p.max ?? 1 };
+}
+
+/** The position of a value in the played range, 0..1. */
 function position(p: ParamView, v: unknown): number {
-  if (typeof v !== 'number' || p.min === undefined || p.max === undefined || p.max === p.min) return 0;
-  return Math.min(1, Math.max(0, (v - p.min) / (p.max - p.min)));
+  const { min, max } = playRange(p);
+  if (typeof v !== 'number' || max === min) return 0;
+  return Math.min(1, Math.max(0, (v - min) / (max - min)));
+}
+
+/**
+ * A fader's travel as the schema asks: in the parameter's units over its played range, or, for a log
+ * fader, in powers of two (zoom 0.25..4 runs -2..2, so the middle is 1 and each step the same ratio).
+ */
+function faderScale(p: ParamView): { min: number; max: number; step: number | 'any'; toInput: (v: number) => number; fromInput: (x: number) => number } {
+  const { min, max } = playRange(p);
+  if (p.ui?.scale === 'log' && min > 0) return { min: Math.log2(min), max: Math.log2(max), step: 'any', toInput: Math.log2, fromInput: (x) => 2 ** x };
+  return { min, max, step: p.step ?? (p.kind === 'integer' ? 1 : 'any'), toInput: (v) => v, fromInput: (x) => x };
 }
 
 function change(path: string, value: unknown): void {
@@ -32,10 +48,10 @@ export function Control({ path }: { path: string }) {
   const input = (() => {
     switch (p.control) {
       case 'fader': {
-        const step = p.step ?? (p.kind === 'integer' ? 1 : 'any');
+        const scale = faderScale(p);
         return (
           <div class="fader">
-            <input type="range" data-path={path} min={p.min} max={p.max} step={step} value={Number(p.base)} onInput={(e) => change(path, Number((e.target as HTMLInputElement).value))} />
+            <input type="range" data-path={path} min={scale.min} max={scale.max} step={scale.step} value={scale.toInput(Number(p.base))} onInput={(e) => change(path, scale.fromInput(Number((e.target as HTMLInputElement).value)))} />
             {p.modulated && <div class="modulation" data-modulated={path} style={{ left: `${position(p, p.value) * 100}%` }} />}
           </div>
         );
@@ -117,7 +133,7 @@ function ControlMenu({ p, close, note }: { p: ParamView; close: () => void; note
   );
 }
 
-/** Two parameters that belong together (translateX / translateY, centerX / centerY) on one pad. */
+/** Two parameters the schema pairs (translate X with Y, centre X with Y) on one pad over their played ranges. */
 export function XYPad({ x, y }: { x: string; y: string }) {
   const px = params.get(x)?.value;
   const py = params.get(y)?.value;
@@ -126,7 +142,10 @@ export function XYPad({ x, y }: { x: string; y: string }) {
     const box = (e.currentTarget as HTMLElement).getBoundingClientRect();
     const fx = Math.min(1, Math.max(0, (e.clientX - box.left) / box.width));
     const fy = Math.min(1, Math.max(0, (e.clientY - box.top) / box.height));
-    const value = (p: ParamView, f: number) => (p.min ?? 0) + f * ((p.max ?? 1) - (p.min ?? 0));
+    const value = (p: ParamView, f: number) => {
+      const { min, max } = playRange(p);
+      return min + f * (max - min);
+    };
     const vx = value(px, fx);
     const vy = value(py, fy);
     setLocal(x, vx);
@@ -162,13 +181,14 @@ function fmt(v: unknown): string {
   return typeof v === 'number' ? (Math.round(v * 100) / 100).toString() : String(v);
 }
 
-/** Splits a stage's parameters into pads for X/Y pairs and single controls, in order. */
+/** Splits a stage's parameters into XY pads (the pairs their schema declares) and single controls, in order. */
 export function layout(paths: string[]): ({ pad: [string, string] } | { single: string })[] {
   const out: ({ pad: [string, string] } | { single: string })[] = [];
   const used = new Set<string>();
   for (const path of paths) {
     if (used.has(path)) continue;
-    const partner = path.endsWith('X') ? `${path.slice(0, -1)}Y` : null;
+    const padWith = params.get(path)?.value.ui?.padWith;
+    const partner = padWith ? `${path.slice(0, path.lastIndexOf('/') + 1)}${padWith}` : null;
     const numeric = (p: string) => params.get(p)?.value.control === 'fader';
     if (partner && paths.includes(partner) && numeric(path) && numeric(partner)) {
       out.push({ pad: [path, partner] });
