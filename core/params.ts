@@ -118,7 +118,7 @@ function describeParam(name: string, s: Record<string, unknown>): ParamInfo {
   if (typeof s.unit === 'string') info.unit = s.unit as Unit;
   if (typeof s.label === 'string') info.label = s.label;
   if (typeof s.description === 'string') info.description = s.description;
-  if (typeof s.ui === 'object' && s.ui !== null) info.ui = s.ui as UiHints;
+  if (typeof s.ui === 'object' && s.ui !== null) info.ui = s.ui;
   return info;
 }
 
