@@ -9,6 +9,7 @@ import { registerBuiltins } from '../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../pipelines/registry.js';
 import { defaultShmDir } from '../outputs/shm/shm-output.js';
 import { higherIsBetter, info, lowerIsBetter, percentile, type Bench, type Metric } from './result.js';
+import { allocationMetrics } from './frame-allocation.js';
 
 /** Wraps the realtime driver to time every tick of the engine, all of them (not a rolling window). */
 class TimedDriver implements FrameDriver {
@@ -85,9 +86,13 @@ function waitFrames(driver: TimedDriver, count: number): Promise<void> {
 
 export const frameLoopBench: Bench = {
   name: 'frame-loop',
-  description: 'Default show (test pattern -> feedback -> shm) at 720p60 and 1080p30 on the realtime clock.',
+  description: 'Default show (test pattern -> feedback -> shm) at 720p60 and 1080p30 on the realtime clock; bytes allocated per frame in steady state on the manual clock.',
   async run() {
-    const metrics = [...(await runCase('1280x720', 60, 16)), ...(await runCase('1920x1080', 30, 33))];
+    const only = process.env.BENCH_FRAME_LOOP_ONLY;
+    const metrics = [
+      ...(only === 'allocation' ? [] : [...(await runCase('1280x720', 60, 16)), ...(await runCase('1920x1080', 30, 33))]),
+      ...(await allocationMetrics()),
+    ];
     return { metrics, notes: [`${FRAMES} frames per case after ${WARMUP} warm-up frames; heap measured after a forced GC when run with --expose-gc`] };
   },
 };

@@ -27,14 +27,19 @@ export function hueRotationMatrix(degrees: number, out: Float64Array): Float64Ar
   return out;
 }
 
-/** HSV (h in degrees, s and v 0..1) -> RGB 0..255. */
-export function hsvToRgb(h: number, s: number, v: number): [number, number, number] {
+/** HSV (h in degrees, s and v 0..1) -> RGB 0..255, into `out` (a frame's colour allocates nothing). */
+export function hsvToRgb(h: number, s: number, v: number, out: [number, number, number] = [0, 0, 0]): [number, number, number] {
   const hh = (((h % 360) + 360) % 360) / 60;
   const i = Math.floor(hh);
   const f = hh - i;
   const p = v * (1 - s);
   const q = v * (1 - s * f);
   const t = v * (1 - s * (1 - f));
-  const [r, g, b] = i === 0 ? [v, t, p] : i === 1 ? [q, v, p] : i === 2 ? [p, v, t] : i === 3 ? [p, q, v] : i === 4 ? [t, p, v] : [v, p, q];
-  return [Math.round(r * 255), Math.round(g * 255), Math.round(b * 255)];
+  const r = i === 0 || i === 5 ? v : i === 1 ? q : i === 4 ? t : p;
+  const g = i === 1 || i === 2 ? v : i === 0 ? t : i === 3 ? q : p;
+  const b = i === 3 || i === 4 ? v : i === 2 ? t : i === 5 ? q : p;
+  out[0] = Math.round(r * 255);
+  out[1] = Math.round(g * 255);
+  out[2] = Math.round(b * 255);
+  return out;
 }

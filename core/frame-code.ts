@@ -21,24 +21,31 @@ export function codeRegion(width: number, height: number): CodeRegion {
   return { top: height - stripHeight, height: stripHeight };
 }
 
-function blockSpan(width: number, block: number): [number, number] {
-  return [Math.floor((block * width) / BLOCKS), Math.floor(((block + 1) * width) / BLOCKS)];
+function blockStart(width: number, block: number): number {
+  return Math.floor((block * width) / BLOCKS);
 }
+
+/**
+ * A white and a black opaque pixel as little-endian RGBA words, signed: small integers the optimiser
+ * passes as they are (an unsigned word above 2^31 would be boxed anew for every row it fills).
+ */
+const WHITE_WORD = -1;
+const BLACK_WORD = 0xff000000 | 0;
 
 /** Draws `index` (mod 2^32) into an RGBA frame buffer, opaque. */
 export function drawFrameCode(data: Uint8Array, width: number, height: number, index: number): void {
   const { top, height: stripHeight } = codeRegion(width, height);
   const value = index >>> 0;
-  const words = new Uint32Array(data.buffer, data.byteOffset, (data.byteLength / 4) | 0);
+  const words = new Int32Array(data.buffer, data.byteOffset, (data.byteLength / 4) | 0);
   const aligned = data.byteOffset % 4 === 0;
   for (let block = 0; block < BLOCKS; block++) {
     const on = block === 0 ? true : block === BLOCKS - 1 ? false : ((value >>> (CODE_BITS - block)) & 1) === 1;
     const level = on ? 255 : 0;
-    const [x0, x1] = blockSpan(width, block);
+    const x0 = blockStart(width, block);
+    const x1 = blockStart(width, block + 1);
+    const word = on ? WHITE_WORD : BLACK_WORD;
     for (let y = top; y < top + stripHeight; y++) {
       if (aligned) {
-        // RGBA bytes as one little-endian word: alpha in the top byte.
-        const word = (0xff000000 | (level << 16) | (level << 8) | level) >>> 0;
         words.fill(word, y * width + x0, y * width + x1);
       } else {
         for (let x = x0; x < x1; x++) {
@@ -61,7 +68,8 @@ export function readFrameCode(data: Uint8Array, width: number, height: number, s
   const { top, height: stripHeight } = codeRegion(width, height);
   const levels: number[] = [];
   for (let block = 0; block < BLOCKS; block++) {
-    const [x0, x1] = blockSpan(width, block);
+    const x0 = blockStart(width, block);
+    const x1 = blockStart(width, block + 1);
     const bw = x1 - x0;
     // Middle half of the block in both directions: away from edges that codecs blur.
     const sx0 = x0 + Math.floor(bw / 4);

@@ -90,7 +90,7 @@ export class DeckRack {
     for (let d = 0; d < this.decks.length && d < MIXED_DECKS; d++) {
       const deck = this.decks[d]!;
       let frame: Frame | null = null;
-      for (const stage of deck.stages) frame = stage.run(frame, clock, this.size);
+      for (let s = 0; s < deck.stages.length; s++) frame = deck.stages[s]!.run(frame, clock, this.size);
       if (deck.fading && frame) frame = this.fade(deck, frame, clock);
       this.frames[d] = frame;
     }
@@ -117,7 +117,7 @@ export class DeckRack {
       return incoming;
     }
     let outgoing: Frame | null = null;
-    for (const stage of fading.stages) outgoing = stage.run(outgoing, clock, this.size);
+    for (let s = 0; s < fading.stages.length; s++) outgoing = fading.stages[s]!.run(outgoing, clock, this.size);
     if (!outgoing) return incoming;
     crossfadeInto(outgoing.data, incoming.data, progress, fading.frame.data);
     fading.frame.index = incoming.index;

@@ -174,13 +174,13 @@ export class Engine {
   tick(info: TickInfo): void {
     const started = this.now();
     this.droppedFrames += info.skipped;
-    for (const pump of this.frameInputs) pump();
+    for (let i = 0; i < this.frameInputs.length; i++) this.frameInputs[i]!();
     // Actions first: a tap may set the BPM, which then lands in this same frame.
     this.actions.applyPending();
     this.params.applyPending();
     this.clock.update(info);
     const clock = this.clock.state;
-    for (const listener of this.clockListeners) listener(clock);
+    for (let i = 0; i < this.clockListeners.length; i++) this.clockListeners[i]!(clock);
     this.modulation.update(clock, info.scheduledMs);
 
     this.decks.render(clock);

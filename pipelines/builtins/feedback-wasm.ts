@@ -45,6 +45,8 @@ export class WasmFeedbackKernel {
   private readonly buffers: [Uint8Array, Uint8Array];
   private readonly pointers: [number, number];
   private readonly inputPointer: number;
+  /** The kernel's arguments for one frame, reused: rendering allocates nothing per frame. */
+  private readonly frameArgs: { src: number; inp: number; dst: number; width: number; height: number; chunkRows: number };
   private current = 0;
   private helper: Worker | null = null;
   private job: JobViews | null = null;
@@ -62,6 +64,7 @@ export class WasmFeedbackKernel {
     this.pointers = [FIRST_BUFFER + bytes, FIRST_BUFFER + 2 * bytes];
     this.input = new Uint8Array(memory.buffer, this.inputPointer, bytes);
     this.buffers = [new Uint8Array(memory.buffer, this.pointers[0], bytes), new Uint8Array(memory.buffer, this.pointers[1], bytes)];
+    this.frameArgs = { src: 0, inp: this.inputPointer, dst: 0, width, height, chunkRows: CHUNK_ROWS };
   }
 
   static async create(module: WebAssembly.Module, width: number, height: number, options: { helperThread: boolean; log: Log }): Promise<WasmFeedbackKernel> {
@@ -118,7 +121,9 @@ export class WasmFeedbackKernel {
   render(t: FeedbackTransform): Uint8Array {
     const dst = this.current;
     const src = 1 - dst;
-    const frame = { src: this.pointers[src]!, inp: this.inputPointer, dst: this.pointers[dst]!, width: this.width, height: this.height };
+    const frame = this.frameArgs;
+    frame.src = this.pointers[src]!;
+    frame.dst = this.pointers[dst]!;
     if (this.job) {
       this.renderWithHelper(this.job, t, frame);
     } else {
@@ -130,8 +135,8 @@ export class WasmFeedbackKernel {
     return this.buffers[dst]!;
   }
 
-  private renderWithHelper(job: JobViews, t: FeedbackTransform, frame: { src: number; inp: number; dst: number; width: number; height: number }): void {
-    const chunks = writeJob(job, t, { ...frame, chunkRows: CHUNK_ROWS });
+  private renderWithHelper(job: JobViews, t: FeedbackTransform, frame: { src: number; inp: number; dst: number; width: number; height: number; chunkRows: number }): void {
+    const chunks = writeJob(job, t, frame);
     Atomics.add(job.ints, Slot.generation, 1);
     Atomics.notify(job.ints, Slot.generation);
     renderChunks(job, this.kernel);

@@ -32,6 +32,7 @@ export const testPattern = definePipeline({
     const frame = ctx.pool.acquire(width, height);
     const background = ctx.pool.acquire(width, height);
     let backgroundOpacity = -1;
+    const discColour: [number, number, number] = [0, 0, 0];
 
     return {
       process(_input, p, clock) {
@@ -44,7 +45,7 @@ export const testPattern = definePipeline({
           const phase = clock.time * p.speed * 2 * Math.PI;
           const cx = width / 2 + Math.sin(phase) * width * 0.35;
           const cy = height * 0.42 + Math.sin(phase * 2) * height * 0.25;
-          drawDisc(frame.data, width, height, cx, cy, height / 10, hsvToRgb(clock.time * 60, 0.85, 1));
+          drawDisc(frame.data, width, height, cx, cy, height / 10, hsvToRgb(clock.time * 60, 0.85, 1, discColour));
         }
         if (p.frameCode) drawFrameCode(frame.data, width, height, clock.frame);
         frame.index = clock.frame;

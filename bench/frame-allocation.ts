@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ManualDriver } from '../core/driver.js';
+import { silentLog } from '../core/log.js';
+import { buildEngine, createDeckStages } from '../host/build-engine.js';
+import type { Engine } from '../host/engine.js';
+import { defaultShow } from '../host/default-show.js';
+import { checkShow } from '../host/show.js';
+import { registerBuiltins } from '../pipelines/builtins/index.js';
+import { PipelineRegistry } from '../pipelines/registry.js';
+import { defaultShmDir } from '../outputs/shm/shm-output.js';
+import { info, lowerIsBetter, type Metric } from './result.js';
+
+const FRAMES = 200;
+
+interface Case {
+  name: string;
+  outputs: Record<string, unknown>[];
+  /** Runs before the measured frames (a swap whose fade lasts through them). */
+  prepare?: (engine: Engine, registry: PipelineRegistry) => Promise<void>;
+  /** Runs before every measured frame (a surface moving a fader, mirrored to a feedback sink). */
+  everyFrame?: (engine: Engine, frame: number) => void;
+}
+
+/**
+ * Bytes the frame loop allocates per frame in steady state, on the manual clock so nothing but the ticks
+ * runs in between: the JS heap grown over FRAMES frames after a forced GC (a scavenge inside the window
+ * would hide bytes: the window is short enough for the young generation).
+ */
+async function bytesPerFrame(c: Case): Promise<number> {
+  const registry = new PipelineRegistry();
+  registerBuiltins(registry);
+  const show = checkShow({ ...defaultShow, size: '1280x720', outputs: c.outputs, osc: { ...defaultShow.osc, enabled: false } }, registry);
+  const driver = new ManualDriver();
+  const engine = await buildEngine(show, registry, { driver, log: silentLog });
+  await engine.start();
+  await c.prepare?.(engine, registry);
+  driver.tick(120);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc (npm run bench does)');
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let f = 0; f < FRAMES; f++) {
+    c.everyFrame?.(engine, f);
+    driver.tick();
+  }
+  const grown = process.memoryUsage().heapUsed - before;
+  await engine.stop();
+  return Math.max(0, grown) / FRAMES;
+}
+
+const shm = (name: string): Record<string, unknown> => ({ type: 'shm', name: `vj-host-bench-alloc-${name}-${process.pid}` });
+
+const CASES: Case[] = [
+  { name: 'default show (test pattern, feedback in WebAssembly, mix) to shm', outputs: [shm('plain')] },
+  { name: 'the same to shm and NDI', outputs: [shm('ndi'), { type: 'ndi', name: `vj-host-bench-alloc-${process.pid}` }] },
+  {
+    name: 'a fader moved every frame, mirrored to a feedback sink',
+    outputs: [shm('fader')],
+    prepare: (engine) => {
+      engine.feedback.add({ wants: () => true, deliver: () => {} });
+      return Promise.resolve();
+    },
+    everyFrame: (engine, f) => void engine.params.set('/mixer/crossfade', (f % 100) / 100, 'surface'),
+  },
+  {
+    name: 'a deck swap fading through every measured frame',
+    outputs: [shm('fade')],
+    prepare: async (engine, registry) => {
+      const stages = await createDeckStages(engine, registry, { id: 'a', source: { pipeline: 'test-pattern', params: {} }, chain: [{ pipeline: 'feedback', params: { zoom: 1.02 } }] }, silentLog);
+      engine.replaceDeck('a', stages, 1000);
+    },
+  },
+];
+
+export async function allocationMetrics(): Promise<Metric[]> {
+  const metrics: Metric[] = [];
+  try {
+    for (const c of CASES) metrics.push(lowerIsBetter(`bytes allocated per frame: ${c.name}`, await bytesPerFrame(c), 'bytes', 64));
+  } finally {
+    for (const c of CASES) for (const o of c.outputs) if (o.type === 'shm') fs.rmSync(path.join(defaultShmDir(), String(o.name)), { force: true });
+  }
+  metrics.push(info('frames per allocation case', FRAMES, 'frames'));
+  return metrics;
+}
