@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { encode } from 'node-osc';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/until.js';
 import { silentLog } from '../../core/log.js';
 import { handled, oscHarness, snapshot, Tablet, type OscHarness } from '../helpers/osc-harness.js';
 
@@ -121,7 +122,7 @@ describe('OSC input over real UDP', () => {
     await presets.save({ name: 'Gradient B', params: {}, decks: { b: { source: { pipeline: 'gradient', params: {} }, chain: [] } } });
     h.engine.actions.invoke('/preset/recall', ['Gradient B'], 0);
     h.driver.tick();
-    for (let i = 0; i < 100 && !h.engine.params.has('/deck/b/source/spin'); i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => h!.engine.params.has('/deck/b/source/spin'), 5000, 'deck b rebuilt with the gradient');
     await send('/deck/b/source/spin', 45);
     await send('/deck/a/fx/0/zoom', 2); // an old path keeps working too
     h.driver.tick();
@@ -166,7 +167,13 @@ describe('OSC feedback', () => {
       h.driver.tick();
       h.osc.feedback.flush();
       await waitFor(() => tablet.received.length >= 20);
-      await new Promise((r) => setTimeout(r, 50));
+      // A marker after them (a parameter not among the twenty): anything more for them would have come before it.
+      const marker = h.engine.params.list().find((e) => e.info.kind === 'number' && !paths.includes(e.path))!;
+      h.engine.params.set(marker.path, marker.info.max, 'ui');
+      h.driver.tick();
+      h.osc.feedback.flush();
+      await waitFor(() => tablet.received.some((m) => m.address === marker.path));
+      expect(tablet.received.pop()).toEqual({ address: marker.path, args: [marker.info.max] });
       expect(tablet.received.map((m) => m.address).sort()).toEqual([...paths].sort());
       for (const m of tablet.received) {
         const e = h.engine.params.entry(m.address)!;
@@ -206,8 +213,8 @@ describe('OSC feedback', () => {
       await waitFor(() => h.osc.feedback.list().length === 2);
       h.driver.tick();
       h.osc.feedback.flush();
-      await waitFor(() => h.client.received.length > 0 && other.received.length > 0);
-      await new Promise((r) => setTimeout(r, 50));
+      const fullState = h.engine.params.list().length;
+      await waitFor(() => h.client.received.length >= fullState && other.received.length >= fullState);
       h.client.received.length = 0;
       other.received.length = 0;
 
@@ -215,9 +222,13 @@ describe('OSC feedback', () => {
       h.driver.tick();
       h.osc.feedback.flush();
       await waitFor(() => other.received.length > 0);
-      await new Promise((r) => setTimeout(r, 50));
-      expect(other.received).toEqual([{ address: '/mixer/crossfade', args: [0.75] }]);
-      expect(h.client.received).toEqual([]);
+      // A later change from elsewhere reaches both: had the echo been sent, it would have come before it.
+      h.engine.params.set('/clock/bpm', 131, 'ui');
+      h.driver.tick();
+      h.osc.feedback.flush();
+      await waitFor(() => h.client.received.length > 0 && other.received.length > 1);
+      expect(other.received).toEqual([{ address: '/mixer/crossfade', args: [0.75] }, { address: '/clock/bpm', args: [131] }]);
+      expect(h.client.received).toEqual([{ address: '/clock/bpm', args: [131] }]);
     } finally {
       other.close();
     }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/until.js';
 import { Backoff } from '../../core/backoff.js';
 import { ManualDriver } from '../../core/driver.js';
 import { createFrame } from '../../core/frame.js';
@@ -185,12 +186,12 @@ describe('output manager', () => {
       expect(engine.outputManager.get('held').stats.sent).toBe(2);
       engine.actions.invoke('/output/held/stop', [], 0);
       driver.tick(1); // the action runs at this frame boundary
-      await new Promise((r) => setTimeout(r, 10));
+      await until(() => engine.outputManager.get('held').stats.state === 'stopped', 5000, 'the held output stopped');
       driver.tick(2);
       expect(engine.outputManager.get('held').stats).toMatchObject({ state: 'stopped', sent: 3 });
       engine.actions.invoke('/output/held/enabled', [1], 0);
       driver.tick(1);
-      await new Promise((r) => setTimeout(r, 10));
+      await until(() => engine.outputManager.get('held').stats.state === 'running', 5000, 'the held output running again');
       driver.tick(1);
       expect(engine.outputManager.get('held').stats.state).toBe('running');
       await engine.outputManager.remove('live');
