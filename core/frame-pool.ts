@@ -30,6 +30,13 @@ export class FramePool {
     if (!list.includes(frame)) list.push(frame);
   }
 
+  /** Buffers waiting in the pool: equal to `allocated` once everyone who acquired has released. */
+  get available(): number {
+    let count = 0;
+    for (const list of this.free.values()) count += list.length;
+    return count;
+  }
+
   /** How many buffers were ever allocated (stays flat in steady state). */
   get allocated(): number {
     return this.allocatedCount;
