@@ -13,7 +13,15 @@ export interface NdiFramePixels {
  */
 export class NdiSender {
   private handle: bigint | null;
-  private inFlight: Promise<void> | null = null;
+  /** The caller's callback for the send in flight, and what close() waits on; held in fields so a send allocates no closure. */
+  private pendingDone: ((error: unknown) => void) | null = null;
+  private idle: (() => void) | null = null;
+  private readonly onSent = (error: unknown): void => {
+    const done = this.pendingDone;
+    this.pendingDone = null;
+    done?.(error);
+    this.idle?.();
+  };
   private readonly frame: VideoFrameStruct;
 
   constructor(
@@ -53,12 +61,8 @@ export class NdiSender {
     f.picture_aspect_ratio = pixels.width / pixels.height;
     f.line_stride_in_bytes = pixels.width * 4;
     f.p_data = pixels.data as Buffer;
-    this.inFlight = new Promise<void>((resolve) => {
-      this.runtime.sendVideo.async(this.handle, f, (error: unknown) => {
-        resolve();
-        done(error);
-      });
-    });
+    this.pendingDone = done;
+    this.runtime.sendVideo.async(this.handle, f, this.onSent);
   }
 
   /** Receivers connected right now. */
@@ -70,7 +74,8 @@ export class NdiSender {
     const handle = this.handle;
     if (!handle) return;
     this.handle = null;
-    await this.inFlight;
+    if (this.pendingDone) await new Promise<void>((resolve) => (this.idle = resolve));
+    this.idle = null;
     this.runtime.sendDestroy(handle);
   }
 }

@@ -126,7 +126,11 @@ export class ActionSpace {
   }
 
   applyPending(): void {
-    for (const item of this.queue) item.run(item.args, item.timeMs);
+    if (this.queue.length === 0) return;
+    for (let i = 0; i < this.queue.length; i++) {
+      const item = this.queue[i]!;
+      item.run(item.args, item.timeMs);
+    }
     this.queue.length = 0;
   }
 }

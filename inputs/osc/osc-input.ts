@@ -59,6 +59,20 @@ export class OscInput {
   private lastError: string | null = null;
   private sender: dgram.Socket | null = null;
   private readonly refusedLog = new OncePerKind((_kind, message, { suppressed }) => this.log.warn(`${message}${suppressed ? ` (+${suppressed} more)` : ''}`), 10_000);
+  /** One queued record into the engine (made once: pumping allocates nothing per frame). */
+  private readonly take = (kind: number, index: number, value: number, origin: number, arrivedMs: number, queuedMs: number): void => {
+    if (kind === RecordKind.param) {
+      const path = this.paths[index];
+      const info = this.kinds[index];
+      if (!path || !info) return;
+      const decoded = decodeValue(info, value);
+      this.engine.params.set(path, decoded, decodeOrigin(origin));
+      this.onTaken?.(path, decoded, arrivedMs, queuedMs);
+    } else if (kind === RecordKind.action) {
+      const path = this.actionPaths[index];
+      if (path) this.engine.actions.invoke(path, Number.isNaN(value) ? [] : [value], arrivedMs);
+    }
+  };
   /** Sees every change as the frame loop takes it, with its arrival and queueing times (benchmarks). */
   onTaken: ((path: string, value: unknown, arrivedMs: number, queuedMs: number) => void) | null = null;
 
@@ -156,20 +170,8 @@ export class OscInput {
 
   /** Moves everything the OSC thread queued into the engine; the frame loop calls it at each tick's start. */
   pump(): void {
-    const { params, actions, modulation } = this.engine;
-    drain(this.views, (kind, index, value, origin, arrivedMs, queuedMs) => {
-      if (kind === RecordKind.param) {
-        const path = this.paths[index];
-        const info = this.kinds[index];
-        if (!path || !info) return;
-        const decoded = decodeValue(info, value);
-        params.set(path, decoded, decodeOrigin(origin));
-        this.onTaken?.(path, decoded, arrivedMs, queuedMs);
-      } else if (kind === RecordKind.action) {
-        const path = this.actionPaths[index];
-        if (path) actions.invoke(path, Number.isNaN(value) ? [] : [value], arrivedMs);
-      }
-    });
+    const { modulation } = this.engine;
+    drain(this.views, this.take);
     const known = Atomics.load(this.views.counters, Counter.signals);
     while (this.signalSlots.length < known) {
       const slot = modulation.bus.register(`osc:${signalName(this.views, this.signalSlots.length)}`, 'unipolar', 'OSC input');

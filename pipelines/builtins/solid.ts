@@ -16,16 +16,18 @@ export const solid = definePipeline({
   create(ctx) {
     const frame = ctx.pool.acquire(ctx.width, ctx.height);
     const words = new Uint32Array(frame.data.buffer, frame.data.byteOffset, ctx.width * ctx.height);
-    let painted = -1;
+    // What is on the frame now: repainted (and the colour parsed) only when the colour or opacity changes.
+    let paintedColor = '';
+    let paintedOpacity = -1;
     return {
       process(_input, p, clock) {
-        const [r, g, b] = parseHexColor(p.color);
-        const a = Math.round(p.opacity * 255);
-        // RGBA bytes as one little-endian word.
-        const word = ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
-        if (word !== painted) {
-          words.fill(word);
-          painted = word;
+        if (p.color !== paintedColor || p.opacity !== paintedOpacity) {
+          const [r, g, b] = parseHexColor(p.color);
+          const a = Math.round(p.opacity * 255);
+          // RGBA bytes as one little-endian word.
+          words.fill(((a << 24) | (b << 16) | (g << 8) | r) >>> 0);
+          paintedColor = p.color;
+          paintedOpacity = p.opacity;
         }
         frame.index = clock.frame;
         frame.time = clock.time;
