@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { BANK_MAX_LENGTH } from '../core/limits.js';
 import type { EngineStats } from '../host/engine-stats.js';
 import type { UiHints } from '../core/params.js';
+import type { ControlKind } from '../params/kinds.js';
 import type { RouteConfig } from '../modulators/route.js';
 import type { SignalInfo } from '../modulators/signal-bus.js';
 import type { Transition } from '../presets/preset.js';
@@ -80,11 +81,13 @@ export interface ParamView {
   path: string;
   kind: string;
   /** The control to draw (the kind's own, from params/kinds.ts). */
-  control: 'fader' | 'toggle' | 'choice' | 'colour' | 'text';
+  control: ControlKind;
   label: string;
   min?: number;
   max?: number;
   step?: number;
+  /** A vector's component count. */
+  size?: number;
   options?: string[];
   unit?: string;
   description?: string;

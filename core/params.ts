@@ -49,6 +49,15 @@ export const Param = {
   enum<const T extends readonly [string, ...string[]]>(o: ParamMeta & { options: T; default: T[number] }): TUnsafe<T[number]> {
     return Type.Unsafe<T[number]>({ ...meta(o), type: 'string', enum: [...o.options], default: o.default });
   },
+  /**
+   * A point or a direction: 2 to 4 numbers sharing one range (a centre, an offset), drawn as an XY pad
+   * and sent over OSC as that many floats in one message.
+   */
+  vector(o: ParamMeta & { default: number[]; min: number; max: number }) {
+    const size = o.default.length;
+    if (size < 2 || size > 4) throw new Error(`a vector parameter has 2 to 4 components, not ${size}`);
+    return Type.Array(Type.Number({ minimum: o.min, maximum: o.max }), { ...meta(o), default: o.default, minItems: size, maxItems: size });
+  },
   /** A colour as "#rrggbb". */
   color(o: ParamMeta & { default: string }) {
     return Type.String({ ...meta(o), default: o.default, pattern: COLOR_PATTERN, format: 'color' });
@@ -71,7 +80,7 @@ function meta(o: ParamMeta): Record<string, unknown> {
 
 export type ParamValues<S extends TSchema> = Static<S>;
 
-export type ParamKind = 'number' | 'integer' | 'boolean' | 'enum' | 'color' | 'string';
+export type ParamKind = 'number' | 'integer' | 'boolean' | 'enum' | 'color' | 'string' | 'vector';
 
 /** One parameter as the address space sees it, read off a schema. */
 export interface ParamInfo {
@@ -82,6 +91,8 @@ export interface ParamInfo {
   max?: number;
   step?: number;
   options?: string[];
+  /** Vectors: how many components (each in min..max). */
+  size?: number;
   /** Strings: the longest allowed, and a pattern they must match. */
   maxLength?: number;
   pattern?: string;
@@ -102,6 +113,8 @@ export function describeParams(schema: TSchema): ParamInfo[] {
 function describeParam(name: string, s: Record<string, unknown>): ParamInfo {
   const kind = paramKind(s);
   const numeric = kind === 'number' || kind === 'integer';
+  // A vector's range is its components'.
+  const items = kind === 'vector' ? (s.items as Record<string, unknown>) : null;
   const info: ParamInfo = {
     name,
     kind,
@@ -109,8 +122,10 @@ function describeParam(name: string, s: Record<string, unknown>): ParamInfo {
     live: s.live !== false,
     modulatable: typeof s.modulatable === 'boolean' ? s.modulatable : numeric,
   };
-  if (typeof s.minimum === 'number') info.min = s.minimum;
-  if (typeof s.maximum === 'number') info.max = s.maximum;
+  const ranged = items ?? s;
+  if (typeof ranged.minimum === 'number') info.min = ranged.minimum;
+  if (typeof ranged.maximum === 'number') info.max = ranged.maximum;
+  if (items && typeof s.minItems === 'number') info.size = s.minItems;
   if (typeof s.step === 'number') info.step = s.step;
   if (Array.isArray(s.enum)) info.options = s.enum.map(String);
   if (typeof s.maxLength === 'number') info.maxLength = s.maxLength;
@@ -133,6 +148,8 @@ function paramKind(s: Record<string, unknown>): ParamKind {
       return 'boolean';
     case 'string':
       return s.format === 'color' ? 'color' : 'string';
+    case 'array':
+      return (s.items as { type?: unknown } | undefined)?.type === 'number' && s.minItems === s.maxItems ? 'vector' : 'string';
     default:
       return 'string';
   }
@@ -141,6 +158,7 @@ function paramKind(s: Record<string, unknown>): ParamKind {
 /** The defaults of every declared parameter. */
 export function defaultParams<S extends TSchema>(schema: S): Static<S> {
   const values: Record<string, unknown> = {};
-  for (const p of describeParams(schema)) values[p.name] = p.default;
+  // Each instance its own copy of an array default (a vector), so no two share one.
+  for (const p of describeParams(schema)) values[p.name] = Array.isArray(p.default) ? [...(p.default as unknown[])] : p.default;
   return values;
 }

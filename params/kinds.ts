@@ -14,10 +14,12 @@ export type Coerced = { ok: true; value: unknown; clamped: boolean } | { ok: fal
 export interface ParamKindSpec {
   /** An outside value (OSC, a surface, a preset, a route's base) in the parameter's own type and range. */
   coerce(info: ParamInfo, raw: unknown): Coerced;
-  /** The OSC type tag OSCQuery advertises for it. */
-  oscType: string;
-  /** How it is sent to OSC surfaces (feedback, LISTEN): node-osc's tag and the value as sent. */
-  oscArgument(value: unknown): { type: string; value: unknown };
+  /** The OSC type tags OSCQuery advertises for it (one per argument). */
+  oscType(info: ParamInfo): string;
+  /** How many OSC arguments one value takes (a vector: one per component). */
+  oscArity(info: ParamInfo): number;
+  /** How it is sent to OSC surfaces (feedback, LISTEN): node-osc's tag and the value as sent, per argument. */
+  oscArguments(info: ParamInfo, value: unknown): { type: string; value: unknown }[];
   /**
    * How the OSC thread hands a coerced value to the frame loop through the numeric mailbox, and back;
    * null for text, which travels by message instead.
@@ -40,7 +42,7 @@ export interface ParamKindSpec {
 }
 
 /** The controls a surface knows how to draw. */
-export type ControlKind = 'fader' | 'toggle' | 'choice' | 'colour' | 'text';
+export type ControlKind = 'fader' | 'toggle' | 'choice' | 'colour' | 'text' | 'xy';
 
 const switchAt = (from: unknown, to: unknown, progress: number, switchPoint: number): unknown => (progress >= switchPoint || progress >= 1 ? to : from);
 
@@ -55,8 +57,9 @@ const numeric = (integer: boolean): ParamKindSpec => ({
     v = Math.min(hi, Math.max(lo, v));
     return { ok: true, value: v, clamped };
   },
-  oscType: integer ? 'i' : 'f',
-  oscArgument: (value) => ({ type: integer ? 'i' : 'f', value: Number(value) }),
+  oscType: () => (integer ? 'i' : 'f'),
+  oscArity: one,
+  oscArguments: (_info, value) => [{ type: integer ? 'i' : 'f', value: Number(value) }],
   toMailbox: (_info, value) => value as number,
   fromMailbox: (_info, value) => value,
   range: (info) => [{ MIN: info.min, MAX: info.max }],
@@ -89,8 +92,9 @@ export const paramKinds: Record<ParamKind, ParamKindSpec> = {
       if (raw === 0 || raw === 1) return { ok: true, value: raw === 1, clamped: false };
       return { ok: false, message: `expected true/false or 0/1, got ${show(raw)}` };
     },
-    oscType: 'T',
-    oscArgument: (value) => ({ type: 'boolean', value: Boolean(value) }),
+    oscType: () => 'T',
+    oscArity: one,
+    oscArguments: (_info, value) => [{ type: 'boolean', value: Boolean(value) }],
     toMailbox: (_info, value) => (value ? 1 : 0),
     fromMailbox: (_info, value) => value !== 0,
     range: () => undefined,
@@ -106,8 +110,9 @@ export const paramKinds: Record<ParamKind, ParamKindSpec> = {
       if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < options.length) return { ok: true, value: options[raw], clamped: false };
       return { ok: false, message: `expected one of ${options.join(', ')} (or its index), got ${show(raw)}` };
     },
-    oscType: 's',
-    oscArgument: (value) => ({ type: 's', value: String(value) }),
+    oscType: () => 's',
+    oscArity: one,
+    oscArguments: (_info, value) => [{ type: 's', value: String(value) }],
     toMailbox: (info, value) => (info.options ?? []).indexOf(value as string),
     fromMailbox: (info, value) => info.options?.[value],
     range: (info) => [{ VALS: info.options ?? [] }],
@@ -124,9 +129,10 @@ export const paramKinds: Record<ParamKind, ParamKindSpec> = {
       if (typeof raw === 'string' && COLOR.test(raw)) return { ok: true, value: raw.toLowerCase(), clamped: false };
       return { ok: false, message: `expected a colour "#rrggbb", got ${show(raw)}` };
     },
-    oscType: 'r',
+    oscType: () => 'r',
+    oscArity: one,
     // node-osc cannot write `r`: surfaces get the "#rrggbb" text, which they all read.
-    oscArgument: (value) => ({ type: 's', value: String(value) }),
+    oscArguments: (_info, value) => [{ type: 's', value: String(value) }],
     toMailbox: (_info, value) => parseInt((value as string).slice(1), 16),
     fromMailbox: (_info, value) => `#${value.toString(16).padStart(6, '0')}`,
     range: () => undefined,
@@ -148,8 +154,9 @@ export const paramKinds: Record<ParamKind, ParamKindSpec> = {
       if (info.pattern && !new RegExp(info.pattern).test(raw)) return { ok: false, message: `${show(raw)} is not allowed here` };
       return { ok: true, value: raw, clamped: false };
     },
-    oscType: 's',
-    oscArgument: (value) => ({ type: 's', value: String(value) }),
+    oscType: () => 's',
+    oscArity: one,
+    oscArguments: (_info, value) => [{ type: 's', value: String(value) }],
     toMailbox: () => null,
     fromMailbox: (_info, value) => value,
     range: () => undefined,
@@ -158,7 +165,39 @@ export const paramKinds: Record<ParamKind, ParamKindSpec> = {
     control: 'text',
     controlPosition: () => null,
   },
+  vector: {
+    coerce(info, raw) {
+      const size = info.size ?? 2;
+      if (!Array.isArray(raw) || raw.length !== size || !raw.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+        return { ok: false, message: `expected ${size} finite numbers, got ${Array.isArray(raw) ? `[${raw.map(show).join(', ')}]` : show(raw)}` };
+      }
+      const lo = info.min ?? -Infinity;
+      const hi = info.max ?? Infinity;
+      const value = (raw as number[]).map((v) => Math.min(hi, Math.max(lo, v)));
+      return { ok: true, value, clamped: value.some((v, i) => v !== raw[i]) };
+    },
+    oscType: (info) => 'f'.repeat(info.size ?? 2),
+    oscArity: (info) => info.size ?? 2,
+    oscArguments: (_info, value) => (value as number[]).map((v) => ({ type: 'f', value: v })),
+    // Several numbers do not fit one mailbox slot: a vector travels by message, as text does.
+    toMailbox: () => null,
+    fromMailbox: (_info, value) => value,
+    range: (info) => Array.from({ length: info.size ?? 2 }, () => ({ MIN: info.min, MAX: info.max })),
+    interpolate(_info, from, to, eased, progress, switchPoint) {
+      if (!Array.isArray(from) || !Array.isArray(to) || from.length !== to.length) return switchAt(from, to, progress, switchPoint);
+      return (from as number[]).map((a, i) => a + ((to as number[])[i]! - a) * eased);
+    },
+    // A knob drives one number: map each axis to a component's own route instead.
+    midiLearn: null,
+    control: 'xy',
+    controlPosition: () => null,
+  },
 };
+
+/** Kinds whose value is one OSC argument. */
+function one(): number {
+  return 1;
+}
 
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);

@@ -17,6 +17,7 @@ export function paramViews(deps: ControlDeps): ParamView[] {
     ...(e.info.min !== undefined ? { min: e.info.min } : {}),
     ...(e.info.max !== undefined ? { max: e.info.max } : {}),
     ...(e.info.step !== undefined ? { step: e.info.step } : {}),
+    ...(e.info.size !== undefined ? { size: e.info.size } : {}),
     ...(e.info.options ? { options: e.info.options } : {}),
     ...(e.info.unit ? { unit: e.info.unit } : {}),
     ...(e.info.description ? { description: e.info.description } : {}),

@@ -1,7 +1,7 @@
 import { encode } from 'node-osc';
 import type { ParamSpace } from '../../params/param-space.js';
 import type { FeedbackCoalescer, FeedbackHandle, PendingChange } from '../../params/feedback-coalescer.js';
-import { oscArgument } from './osc-value.js';
+import { oscArguments } from './osc-value.js';
 
 export interface FeedbackDestination {
   host: string;
@@ -95,7 +95,7 @@ export class OscFeedback {
   private deliver(changes: Iterable<PendingChange>, host: string, port: number): void {
     for (const { entry, value } of changes) {
       try {
-        this.send(encode({ oscType: 'message', address: entry.path, args: [oscArgument(entry.info, value)] }), port, host);
+        this.send(encode({ oscType: 'message', address: entry.path, args: oscArguments(entry.info, value) }), port, host);
         this.sentCount++;
       } catch {
         // An unencodable value or a dead route to the host must not stop the others.

@@ -258,7 +258,7 @@ export class OscInput {
       case 'unsubscribe':
         this.feedback.remove(m.host, m.port);
         break;
-      case 'text-param': {
+      case 'param-by-message': {
         const path = this.paths[m.index];
         if (path) this.engine.params.set(path, m.value, decodeOrigin(m.origin));
         break;

@@ -22,7 +22,7 @@ export interface OscThreadData {
   bind: string;
   allow: string[];
   declaredSignals: Record<string, [number, number]>;
-  params: (Pick<ParamInfo, 'kind' | 'min' | 'max' | 'options' | 'name' | 'default' | 'live' | 'modulatable'> & { path: string })[];
+  params: (Pick<ParamInfo, 'kind' | 'min' | 'max' | 'size' | 'options' | 'name' | 'default' | 'live' | 'modulatable'> & { path: string })[];
   actions: ActionInfo[];
   mailbox: MailboxBuffers;
 }
@@ -33,7 +33,8 @@ export type OscThreadMessage =
   | { type: 'problem'; kind: OscProblem; message: string; total: number; suppressed: number }
   | { type: 'subscribe'; host: string; port: number; origin: number }
   | { type: 'unsubscribe'; host: string; port: number }
-  | { type: 'text-param'; index: number; value: string; origin: number }
+  /** A checked value that does not fit the numeric mailbox (text, a vector): it goes by message. */
+  | { type: 'param-by-message'; index: number; value: unknown; origin: number }
   | { type: 'text-action'; index: number; value: string; arrived: number };
 
 const MAX_BUNDLE_DEPTH = 32;
@@ -168,20 +169,23 @@ function matchPattern(address: string): { params: number[]; actions: number[] } 
 
 function setParam(index: number, args: unknown[], origin: number, arrived: number): void {
   const info = data.params[index]!;
-  if (args.length === 0) return bad('missing-argument', `${info.path} needs a value`);
-  let raw = args[0];
-  if (typeof raw === 'number' && !Number.isFinite(raw)) return bad('not-finite', `${info.path} got ${String(raw)}`);
-  if (isOscColor(raw)) {
-    if (info.kind !== 'color') return bad('wrong-type', `${info.path} takes no colour (r)`);
-    raw = colorToHex(raw);
+  const kind = paramKinds[info.kind];
+  const arity = kind.oscArity(info);
+  if (args.length < arity) return bad('missing-argument', `${info.path} needs ${arity === 1 ? 'a value' : `${arity} values`}`);
+  let raw = arity === 1 ? args[0] : args.slice(0, arity);
+  if (arity === 1) {
+    if (typeof raw === 'number' && !Number.isFinite(raw)) return bad('not-finite', `${info.path} got ${String(raw)}`);
+    if (isOscColor(raw)) {
+      if (info.kind !== 'color') return bad('wrong-type', `${info.path} takes no colour (r)`);
+      raw = colorToHex(raw);
+    }
+    if (typeof raw === 'object') return bad('wrong-type', `${info.path} takes no ${Array.isArray(raw) ? 'array' : 'blob'}`);
   }
-  if (typeof raw === 'object') return bad('wrong-type', `${info.path} takes no ${Array.isArray(raw) ? 'array' : 'blob'}`);
   const result = coerce(info, raw);
   if (!result.ok) return bad('wrong-type', `${info.path}: ${result.message}`);
-  const value = paramKinds[info.kind].toMailbox(info, result.value);
+  const value = kind.toMailbox(info, result.value);
   if (value === null) {
-    // Text does not fit the numeric mailbox: it goes by message.
-    post({ type: 'text-param', index, value: result.value as string, origin });
+    post({ type: 'param-by-message', index, value: result.value, origin });
     count(views, Counter.applied);
     return;
   }

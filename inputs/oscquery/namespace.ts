@@ -21,14 +21,14 @@ export const ACCESS_NONE = 0;
 export const ACCESS_READ_WRITE = 3;
 export const ACCESS_WRITE = 2;
 
-/** OSC type tag of a parameter kind. */
-export function oscTypeOf(info: Pick<ParamInfo, 'kind'>): string {
-  return paramKinds[info.kind].oscType;
+/** OSC type tags of a parameter. */
+export function oscTypeOf(info: ParamInfo): string {
+  return paramKinds[info.kind].oscType(info);
 }
 
 /** OSC type tag of an action argument: that of the parameter kind it is sent as (a slot or a name as text). */
 function actionArgType(arg: ActionArg): string {
-  return oscTypeOf({ kind: arg.kind === 'slot-or-name' ? 'string' : arg.kind });
+  return oscTypeOf({ name: arg.name, kind: arg.kind === 'slot-or-name' ? 'string' : arg.kind, default: null, live: true, modulatable: false });
 }
 
 function actionLeaf(action: ActionInfo): OscQueryNode {
@@ -49,7 +49,8 @@ function leafFor(entry: ParamEntry): OscQueryNode {
     FULL_PATH: entry.path,
     TYPE: oscTypeOf(info),
     ACCESS: ACCESS_READ_WRITE,
-    VALUE: [entry.base],
+    // VALUE holds one entry per argument: a vector's components, any other kind its one value.
+    VALUE: Array.isArray(entry.base) ? [...(entry.base as unknown[])] : [entry.base],
     DESCRIPTION: info.description ?? info.label ?? info.name,
   };
   const range = paramKinds[info.kind].range(info);

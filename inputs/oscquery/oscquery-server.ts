@@ -7,7 +7,7 @@ import { describeError } from '../../core/errors.js';
 import { refusal } from '../../core/http-guard.js';
 import type { Log } from '../../core/log.js';
 import type { InputPort } from '../port.js';
-import { oscArgument } from '../osc/osc-value.js';
+import { oscArguments } from '../osc/osc-value.js';
 import type { FeedbackHandle } from '../../params/feedback-coalescer.js';
 import type { OscQueryConfig } from './oscquery-config.js';
 import { advertise } from './mdns.js';
@@ -130,7 +130,7 @@ export class OscQueryServer {
       deliver: (changes) => {
         for (const { entry, value } of changes) {
           try {
-            ws.send(encode({ oscType: 'message', address: entry.path, args: [oscArgument(entry.info, value)] }));
+            ws.send(encode({ oscType: 'message', address: entry.path, args: oscArguments(entry.info, value) }));
           } catch {
             // a closing socket: its listens go with it
           }

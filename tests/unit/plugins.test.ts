@@ -25,7 +25,7 @@ describe('pipeline registry and plugin loader', () => {
     const r = registry();
     const result = await loadPlugins(path.join(fixtures, 'plugins-good'), r);
     expect(result.failed).toEqual([]);
-    expect(result.loaded.sort()).toEqual(['always-throws', 'invert']);
+    expect(result.loaded.sort()).toEqual(['always-throws', 'invert', 'spotlight']);
     expect(r.get('invert')?.kind).toBe('effect');
     expect(r.list().find((e) => e.id === 'invert')?.origin).toMatch(/invert\.mjs$/);
   });

@@ -40,6 +40,7 @@ export function Control({ path }: { path: string }) {
   const menu = useSignal(false);
   const note = useSignal<string | null>(null);
   if (!p) return null;
+  if (p.control === 'xy') return <VectorPad p={p} />;
   let pressTimer: ReturnType<typeof setTimeout> | undefined;
   const open = (e: Event) => {
     e.preventDefault();
@@ -138,40 +139,75 @@ export function XYPad({ x, y }: { x: string; y: string }) {
   const px = params.get(x)?.value;
   const py = params.get(y)?.value;
   if (!px || !py) return null;
-  const set = (e: PointerEvent) => {
+  return (
+    <Pad
+      name={px.label.replace(/\s*X$/i, '') || 'XY'}
+      id={`${x} ${y}`}
+      ranges={[playRange(px), playRange(py)]}
+      base={[Number(px.base), Number(py.base)]}
+      live={px.modulated || py.modulated ? [Number(px.value), Number(py.value)] : null}
+      set={(vx, vy) => {
+        setLocal(x, vx);
+        setLocal(y, vy);
+        setParams({ [x]: vx, [y]: vy });
+      }}
+    />
+  );
+}
+
+/** A vector parameter (a point: its first two components) on one pad. */
+function VectorPad({ p }: { p: ParamView }) {
+  const base = Array.isArray(p.base) ? (p.base as number[]) : [0, 0];
+  const range = playRange(p);
+  return (
+    <Pad
+      name={p.label}
+      id={p.path}
+      ranges={[range, range]}
+      base={[base[0] ?? 0, base[1] ?? 0]}
+      live={null}
+      set={(vx, vy) => change(p.path, [vx, vy, ...base.slice(2)])}
+    />
+  );
+}
+
+interface PadProps {
+  name: string;
+  /** What `data-xy` names: the two paths of a pair, or the vector's path. */
+  id: string;
+  ranges: [{ min: number; max: number }, { min: number; max: number }];
+  base: [number, number];
+  live: [number, number] | null;
+  set: (x: number, y: number) => void;
+}
+
+function Pad({ name, id, ranges, base, live, set }: PadProps) {
+  const at = (v: number, r: { min: number; max: number }) => (r.max === r.min ? 0 : Math.min(1, Math.max(0, (v - r.min) / (r.max - r.min))));
+  const move = (e: PointerEvent) => {
     const box = (e.currentTarget as HTMLElement).getBoundingClientRect();
     const fx = Math.min(1, Math.max(0, (e.clientX - box.left) / box.width));
     const fy = Math.min(1, Math.max(0, (e.clientY - box.top) / box.height));
-    const value = (p: ParamView, f: number) => {
-      const { min, max } = playRange(p);
-      return min + f * (max - min);
-    };
-    const vx = value(px, fx);
-    const vy = value(py, fy);
-    setLocal(x, vx);
-    setLocal(y, vy);
-    setParams({ [x]: vx, [y]: vy });
+    set(ranges[0].min + fx * (ranges[0].max - ranges[0].min), ranges[1].min + fy * (ranges[1].max - ranges[1].min));
   };
-  const name = px.label.replace(/\s*X$/i, '') || 'XY';
   return (
     <div class="control">
       <label>
         {name}
-        <span class="value">{fmt(px.value)}, {fmt(py.value)}</span>
+        <span class="value">{fmt(base[0])}, {fmt(base[1])}</span>
       </label>
       <div
         class="xy"
-        data-xy={`${x} ${y}`}
+        data-xy={id}
         onPointerDown={(e) => {
           (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-          set(e);
+          move(e);
         }}
         onPointerMove={(e) => {
-          if (e.buttons) set(e);
+          if (e.buttons) move(e);
         }}
       >
-        <div class="dot" style={{ left: `${position(px, px.base) * 100}%`, top: `${position(py, py.base) * 100}%` }} />
-        {(px.modulated || py.modulated) && <div class="dot modulated" style={{ left: `${position(px, px.value) * 100}%`, top: `${position(py, py.value) * 100}%` }} />}
+        <div class="dot" style={{ left: `${at(base[0], ranges[0]) * 100}%`, top: `${at(base[1], ranges[1]) * 100}%` }} />
+        {live && <div class="dot modulated" style={{ left: `${at(live[0], ranges[0]) * 100}%`, top: `${at(live[1], ranges[1]) * 100}%` }} />}
       </div>
     </div>
   );
