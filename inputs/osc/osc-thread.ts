@@ -102,13 +102,30 @@ function handlePacket(packet: Buffer, rinfo: dgram.RemoteInfo): void {
   dispatch(decoded, rinfo, encodeOrigin(rinfo.address, rinfo.port), arrived, 0);
 }
 
+/** Seconds from the NTP epoch (1900) to the Unix epoch. */
+const NTP_UNIX_SECONDS = 2_208_988_800;
+/** A timetag further back than this is not believed (a sender whose clock is off): arrival counts instead. */
+const TIMETAG_TRUST_MS = 10_000;
+
+/**
+ * When a bundle's messages happened: its timetag (OSC 1.0), so a tap sent with one keeps the sender's
+ * rhythm whatever the network does to it. "Immediately", a time to come, or one implausibly far back:
+ * the arrival.
+ */
+function bundleTime(timetag: number, arrived: number): number {
+  if (timetag < 1) return arrived;
+  const ms = (timetag - NTP_UNIX_SECONDS) * 1000;
+  return ms <= arrived && ms >= arrived - TIMETAG_TRUST_MS ? ms : arrived;
+}
+
 function dispatch(item: OscMessage | OscBundle, rinfo: dgram.RemoteInfo, origin: number, arrived: number, depth: number): void {
   if (item.oscType === 'bundle') {
     if (depth >= MAX_BUNDLE_DEPTH) {
       bad('too-deep', `bundle nested deeper than ${MAX_BUNDLE_DEPTH} levels from ${rinfo.address}`);
       return;
     }
-    for (const element of item.elements) dispatch(element, rinfo, origin, arrived, depth + 1);
+    const when = bundleTime(item.timetag, arrived);
+    for (const element of item.elements) dispatch(element, rinfo, origin, when, depth + 1);
     return;
   }
   handleMessage(item.address, item.args.map((a) => a.value), rinfo, origin, arrived);

@@ -131,15 +131,39 @@ describe('OSC input over real UDP', () => {
     expect(h.engine.modulation.bus.slot('osc:/deck/b/source/spin')).toBeUndefined(); // a parameter, not a stray signal
   });
 
-  it('/clock/tap every 500 ms sets 120 BPM', async () => {
+  it('/clock/tap in bundles stamped 500 ms apart sets 120 BPM: taps keep the sender\'s rhythm, not the network\'s', async () => {
     h = await oscHarness();
+    // Five taps sent back to back, each in a bundle whose timetag says when the finger hit (OSC 1.0).
+    const first = Date.now() - 2500;
     for (let i = 0; i < 5; i++) {
-      await send('/clock/tap');
+      const before = snapshot(h.osc);
+      await h.client.sendRaw(h.port, encode({ oscType: 'bundle', timetag: (first + i * 500) / 1000, elements: [{ oscType: 'message', address: '/clock/tap', args: [] }] }));
+      await handled(h.osc, before);
       h.driver.tick();
-      if (i < 4) await new Promise((r) => setTimeout(r, 500));
     }
-    expect(h.engine.stats().clock.bpm).toBeGreaterThan(118);
-    expect(h.engine.stats().clock.bpm).toBeLessThan(122);
+    expect(h.engine.stats().clock.bpm).toBeCloseTo(120, 1);
+  });
+
+  it('a timetag in the future or implausibly far back is not believed: those taps count at their arrival', async () => {
+    h = await oscHarness();
+    h.engine.params.set('/clock/bpm', 90);
+    h.driver.tick();
+    // Two taps in one packet, each in a bundle of its own with its timetag.
+    const taps = async (first: number, second: number): Promise<void> => {
+      const before = snapshot(h!.osc);
+      const tapAt = (timetag: number) => ({ oscType: 'bundle' as const, timetag, elements: [{ oscType: 'message' as const, address: '/clock/tap', args: [] }] });
+      await h!.client.sendRaw(h!.port, encode({ oscType: 'bundle', timetag: 0, elements: [tapAt(first), tapAt(second)] }));
+      await handled(h!.osc, before, 2);
+      h!.driver.tick();
+    };
+    // Believed, each pair would be 500 ms apart (120 BPM); counted at their one arrival, they are a bounce, which tap tempo ignores.
+    await taps((Date.now() - 12_000) / 1000, (Date.now() - 11_500) / 1000);
+    expect(h.engine.stats().clock.bpm).toBe(90);
+    await taps(Date.now() / 1000 + 30, Date.now() / 1000 + 30.5);
+    expect(h.engine.stats().clock.bpm).toBe(90);
+    // The same pair with believable timetags does set the tempo.
+    await taps((Date.now() - 3000) / 1000, (Date.now() - 2500) / 1000);
+    expect(h.engine.stats().clock.bpm).toBeCloseTo(120, 1);
   });
 });
 
