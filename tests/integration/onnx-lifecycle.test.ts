@@ -105,8 +105,9 @@ describe('model hot-swap (manual clock)', () => {
     await tickUntil(engine, driver, () => stage().status!.state === 'error', 'the failed swap reported');
     expect(stage().status).toMatchObject({ state: 'error', current: 'style-mosaic-9.onnx' });
     expect(stage().status!.error).toMatch(/model file not found: .*missing-style\.onnx/);
+    // Results keep coming from the current model: tick until the run in flight after the failure has finished.
     driver.tick(5);
-    await new Promise((r) => setTimeout(r, 300));
+    await tickUntil(engine, driver, () => !stage().busy, 'a result after the failed swap');
     driver.tick(1);
     expect(meanAbsDiff(engine.lastFrame!.data, mosaic)).toBeLessThan(5);
     // Paths outside the models folder are refused at the edge.
@@ -140,7 +141,7 @@ describe('shared sessions', () => {
 });
 
 describe('a stalled model', () => {
-  it('a real session whose run never resolves is bypassed after its timeout (last good picture), and the output keeps 30 fps', async () => {
+  it('a real session whose run never resolves is bypassed after its timeout (last good picture), and the output keeps rendering', async () => {
     const manifest = readManifest(styleManifest('style-stall'));
     let runs = 0;
     const stalling = definePipeline({

@@ -12,6 +12,7 @@ import { onnxPipeline } from '../../pipelines/onnx/onnx-pipeline.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';
 import { repoRoot, tempDir } from '../helpers/host-process.js';
 import { harness } from '../helpers/pipeline-harness.js';
+import { until } from '../helpers/until.js';
 
 // Real models (the project's models/, copied from the shared set with their licences in models/MODELS.md) through the real onnxruntime-node, with the project's example manifests.
 const models = path.join(repoRoot, 'models');
@@ -177,10 +178,8 @@ describe('segmentation: DeepLab person mask', () => {
       const engine = await buildEngine(show, registry, { driver, log: silentLog });
       await engine.start();
       // The model runs beside the loop: tick until its result is in the output.
-      for (let i = 0; i < 200 && (engine.stats().stages[1]!.rate ?? 0) === 0 && !engine.stats().stages[1]!.lastError; i++) {
-        driver.tick(1);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await until(() => (engine.stats().stages[1]!.rate ?? 0) > 0, 15_000, 'the model\'s first result', () => driver.tick(1));
+      expect(engine.stats().stages[1]!.lastError).toBeNull();
       driver.tick(2);
       const frame = { ...engine.lastFrame!, data: engine.lastFrame!.data.slice() };
       await engine.stop();
@@ -265,22 +264,15 @@ describe('chains', () => {
     const engine = await buildEngine(show, registry, { driver, log: silentLog });
     await engine.start();
     const stages = () => engine.stats().stages;
-    for (let i = 0; i < 400 && !((stages()[1]!.rate ?? 0) > 0 && (stages()[2]!.rate ?? 0) > 0); i++) {
-      driver.tick(1);
-      await new Promise((r) => setTimeout(r, 15));
-    }
-    // Decoupled stages: the super-resolution's first result may come from the unstyled input; give it
-    // time to take the styled one.
-    for (let i = 0; i < 80; i++) {
-      driver.tick(1);
-      await new Promise((r) => setTimeout(r, 15));
-    }
+    await until(() => (stages()[1]!.rate ?? 0) > 0 && (stages()[2]!.rate ?? 0) > 0, 30_000, 'both models\' first results', () => driver.tick(1));
+    // Decoupled stages: the super-resolution's first result may come from the unstyled input; tick until
+    // the styled picture has come through both.
+    const input = await patternFrame(320, 180);
+    const { meanAbsDiff } = await import('../helpers/frames.js');
+    await until(() => meanAbsDiff(engine.lastFrame!.data, input.data) > 20, 30_000, 'the styled, upscaled picture', () => driver.tick(1));
     expect(stages().slice(1).map((s) => [s.pipeline, s.errors, s.status?.state])).toEqual([['style-candy', 0, 'loaded'], ['super-resolution', 0, 'loaded']]);
     const out = engine.lastFrame!;
     expect([out.width, out.height]).toEqual([320, 180]);
-    const input = await patternFrame(320, 180);
-    const { meanAbsDiff } = await import('../helpers/frames.js');
-    expect(meanAbsDiff(out.data, input.data)).toBeGreaterThan(20);
     await engine.stop();
   });
 });

@@ -1,5 +1,6 @@
 import { encode } from 'node-osc';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/until.js';
 import { OncePerKind } from '../../core/once-per-kind.js';
 import { handled, oscHarness, snapshot, type OscHarness } from '../helpers/osc-harness.js';
 import { recordingLog } from '../helpers/recording-log.js';
@@ -51,8 +52,8 @@ describe('OSC bad input: counted by kind, logged, and the show goes on', () => {
     await sendRaw(packet());
     h.driver.tick();
     expect(h.osc.stats().bad[kind as 'malformed']).toBe(1);
-    // The OSC thread reports to the log through a message: give it a moment to arrive.
-    for (let i = 0; i < 200 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    // The OSC thread reports to the log through a message: wait for it.
+    await until(() => lines.length > 0, 3000, 'the log line');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`OSC ${kind}`);
     expect(h.engine.params.get('/deck/a/fx/0/zoom')).toBe(1);

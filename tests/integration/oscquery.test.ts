@@ -9,6 +9,7 @@ import { mixerParams } from '../../pipelines/builtins/mixer.js';
 import { lfoParams } from '../../modulators/lfo.js';
 import { silentLog } from '../../core/log.js';
 import { oscHarness, registry, type OscHarness } from '../helpers/osc-harness.js';
+import { until } from '../helpers/until.js';
 
 let h: OscHarness;
 let query: OscQueryServer | null = null;
@@ -117,19 +118,30 @@ describe('OSCQuery server', () => {
     ws.send(JSON.stringify({ COMMAND: 'LISTEN', DATA: '/mixer/crossfade' }));
     ws.send('not json at all');
     ws.send(JSON.stringify({ COMMAND: 'LISTEN', DATA: '/no/such/path' }));
-    await new Promise((r) => setTimeout(r, 50));
-    h.engine.params.set('/mixer/crossfade', 0.25);
-    h.engine.params.set('/clock/bpm', 130); // not listened to
-    h.driver.tick();
-    const deadline = Date.now() + 2000;
-    while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(received).toEqual([{ address: '/mixer/crossfade', value: 0.25 }]);
+    // Changed until the LISTEN has been taken (the host reads the socket on its own time).
+    await until(() => {
+      h.engine.params.set('/mixer/crossfade', 0.25);
+      h.engine.params.set('/clock/bpm', 130); // not listened to
+      h.driver.tick();
+      return received.length > 0;
+    }, 3000, 'the listened change');
+    expect(received.every((m) => m.address === '/mixer/crossfade' && m.value === 0.25)).toBe(true);
+    received.length = 0;
+    // IGNORE it, then LISTEN to the tempo as a marker: commands are taken in order, so once the tempo
+    // arrives the IGNORE was taken before it.
     ws.send(JSON.stringify({ COMMAND: 'IGNORE', DATA: '/mixer/crossfade' }));
-    await new Promise((r) => setTimeout(r, 50));
+    ws.send(JSON.stringify({ COMMAND: 'LISTEN', DATA: '/clock/bpm' }));
+    await until(() => {
+      h.engine.params.set('/clock/bpm', 131);
+      h.driver.tick();
+      return received.some((m) => m.address === '/clock/bpm');
+    }, 3000, 'the marker');
+    received.length = 0;
     h.engine.params.set('/mixer/crossfade', 0.5);
+    h.engine.params.set('/clock/bpm', 132);
     h.driver.tick();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(received).toHaveLength(1);
+    await until(() => received.some((m) => m.value === 132), 3000, 'the second marker');
+    expect(received).toEqual([{ address: '/clock/bpm', value: 132 }]);
     ws.close();
   });
 });

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { encode } from 'node-osc';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/until.js';
 import { ManualDriver } from '../../core/driver.js';
 import { silentLog } from '../../core/log.js';
 import { buildEngine } from '../../host/build-engine.js';
@@ -11,6 +12,7 @@ import { MidiRouter } from '../../inputs/midi/midi-router.js';
 import { recallOnProgramChange, setupPresets } from '../../host/presets-setup.js';
 import { checkShow } from '../../host/show.js';
 import { ShmReader } from '../../outputs/shm/shm-reader.js';
+import { LIVE_STATE_FILE } from '../../presets/live-state.js';
 import { PresetStore } from '../../presets/preset-store.js';
 import { registerBuiltins } from '../../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';
@@ -95,7 +97,16 @@ describe('presets with the real host', () => {
     await sendOsc(port, '/deck/a/source/color', '#00ff00');
     await sendOsc(port, '/mixer/crossfade', 0.5);
     await pixelBecomes(file, [0, 255, 0]);
-    await new Promise((r) => setTimeout(r, 1300));
+    // The live state is written at most once a second: wait until it holds the change, then kill.
+    const liveState = path.join(presetsDir, LIVE_STATE_FILE);
+    await until(() => {
+      try {
+        const saved = JSON.parse(fs.readFileSync(liveState, 'utf8')) as { params: Record<string, unknown> };
+        return saved.params['/deck/a/source/color'] === '#00ff00' && saved.params['/mixer/crossfade'] === 0.5;
+      } catch {
+        return false; // not written yet
+      }
+    }, 5000, 'the live state on disk');
     await host.stop('SIGKILL');
     fs.rmSync(file, { force: true });
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { until } from '../helpers/until.js';
 import { ManualDriver } from '../../core/driver.js';
 import { silentLog } from '../../core/log.js';
 import { rgbToOklab, oklabToRgb } from '../../core/oklab.js';
@@ -218,8 +219,7 @@ describe('presets that change pipelines', () => {
     });
     engine.actions.invoke('/preset/recall', ['White gradient'], 0);
     driver.tick();
-    for (let i = 0; i < 100 && !engine.params.has('/deck/a/source/from'); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(engine.params.has('/deck/a/source/from')).toBe(true);
+    await until(() => engine.params.has('/deck/a/source/from'), 5000, 'deck a rebuilt with the gradient');
     expect(engine.params.has('/deck/a/fx/0/zoom')).toBe(false);
     expect(engine.modulation.matrix.routes()).toEqual([]);
     expect(warnings.some((w) => w.includes('routes to parameters it no longer has were dropped (spin)'))).toBe(true);
@@ -234,7 +234,7 @@ describe('presets that change pipelines', () => {
     await presets.save({ name: 'Bad', params: {}, decks: { a: { source: { pipeline: 'feedback', params: {} }, chain: [] } } });
     engine.actions.invoke('/preset/recall', ['Bad'], 0);
     driver.tick();
-    for (let i = 0; i < 50 && !warnings.some((w) => w.includes('"Bad" not recalled')); i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => warnings.some((w) => w.includes('"Bad" not recalled')), 5000, 'the refusal logged');
     expect(warnings.some((w) => /"Bad" not recalled: decks\.a\.source\.pipeline: "feedback" is of kind effect/.test(w))).toBe(true);
     expect(engine.deckStructure()[0]!.source.pipeline).toBe('gradient');
   });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/until.js';
 import { createFrame } from '../../core/frame.js';
 import { FOURCC_RGBA, ShmState } from '../../outputs/shm/format.js';
 import { ShmOutput, shmPath } from '../../outputs/shm/shm-output.js';
@@ -90,12 +91,8 @@ describe('shared-memory output', () => {
     expect(out.stats().state).toBe('failed');
     expect(out.stats().lastError).toMatch(/ENOENT/);
     fs.mkdirSync(d);
-    const until = Date.now() + 3000;
-    while (out.stats().state !== 'running' && Date.now() < until) {
-      out.submit(frame(1));
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(out.stats().state).toBe('running');
+    // Retried with backoff as frames keep coming: it comes back by itself.
+    await until(() => out.stats().state === 'running', 5000, 'the output back', () => out.submit(frame(1)));
     await out.stop();
   });
 
