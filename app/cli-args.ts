@@ -8,6 +8,7 @@ export interface CliOptions {
   version: boolean;
   listPipelines: boolean;
   listNdiSources: boolean;
+  listCameras: boolean;
   ndi: boolean;
   rtmp: string | null;
   record: string | null;
@@ -22,6 +23,7 @@ export interface CliOptions {
   lan: boolean;
   ui: boolean;
   presets: string | null;
+  media: string | null;
   resume: boolean;
   models: string | null;
   logFormat: LogFormat;
@@ -49,12 +51,14 @@ const OPTIONS = {
   lan: { type: 'boolean', default: false, help: 'control surface on every interface, for tablets: prints a URL with a token (and a QR code)' },
   'no-ui': { type: 'boolean', default: false, help: 'no control surface' },
   presets: { type: 'string', arg: '<dir>', help: 'presets folder (default: ~/.local/share/vj-host/presets; overrides the show)' },
+  media: { type: 'string', arg: '<dir>', help: 'folder video sources play clips from (default: ~/.local/share/vj-host/media; overrides the show)' },
   'no-resume': { type: 'boolean', default: false, help: 'start from the show, not from the live state saved by the last run' },
   ndi: { type: 'boolean', default: false, help: 'add an NDI output "vj-host (main)" (if the show has none)' },
   rtmp: { type: 'string', arg: '<url>', help: 'add an RTMP stream, e.g. rtmp://live.example.com/app/<key> (the key is never logged)' },
   record: { type: 'string', arg: '<dir>', help: 'add a recording into <dir> (fragmented MP4, a new file per start)' },
   'list-pipelines': { type: 'boolean', default: false, help: 'print every pipeline (built-in and plugin, with failures) and exit' },
   'list-ndi-sources': { type: 'boolean', default: false, help: 'print the NDI sources seen on the network (and this machine) and exit' },
+  'list-cameras': { type: 'boolean', default: false, help: 'print the cameras a video source can take (with their formats) and exit' },
   'log-format': { type: 'string', arg: '<f>', help: 'pretty | json (default: pretty on a terminal, json otherwise)' },
   'log-level': { type: 'string', default: 'info', arg: '<l>', help: 'debug | info | warn | error | silent (default: info)' },
   'no-status': { type: 'boolean', default: false, help: 'no live status line' },
@@ -130,6 +134,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     version: v.version,
     listPipelines: v['list-pipelines'],
     listNdiSources: v['list-ndi-sources'],
+    listCameras: v['list-cameras'],
     ndi: v.ndi,
     rtmp: v.rtmp ?? null,
     record: v.record ?? null,
@@ -144,6 +149,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     lan: v.lan,
     ui: !v['no-ui'],
     presets: v.presets ?? null,
+    media: v.media ?? null,
     models: v.models ?? null,
     resume: !v['no-resume'],
     logFormat: logFormat as LogFormat,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './threadpool.js';
 import fs from 'node:fs';
 import { describeError, ErrorCode, isVjError } from '../core/errors.js';
 import { parseCliArgs, HELP, type CliOptions } from './cli-args.js';
@@ -11,6 +12,7 @@ import { checkShow, loadShowFile, ShowError, type Show } from '../host/show.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import { findNdiSources } from '../ndi/finder.js';
 import { loadNdiRuntime } from '../ndi/runtime.js';
+import { listCameras } from '../pipelines/video/cameras.js';
 
 const EXIT_USAGE = 2;
 
@@ -40,6 +42,12 @@ async function main(argv: string[]): Promise<void> {
   const registry = await setupRegistry(options.plugins, log, models);
   if (options.listNdiSources) {
     process.exitCode = await printNdiSources();
+    return;
+  }
+  if (options.listCameras) {
+    const { cameras, note } = await listCameras();
+    for (const c of cameras) process.stdout.write(`${c.source}\t${c.name}\n${c.formats.map((f) => `    ${f.format}: ${f.sizes.join(' ')}`).join('\n')}\n`);
+    if (note) process.stdout.write(`${note}\n`);
     return;
   }
   if (options.listPipelines) {
@@ -77,6 +85,7 @@ function resolveShow(options: CliOptions, registry: PipelineRegistry): { show: S
   if (options.fps !== null) document.fps = options.fps;
   if (options.size) document.size = `${options.size.width}x${options.size.height}`;
   if (options.presets !== null) document.presets = { ...document.presets, dir: options.presets };
+  if (options.media !== null) document.media = { ...document.media, dir: options.media };
   if (options.oscPort !== null) document.osc = { ...document.osc, port: options.oscPort };
   if (options.oscQueryPort !== null) document.oscquery = { ...document.oscquery, port: options.oscQueryPort };
   if (options.uiPort !== null) document.control = { ...document.control, port: options.uiPort };

@@ -47,7 +47,7 @@ function manifest(model: string, w: number, h: number): string {
 
 async function pattern(): Promise<Frame> {
   const pool = new FramePool();
-  const instance = await testPattern.create({ ...SHOW, fps: 30, pool, log: silentLog, now: () => performance.now() });
+  const instance = await testPattern.create({ ...SHOW, fps: 30, pool, log: silentLog, now: () => performance.now(), mediaDir: '' });
   const frame = instance.process(null, defaultParams(testPattern.params), initialClockState(30)) as Frame;
   return { ...frame, data: frame.data.slice() };
 }
@@ -87,7 +87,7 @@ async function oneCase(model: string, w: number, h: number, input: Frame): Promi
 
   const definition = onnxPipeline(manifest(model, w, h));
   const pool = new FramePool();
-  const instance = await definition.create({ ...SHOW, fps: 30, pool, log: silentLog, now: () => performance.now() });
+  const instance = await definition.create({ ...SHOW, fps: 30, pool, log: silentLog, now: () => performance.now(), mediaDir: '' });
   const params = defaultParams(definition.params);
   const clock = initialClockState(30);
   await instance.process(input, params, clock);

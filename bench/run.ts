@@ -8,10 +8,11 @@ import { controlBench } from './control.js';
 import { presetsBench } from './presets.js';
 import { printResult, writeResult, type Bench } from './result.js';
 import { shmOutputBench } from './shm-output.js';
+import { videoInBench } from './video-in.js';
 
 /** `npm run bench` runs every benchmark; `npm run bench -- <name>` runs one. Results: bench/results/<name>.json. */
 // The frame loop first: it is the most sensitive to what earlier runs leave warm or busy.
-const benches: Bench[] = [frameLoopBench, shmOutputBench, feedbackKernelBench, modulationBench, audioBench, presetsBench, outputsBench, onnxBench, controlBench];
+const benches: Bench[] = [frameLoopBench, shmOutputBench, feedbackKernelBench, modulationBench, audioBench, presetsBench, outputsBench, onnxBench, controlBench, videoInBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

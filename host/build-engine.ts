@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FrameDriver } from '../core/driver.js';
 import { describeError } from '../core/errors.js';
 import type { FramePool } from '../core/frame-pool.js';
@@ -28,6 +29,7 @@ export async function buildEngine(show: Show, registry: PipelineRegistry, option
     ...(options.pool ? { pool: options.pool } : {}),
     ...(options.now ? { now: options.now } : {}),
     modulation: { lfos: show.modulation.lfos, envelopes: show.modulation.envelopes },
+    ...(show.media.dir ? { mediaDir: path.resolve(show.media.dir) } : {}),
   });
   engine.setMixer(show.mixer);
   for (const deck of show.decks) engine.addDeck({ id: deck.id, stages: await createDeckStages(engine, registry, deck, options.log) });
@@ -63,7 +65,7 @@ async function createStage(engine: Engine, definition: AnyPipelineDefinition, pa
   const stageLog = log.child({ stage: path, pipeline: definition.id });
   let instance: PipelineInstance<AnyParams>;
   try {
-    instance = await definition.create({ ...engine.size, fps: engine.fps, pool: engine.pool, log: stageLog, now: engine.now });
+    instance = await definition.create({ ...engine.size, fps: engine.fps, pool: engine.pool, log: stageLog, now: engine.now, mediaDir: engine.mediaDir });
   } catch (error) {
     // A pipeline that cannot start is bypassed like one that throws per frame: the show goes on.
     const reason = `could not start: ${describeError(error)}`;

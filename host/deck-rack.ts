@@ -43,6 +43,11 @@ export class DeckRack {
     this.registerParams(deck);
   }
 
+  /** Starts every stage of a deck over that can (a clip from its in point). */
+  retrigger(id: string): void {
+    for (const stage of this.decks.find((d) => d.id === id)?.stages ?? []) stage.retrigger();
+  }
+
   ids(): string[] {
     return this.decks.map((d) => d.id);
   }

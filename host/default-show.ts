@@ -30,6 +30,7 @@ export const defaultShow: ShowFile = {
   oscquery: { port: 9001, bind: '127.0.0.1', enabled: true },
   midi: { enabled: true, inputs: ['*'], mappings: [] },
   presets: { dir: '', bank: 'default', cues: [], autosave: true },
+  media: { dir: '' },
   control: { enabled: true, port: 8080, lan: false },
   audio: { enabled: true, source: 'capture', device: null, file: null, sampleRate: 48000, channels: 2, blockSize: 512, attackMs: 5, releaseMs: 150 },
 };

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import type { ClockState } from '../core/clock.js';
 import type { FrameDriver, TickInfo } from '../core/driver.js';
 import type { Frame, Size } from '../core/frame.js';
@@ -31,6 +33,8 @@ export interface EngineOptions {
   pool?: FramePool;
   now?: () => number;
   modulation?: ModulationConfig;
+  /** Where video sources find their clips. */
+  mediaDir?: string;
 }
 
 /**
@@ -50,6 +54,8 @@ export class Engine {
   readonly outputManager: OutputManager;
   /** The engine's clock for timing (injectable for tests); stages use it too. */
   readonly now: () => number;
+  /** Where video sources find their clips. */
+  readonly mediaDir: string;
   private readonly driver: FrameDriver;
   private readonly clock: ClockControl;
   private readonly decks: DeckRack;
@@ -72,6 +78,7 @@ export class Engine {
     this.driver = options.driver;
     this.pool = options.pool ?? new FramePool();
     this.now = options.now ?? (() => performance.now());
+    this.mediaDir = options.mediaDir ?? defaultMediaDir();
     this.mixFrame = this.pool.acquire(this.size.width, this.size.height);
     this.params.add('/mixer', mixerParams, this.mixer);
     this.modulation = new Modulation(this.params, options.modulation ?? { lfos: {}, envelopes: {} });
@@ -92,6 +99,7 @@ export class Engine {
 
   addDeck(deck: EngineDeck): void {
     this.decks.add(deck);
+    this.actions.register(`/deck/${deck.id}/retrigger`, { description: `Starts deck ${deck.id} over (a clip from its in point).`, patterns: true }, () => this.decks.retrigger(deck.id));
   }
 
   /**
@@ -221,6 +229,12 @@ export class Engine {
       sections: Object.fromEntries([...this.sections].map(([name, read]) => [name, read()])),
     };
   }
+}
+
+/** Where clips live when the show does not say: the user's data folder. */
+export function defaultMediaDir(): string {
+  const base = process.env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'vj-host', 'media');
 }
 
 function round2(v: number): number {

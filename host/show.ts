@@ -70,6 +70,16 @@ const PresetsSection = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const MediaSection = Type.Object(
+  {
+    dir: Type.String({
+      default: '',
+      description: 'The folder video sources play clips from (a source names a file in it); empty: $XDG_DATA_HOME/vj-host/media (~/.local/share/vj-host/media).',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 const ControlSection = Type.Object(
   {
     enabled: Type.Boolean({ default: true }),
@@ -99,6 +109,7 @@ export const ShowSchema = Type.Object(
     midi: MidiSection,
     audio: AudioSection,
     presets: PresetsSection,
+    media: MediaSection,
     control: ControlSection,
   },
   { additionalProperties: false },

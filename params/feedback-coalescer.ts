@@ -42,32 +42,40 @@ interface SinkState {
   tokens: number;
   filledAt: number;
   timer: NodeJS.Timeout | null;
-  immediate: NodeJS.Immediate | null;
+  /** A delivery is queued for right after the current frame (a microtask: before any other event). */
+  soon: boolean;
 }
 
 /**
  * The one way parameter changes reach surfaces. Each surface keeps the latest value per path; while it
- * has deliveries left (`rateHz` a second, `burst` at once) what changed in a frame goes out right after
- * that frame, so a fader move is not held back; faster than that, changes wait and coalesce.
+ * has deliveries left (`rateHz` a second, `burst` at once) what changed in a frame goes out together as
+ * soon as the frame has applied it (before it renders; a change made outside a frame, right after it),
+ * so a fader move is not held back; faster than that, changes wait and coalesce.
  */
 export class FeedbackCoalescer {
   private readonly sinks = new Set<SinkState>();
   private readonly periodMs: number;
   private readonly burst: number;
   private readonly now: () => number;
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: (() => void)[];
 
   constructor(params: ParamSpace, options: CoalescerOptions = {}) {
     this.periodMs = 1000 / (options.rateHz ?? 30);
     this.burst = options.burst ?? 3;
     this.now = options.now ?? (() => performance.now());
-    this.unsubscribe = params.onChange((entry, value, origin) => {
-      for (const state of this.sinks) this.hear(state, entry, value, origin);
-    });
+    this.unsubscribe = [
+      params.onChange((entry, value, origin) => {
+        for (const state of this.sinks) this.hear(state, entry, value, origin);
+      }),
+      // A frame's changes go out together as soon as they are applied, before the frame renders.
+      params.onApplied(() => {
+        for (const state of this.sinks) if (state.soon) this.deliver(state);
+      }),
+    ];
   }
 
   add(sink: FeedbackSink): FeedbackHandle {
-    const state: SinkState = { sink, pending: new Map(), spare: [], tokens: this.burst, filledAt: this.now(), timer: null, immediate: null };
+    const state: SinkState = { sink, pending: new Map(), spare: [], tokens: this.burst, filledAt: this.now(), timer: null, soon: false };
     this.sinks.add(state);
     return {
       queue: (entry, value) => this.put(state, entry, value, null),
@@ -82,7 +90,7 @@ export class FeedbackCoalescer {
   }
 
   close(): void {
-    this.unsubscribe();
+    for (const off of this.unsubscribe) off();
     for (const state of this.sinks) this.drop(state);
   }
 
@@ -114,10 +122,16 @@ export class FeedbackCoalescer {
   }
 
   private schedule(state: SinkState): void {
-    if (state.timer || state.immediate) return;
+    if (state.timer || state.soon) return;
     this.refill(state);
-    if (state.tokens >= 1) state.immediate = setImmediate(() => this.deliver(state));
-    else state.timer = setTimeout(() => this.deliver(state), (1 - state.tokens) * this.periodMs);
+    if (state.tokens >= 1) {
+      state.soon = true;
+      queueMicrotask(() => {
+        if (state.soon) this.deliver(state);
+      });
+    } else {
+      state.timer = setTimeout(() => this.deliver(state), (1 - state.tokens) * this.periodMs);
+    }
   }
 
   private refill(state: SinkState): void {
@@ -141,9 +155,8 @@ export class FeedbackCoalescer {
 
   private cancel(state: SinkState): void {
     if (state.timer) clearTimeout(state.timer);
-    if (state.immediate) clearImmediate(state.immediate);
     state.timer = null;
-    state.immediate = null;
+    state.soon = false;
   }
 
   private drop(state: SinkState): void {

@@ -36,6 +36,7 @@ export class ParamSpace {
   private readonly pendingOrigin = new Map<string, ChangeOrigin>();
   private readonly listeners = new Set<ChangeListener>();
   private readonly namespaceListeners = new Set<() => void>();
+  private readonly appliedListeners = new Set<() => void>();
 
   /** Adds every parameter of `schema` under `prefix` (e.g. "/deck/a/fx/0"), read and written in `target`. */
   add(prefix: string, schema: TSchema, target: Record<string, unknown>): void {
@@ -134,6 +135,12 @@ export class ParamSpace {
     return () => this.listeners.delete(listener);
   }
 
+  /** Hears the end of each frame's batch of changes (after applyPending), for surfaces that send them together. */
+  onApplied(listener: () => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
   /** Applies queued changes; called by the frame loop at the start of a tick. Returns how many. */
   applyPending(): number {
     const count = this.pending.size;
@@ -148,6 +155,7 @@ export class ParamSpace {
     }
     this.pending.clear();
     this.pendingOrigin.clear();
+    for (const listener of this.appliedListeners) listener();
     return count;
   }
 }

@@ -27,6 +27,8 @@ export interface PipelineContext {
   log: Log;
   /** The host's clock (ms), injected: time-based work in a pipeline (a fade) follows the manual driver in tests. */
   now: () => number;
+  /** The folder clips and images are played from (a source names a file in it, never a path). */
+  mediaDir: string;
 }
 
 export interface PipelineInstance<P> {
@@ -38,6 +40,8 @@ export interface PipelineInstance<P> {
   dispose(): void | Promise<void>;
   /** Optional: what a pipeline with a life of its own (a model loading, swapping) is doing now. */
   status?(): PipelineStatus;
+  /** Optional: start over (a clip from its in point); the deck's /deck/<id>/retrigger action calls it. */
+  retrigger?(): void;
 }
 
 export const LifecycleStates = ['not-loaded', 'loading', 'loaded', 'error'] as const;
@@ -50,6 +54,8 @@ export interface PipelineStatus {
   next?: string | null;
   /** The last load error; the previous state keeps running. */
   error?: string | null;
+  /** What else the pipeline reports about itself (a video source: its feed's state, decoded and dropped frames). */
+  detail?: Record<string, unknown>;
 }
 
 export interface PipelineDefinition<S extends TObject = TObject> {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { findNdiSources } from '../../ndi/finder.js';
 import { loadNdiRuntime } from '../../ndi/runtime.js';
+import { listCameras, type CameraList } from '../../pipelines/video/cameras.js';
 import { HttpError } from '../errors.js';
 import { Action, LearnBody, type HostStats, type SignalsResponse } from '../protocol.js';
 import type { ControlDeps } from '../deps.js';
@@ -8,7 +9,7 @@ import { ErrorCode } from '../../core/errors.js';
 
 const startedAt = Date.now();
 
-/** Health, stats, pipelines, signals, actions, MIDI learn and NDI sources. */
+/** Health, stats, pipelines, signals, actions, MIDI learn, cameras and NDI sources. */
 export function systemApi(api: FastifyInstance, deps: ControlDeps): void {
   const { engine } = deps;
 
@@ -58,6 +59,8 @@ export function systemApi(api: FastifyInstance, deps: ControlDeps): void {
     deps.osc?.cancelLearn();
     return { armed: null };
   });
+
+  api.get('/cameras', (): Promise<CameraList> => listCameras());
 
   api.get('/ndi/sources', async () => {
     try {

@@ -68,6 +68,11 @@ export class Stage {
     return result ?? input ?? this.lastGood ?? this.blankFrame(size);
   }
 
+  /** Starts the pipeline over (a clip from its in point), where it has a notion of that. */
+  retrigger(): void {
+    this.instance.retrigger?.();
+  }
+
   stats(): StageStats {
     const stats: StageStats = {
       path: this.path,

@@ -18,13 +18,13 @@ export async function harness(
   definition: AnyPipelineDefinition,
   size: { width: number; height: number },
   params: AnyParams = {},
-  options: { fps?: number; log?: Log } = {},
+  options: { fps?: number; log?: Log; mediaDir?: string } = {},
 ): Promise<Harness> {
   const fps = options.fps ?? 30;
   const pool = new FramePool();
   const clock = initialClockState(fps);
   // The pipeline's clock is the harness's frame clock: time moves only when the test steps.
-  const instance = await definition.create({ ...size, fps, pool, log: options.log ?? silentLog, now: () => clock.time * 1000 });
+  const instance = await definition.create({ ...size, fps, pool, log: options.log ?? silentLog, now: () => clock.time * 1000, mediaDir: options.mediaDir ?? '' });
   const tempo = new Tempo();
   let frame = 0;
   return {

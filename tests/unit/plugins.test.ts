@@ -16,7 +16,7 @@ function registry(): PipelineRegistry {
 describe('pipeline registry and plugin loader', () => {
   it('lists every built-in with its parameters read off the schema', () => {
     const list = registry().list();
-    expect(list.map((e) => e.id)).toEqual(['feedback', 'gradient', 'ndi-input', 'solid', 'test-pattern']);
+    expect(list.map((e) => e.id)).toEqual(['feedback', 'gradient', 'ndi-input', 'solid', 'test-pattern', 'video']);
     const zoom = list.find((e) => e.id === 'feedback')!.params.find((p) => p.name === 'zoom')!;
     expect(zoom).toMatchObject({ kind: 'number', min: 0.25, max: 4, default: 1, unit: 'ratio', modulatable: true });
   });

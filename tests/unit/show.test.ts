@@ -34,7 +34,7 @@ describe('show file checks', () => {
   });
 
   it.each([
-    ['unknown pipeline', { decks: [deck([{ pipeline: 'blur9000' }])] }, /^decks\[0\]\.chain\[0\]\.pipeline: unknown pipeline "blur9000" \(known: feedback, gradient, ndi-input, solid, test-pattern\)$/],
+    ['unknown pipeline', { decks: [deck([{ pipeline: 'blur9000' }])] }, /^decks\[0\]\.chain\[0\]\.pipeline: unknown pipeline "blur9000" \(known: feedback, gradient, ndi-input, solid, test-pattern, video\)$/],
     ['effect used as a source', { decks: [{ id: 'a', source: { pipeline: 'feedback' } }] }, /^decks\[0\]\.source\.pipeline: "feedback" is of kind effect; expected source or generator$/],
     ['wrong type', { fps: 'fast', decks: [deck()] }, /^fps: must be number$/],
     ['wrong param type', { decks: [deck([{ pipeline: 'feedback', params: { key: 3 } }])] }, /^decks\[0\]\.chain\[0\]\.params\.key: must be string$/],

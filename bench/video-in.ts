@@ -1,0 +1,136 @@
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RealtimeDriver, type FrameDriver, type TickInfo } from '../core/driver.js';
+import { silentLog } from '../core/log.js';
+import { buildEngine } from '../host/build-engine.js';
+import { checkShow } from '../host/show.js';
+import { defaultShmDir } from '../outputs/shm/shm-output.js';
+import { registerBuiltins } from '../pipelines/builtins/index.js';
+import { PipelineRegistry } from '../pipelines/registry.js';
+import { CachedClip } from '../pipelines/video/cached-clip.js';
+import { resolveVideoInput } from '../pipelines/video/video-input.js';
+import { higherIsBetter, info, lowerIsBetter, percentile, type Bench, type Metric } from './result.js';
+
+const SECONDS = Number(process.env.BENCH_VIDEO_SECONDS ?? 6);
+let tmpDir: string | null = null;
+const tmp = (): string => (tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-bench-video-')));
+
+/** An H.264 clip of ffmpeg's moving test picture. */
+function makeClip(name: string, size: string, seconds: number): Promise<string> {
+  const file = path.join(tmp(), name);
+  return new Promise((resolve, reject) => {
+    execFile('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`, '-t', String(seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-y', file], (error) => (error ? reject(new Error(`ffmpeg could not make ${name}: ${error.message}`)) : resolve(file)));
+  });
+}
+
+/** Times every tick and the source stage on its own. */
+class TimedDriver implements FrameDriver {
+  readonly ticks: number[] = [];
+  private readonly inner = new RealtimeDriver();
+  get running(): boolean {
+    return this.inner.running;
+  }
+  start(fps: number, onTick: (tick: TickInfo) => void): void {
+    this.inner.start(fps, (tick) => {
+      const t0 = performance.now();
+      onTick(tick);
+      this.ticks.push(performance.now() - t0);
+    });
+  }
+  stop(): void {
+    this.inner.stop();
+  }
+}
+
+/** A show playing `clip` (through feedback when asked, to shm): the source stage's cost per frame, and drops. */
+async function playing(label: string, clip: string, size: string, withFeedback: boolean): Promise<Metric[]> {
+  const registry = new PipelineRegistry();
+  registerBuiltins(registry);
+  const shmName = `vj-host-bench-video-${process.pid}`;
+  const show = checkShow({
+    size, fps: 30, osc: { enabled: false }, media: { dir: path.dirname(clip) },
+    decks: [{ id: 'a', source: { pipeline: 'video', params: { source: path.basename(clip) } }, chain: withFeedback ? [{ pipeline: 'feedback', params: { zoom: 1.01 } }] : [] }],
+    outputs: [{ type: 'shm', name: shmName }],
+  }, registry);
+  const driver = new TimedDriver();
+  const engine = await buildEngine(show, registry, { driver, log: silentLog });
+  await engine.start();
+  const deadline = Date.now() + 60_000;
+  while (engine.stats().stages[0]!.status?.state !== 'loaded' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 500));
+  const stageTimes: number[] = [];
+  const before = engine.stats();
+  const t0 = performance.now();
+  while (performance.now() - t0 < SECONDS * 1000) {
+    await new Promise((r) => setTimeout(r, 50));
+    stageTimes.push(engine.stats().stages[0]!.ms);
+  }
+  const after = engine.stats();
+  const ticks = after.frames - before.frames;
+  const skipped = after.droppedFrames - before.droppedFrames;
+  const kind = String(after.stages[0]!.status?.detail?.kind);
+  await engine.stop();
+  fs.rmSync(path.join(defaultShmDir(), shmName), { force: true });
+  stageTimes.sort((a, b) => a - b);
+  return [
+    lowerIsBetter(`${label}: the video source's time on the frame loop (p50)`, percentile(stageTimes, 0.5), 'ms', 0.3),
+    info(`${label}: the video source's time on the frame loop (p99)`, percentile(stageTimes, 0.99), 'ms'),
+    lowerIsBetter(`${label}: frames the loop skipped per 1000`, (skipped / Math.max(1, ticks + skipped)) * 1000, 'frames', 0),
+    info(`${label}: played as`, kind === 'cached-clip' ? 1 : 0, '1 = in memory'),
+  ];
+}
+
+/** Decoding the clip into memory against bare ffmpeg decoding it (same scaling) to null, in the same run. */
+async function decodeRate(clip: string, width: number, height: number): Promise<Metric[]> {
+  const input = resolveVideoInput(path.basename(clip), path.dirname(clip));
+  if (input.kind !== 'clip') throw new Error('not a clip');
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const cached = new CachedClip(input, 'fit', { width, height }, 30, 4 * 1024 * 1024 * 1024);
+  await cached.load();
+  const hostMs = performance.now() - t0;
+  const frames = cached.frames.length;
+  const rssMb = (process.memoryUsage().rss - rssBefore) / 1e6;
+  cached.dispose();
+  const scale = `format=rgba,scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1`;
+  const b0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const bare = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', clip, '-map', '0:v:0', '-vf', scale, '-pix_fmt', 'rgba', '-f', 'null', '-'], { stdio: 'ignore' });
+    bare.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}`))));
+  });
+  const bareMs = performance.now() - b0;
+  const hostFps = (frames * 1000) / hostMs;
+  const bareFps = (frames * 1000) / bareMs;
+  return [
+    info(`decode into memory, ${width}x${height}`, hostFps, 'fps', 'higher'),
+    info(`bare ffmpeg decode to null, same file and scaling`, bareFps, 'fps', 'higher'),
+    higherIsBetter('decode rate / bare ffmpeg', hostFps / bareFps, 'ratio', 0.9),
+    info(`memory of the cached ${frames}-frame clip (resident growth)`, rssMb, 'MB'),
+  ];
+}
+
+export const videoInBench: Bench = {
+  name: 'video-in',
+  description: 'Video sources: a playing 720p and 1080p H.264 clip on the frame loop, decode rate against bare ffmpeg, a cached 10 s 720p clip in memory, a 1080p30 clip through feedback to shm.',
+  async run() {
+    try {
+      const clip720 = await makeClip('clip-720.mp4', '1280x720', 10);
+      const short720 = await makeClip('short-720.mp4', '1280x720', 2);
+      const short1080 = await makeClip('short-1080.mp4', '1920x1080', 1);
+      const long1080 = await makeClip('long-1080.mp4', '1920x1080', 20);
+      const metrics = [
+        ...(await decodeRate(clip720, 1280, 720)),
+        ...(await playing('720p clip in memory', short720, '1280x720', false)),
+        ...(await playing('1080p clip in memory', short1080, '1920x1080', false)),
+        ...(await playing('1080p clip streamed from disk', long1080, '1920x1080', false)),
+        ...(await playing('1080p30 clip through feedback to shm', long1080, '1920x1080', true)),
+      ];
+      return { metrics, notes: [`${SECONDS} s per playing case (BENCH_VIDEO_SECONDS); clips made by ffmpeg (testsrc2, x264 veryfast); clips up to 256 MB decoded play from memory, longer ones stream`] };
+    } finally {
+      if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+      tmpDir = null;
+    }
+  },
+};

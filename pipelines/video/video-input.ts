@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FitMode } from './video-params.js';
+
+/** What a `source` names, checked: a clip file, a camera or a stream, with ffmpeg's input arguments. */
+export type VideoInput =
+  | { kind: 'clip'; file: string; label: string; args: string[] }
+  | { kind: 'camera' | 'stream'; label: string; args: string[] };
+
+/** Stream schemes the host opens, and the protocols each may use underneath (nothing else: no file: or pipe: from a URL). */
+const STREAM_PROTOCOLS: Record<string, string> = {
+  rtmp: 'rtmp,tcp',
+  rtmps: 'rtmps,rtmp,tcp,tls',
+  srt: 'srt,udp',
+  rtsp: 'rtsp,rtp,udp,tcp',
+  http: 'http,https,tcp,tls,crypto,hls',
+  https: 'http,https,tcp,tls,crypto,hls',
+  udp: 'udp,rtp',
+};
+/** A network input that says nothing for this long has gone: ffmpeg gives up and the source reconnects. */
+const NETWORK_TIMEOUT_US = 5_000_000;
+
+export const CLIP_EXTENSIONS = ['.mp4', '.mov', '.mkv', '.webm', '.avi', '.m4v', '.mpg', '.mpeg', '.ts', '.mxf', '.gif', '.hap'];
+
+export class VideoInputError extends Error {}
+
+/** Checks `source` and says how ffmpeg opens it; throws a VideoInputError naming what is wrong. */
+export function resolveVideoInput(source: string, mediaDir: string): VideoInput {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(source)?.[1]?.toLowerCase();
+  if (scheme) {
+    const protocols = STREAM_PROTOCOLS[scheme];
+    if (!protocols) throw new VideoInputError(`stream "${source}": the scheme ${scheme}: is not one the host opens (${Object.keys(STREAM_PROTOCOLS).join(', ')})`);
+    const timeout = scheme === 'rtsp' ? ['-timeout', String(NETWORK_TIMEOUT_US)] : scheme === 'udp' || scheme === 'srt' ? [] : ['-rw_timeout', String(NETWORK_TIMEOUT_US)];
+    return { kind: 'stream', label: source, args: ['-protocol_whitelist', protocols, ...timeout, '-fflags', 'nobuffer', '-flags', 'low_delay', '-i', source] };
+  }
+  const camera = cameraInput(source);
+  if (camera) return camera;
+  if (path.basename(source) !== source || source === '' || source.startsWith('.')) {
+    throw new VideoInputError(`clip "${source}": must be a file name in the media folder (${mediaDir}), a camera or a stream URL`);
+  }
+  const file = path.join(mediaDir, source);
+  if (!fs.existsSync(file)) throw new VideoInputError(`clip not found: ${file}`);
+  return { kind: 'clip', file, label: source, args: ['-i', file] };
+}
+
+function cameraInput(source: string): VideoInput | null {
+  if (/^\/dev\/video\d+$/.test(source)) {
+    if (!fs.existsSync(source)) throw new VideoInputError(`camera ${source}: no such device (unplugged?)`);
+    return { kind: 'camera', label: source, args: ['-f', 'v4l2', '-i', source] };
+  }
+  const name = /^camera:(.+)$/.exec(source)?.[1];
+  if (!name) return null;
+  if (process.platform === 'linux') return cameraInput(/^\d+$/.test(name) ? `/dev/video${name}` : name);
+  if (process.platform === 'darwin') return { kind: 'camera', label: source, args: ['-f', 'avfoundation', '-framerate', '30', '-i', name] };
+  if (process.platform === 'win32') return { kind: 'camera', label: source, args: ['-f', 'dshow', '-i', `video=${name}`] };
+  throw new VideoInputError(`camera "${name}": cameras are not supported on ${process.platform}`);
+}
+
+/** ffmpeg's output side: scaled to the show size as `fit` says, raw RGBA into `output`. */
+export function decodeArgs(input: VideoInput, fit: FitMode, width: number, height: number, output: string, extra: string[] = []): string[] {
+  const scale = {
+    stretch: `scale=${width}:${height}`,
+    fit: `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:color=black@0`,
+    fill: `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height}`,
+  }[fit];
+  return [...extra, ...input.args, '-map', '0:v:0', '-an', '-vf', `format=rgba,${scale},setsar=1`, '-pix_fmt', 'rgba', '-f', 'rawvideo', '-y', output];
+}
