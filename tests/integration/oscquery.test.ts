@@ -100,7 +100,7 @@ describe('OSCQuery server', () => {
     expect(await (await fetch(`${base}/deck/a/fx/0/zoom?VALUE`)).json()).toEqual({ VALUE: [2.5] });
     expect(await (await fetch(`${base}/deck/a/fx/0/zoom?RANGE`)).json()).toEqual({ RANGE: [{ MIN: 0.25, MAX: 4 }] });
     const deck = (await (await fetch(`${base}/deck/b`)).json()) as OscQueryNode;
-    expect(Object.keys(deck.CONTENTS ?? {}).sort()).toEqual(['fx', 'source']);
+    expect(Object.keys(deck.CONTENTS ?? {}).sort()).toEqual(['fx', 'retrigger', 'source']);
     expect((await fetch(`${base}/deck/z`)).status).toBe(404);
     expect((await fetch(`${base}/deck/a/fx/0/zoom?COLOUR`)).status).toBe(400);
     expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(405);
@@ -141,7 +141,9 @@ describe('OSCQuery server', () => {
     h.engine.params.set('/clock/bpm', 132);
     h.driver.tick();
     await until(() => received.some((m) => m.value === 132), 3000, 'the second marker');
-    expect(received).toEqual([{ address: '/clock/bpm', value: 132 }]);
+    // (A tempo from the first marker's rounds may still come in; the crossfade never does.)
+    expect(received.filter((m) => m.address !== '/clock/bpm')).toEqual([]);
+    expect(received.at(-1)).toEqual({ address: '/clock/bpm', value: 132 });
     ws.close();
   });
 });
