@@ -56,12 +56,16 @@ function cameraInput(source: string): VideoInput | null {
   throw new VideoInputError(`camera "${name}": cameras are not supported on ${process.platform}`);
 }
 
-/** ffmpeg's output side: scaled to the show size as `fit` says, raw RGBA into `output`. */
+/**
+ * ffmpeg's output side: scaled to the show size as `fit` says, raw RGBA into `output`, every decoded
+ * frame once (passthrough: no frame repeated or dropped to fit a constant rate, so a clip stays
+ * frame-exact and a live source's newest frame is its newest).
+ */
 export function decodeArgs(input: VideoInput, fit: FitMode, width: number, height: number, output: string, extra: string[] = []): string[] {
   const scale = {
     stretch: `scale=${width}:${height}`,
     fit: `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:color=black@0`,
     fill: `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height}`,
   }[fit];
-  return [...extra, ...input.args, '-map', '0:v:0', '-an', '-vf', `format=rgba,${scale},setsar=1`, '-pix_fmt', 'rgba', '-f', 'rawvideo', '-y', output];
+  return [...extra, ...input.args, '-map', '0:v:0', '-an', '-vf', `format=rgba,${scale},setsar=1`, '-fps_mode', 'passthrough', '-pix_fmt', 'rgba', '-f', 'rawvideo', '-y', output];
 }
