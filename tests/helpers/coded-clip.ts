@@ -10,8 +10,9 @@ export async function makeCodedClip(file: string, o: { frames: number; width: nu
   const ffmpeg = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${o.width}x${o.height}`, '-r', String(o.fps), '-i', 'pipe:0', ...codec, '-y', file], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   ffmpeg.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const frame = new Uint8Array(o.width * o.height * 4);
   for (let i = 0; i < o.frames; i++) {
+    // A buffer per frame: a stream write keeps the bytes it is given until they are out, not a copy.
+    const frame = new Uint8Array(o.width * o.height * 4);
     for (let p = 0; p < o.width * o.height; p++) {
       const v = (p % o.width) * 200 / o.width;
       frame[p * 4] = v;
