@@ -14,6 +14,7 @@ import { routesApi } from './api/routes.js';
 import { outputsApi } from './api/outputs.js';
 import { presetsApi } from './api/presets.js';
 import { showApi } from './api/show.js';
+import { mediaApi } from './api/media.js';
 import { attachLive, type Live } from './live/live.js';
 import type { ControlDeps } from './deps.js';
 
@@ -63,6 +64,7 @@ export function createControlServer(deps: ControlDeps, options: ControlOptions):
     outputsApi(api, deps);
     presetsApi(api, deps);
     showApi(api, deps);
+    mediaApi(api, deps);
     done();
   }, { prefix: '/api' });
   serveUi(app);

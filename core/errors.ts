@@ -19,6 +19,8 @@ export const ErrorCode = {
   ActionInvalid: 'VJ_ACTION_INVALID',
   ActionUnknown: 'VJ_ACTION_UNKNOWN',
   BadRequest: 'VJ_BAD_REQUEST',
+  ClipUnknown: 'VJ_CLIP_UNKNOWN',
+  ClipUnreadable: 'VJ_CLIP_UNREADABLE',
   Busy: 'VJ_BUSY',
   Forbidden: 'VJ_FORBIDDEN',
   Internal: 'VJ_INTERNAL',

@@ -35,6 +35,7 @@ export async function controlHarness(
       { id: 'b', source: { pipeline: 'solid' } },
     ],
     presets: { dir: `${dir}/presets`, autosave: false },
+    media: { dir: `${dir}/media` },
     osc: { enabled: false },
     ...options.file,
   };
