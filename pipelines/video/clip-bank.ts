@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLIP_EXTENSIONS } from './video-input.js';
+import { CLIP_EXTENSIONS, IMAGE_EXTENSIONS } from './video-input.js';
+
+const PLAYABLE = [...CLIP_EXTENSIONS, ...IMAGE_EXTENSIONS];
 
 export interface ClipEntry {
   /** What a video source's `source` takes. */
@@ -34,7 +36,7 @@ export function listClips(dir: string): ClipBank {
     return { dir, clips: [], note: `no media folder at ${dir} yet: put clips there (or set media.dir, --media)` };
   }
   const clips = names
-    .filter((n) => !n.startsWith('.') && CLIP_EXTENSIONS.includes(path.extname(n).toLowerCase()))
+    .filter((n) => !n.startsWith('.') && PLAYABLE.includes(path.extname(n).toLowerCase()))
     .sort((a, b) => a.localeCompare(b))
     .flatMap((name) => {
       try {
@@ -49,7 +51,7 @@ export function listClips(dir: string): ClipBank {
 
 /** A JPEG of the clip (a representative frame, 160 px wide), made by ffmpeg the first time and cached. */
 export async function clipThumbnail(dir: string, name: string): Promise<Buffer> {
-  if (path.basename(name) !== name || name.startsWith('.') || !CLIP_EXTENSIONS.includes(path.extname(name).toLowerCase())) throw new ClipNotFound(`no clip "${name}"`);
+  if (path.basename(name) !== name || name.startsWith('.') || !PLAYABLE.includes(path.extname(name).toLowerCase())) throw new ClipNotFound(`no clip "${name}"`);
   const file = path.join(dir, name);
   let st: fs.Stats;
   try {

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import type { ClockState } from '../../core/clock.js';
 import type { Log } from '../../core/log.js';
 import { CachedClip } from './cached-clip.js';
@@ -37,7 +38,46 @@ interface PlayerContext {
 }
 
 export function createPlayer(input: VideoInput, ctx: PlayerContext): Player {
+  if (input.kind === 'image') return new ImagePlayer(input, ctx);
   return input.kind === 'clip' ? new ClipPlayer(input, ctx) : new FeedPlayer(new LiveFeed(input, ctx.fit, ctx.size, ctx.log), input.kind);
+}
+
+/** A still picture (png, jpg, webp), decoded once by sharp to the show size as `fit` says. */
+class ImagePlayer implements Player {
+  private pixels: Uint8Array | null = null;
+  private error: string | null = null;
+
+  constructor(input: VideoInput & { kind: 'image' }, ctx: PlayerContext) {
+    const fit = { fit: 'contain', fill: 'cover', stretch: 'fill' } as const;
+    sharp(input.file)
+      .resize(ctx.size.width, ctx.size.height, { fit: fit[ctx.fit], background: { r: 0, g: 0, b: 0, alpha: 0 } })
+      .ensureAlpha()
+      .raw()
+      .toBuffer()
+      .then(
+        (buffer) => (this.pixels = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)),
+        (error: unknown) => {
+          this.error = `${input.label}: ${error instanceof Error ? error.message : String(error)}`;
+          ctx.log.error(`video ${this.error}`);
+        },
+      );
+  }
+
+  frame(): Uint8Array | null {
+    return this.pixels;
+  }
+
+  retrigger(): void {}
+  seek(): void {}
+
+  status(): PlayerStatus {
+    const state: FeedState = this.pixels ? 'playing' : this.error ? 'failed' : 'starting';
+    return { state, kind: 'image', lastError: this.error, decoded: this.pixels ? 1 : 0, dropped: 0 };
+  }
+
+  dispose(): void {
+    this.pixels = null;
+  }
 }
 
 /** A source that cannot play (a bad name, a missing file): its reason, and nothing to show. */

@@ -5,6 +5,7 @@ import type { FitMode } from './video-params.js';
 /** What a `source` names, checked: a clip file, a camera or a stream, with ffmpeg's input arguments. */
 export type VideoInput =
   | { kind: 'clip'; file: string; label: string; args: string[] }
+  | { kind: 'image'; file: string; label: string; args: string[] }
   | { kind: 'camera' | 'stream'; label: string; args: string[] };
 
 /** Stream schemes the host opens, and the protocols each may use underneath (nothing else: no file: or pipe: from a URL). */
@@ -19,6 +20,9 @@ const STREAM_PROTOCOLS: Record<string, string> = {
 };
 /** A network input that says nothing for this long has gone: ffmpeg gives up and the source reconnects. */
 const NETWORK_TIMEOUT_US = 5_000_000;
+
+/** Still pictures, decoded by sharp. */
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp'];
 
 export const CLIP_EXTENSIONS = ['.mp4', '.mov', '.mkv', '.webm', '.avi', '.m4v', '.mpg', '.mpeg', '.ts', '.mxf', '.gif', '.hap'];
 
@@ -40,6 +44,7 @@ export function resolveVideoInput(source: string, mediaDir: string): VideoInput 
   }
   const file = path.join(mediaDir, source);
   if (!fs.existsSync(file)) throw new VideoInputError(`clip not found: ${file}`);
+  if (IMAGE_EXTENSIONS.includes(path.extname(source).toLowerCase())) return { kind: 'image', file, label: source, args: [] };
   return { kind: 'clip', file, label: source, args: ['-i', file] };
 }
 

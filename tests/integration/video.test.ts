@@ -12,6 +12,7 @@ import { PipelineRegistry } from '../../pipelines/registry.js';
 import { makeCodedClip } from '../helpers/coded-clip.js';
 import { tempDir } from '../helpers/host-process.js';
 import { until } from '../helpers/until.js';
+import sharp from 'sharp';
 
 // Clips made here by real ffmpeg, each frame carrying its number; played by the real decoder.
 const W = 160;
@@ -25,6 +26,8 @@ let driver: ManualDriver;
 beforeAll(async () => {
   await makeCodedClip(path.join(media, 'count.mp4'), { frames: 48, width: W, height: H, fps: 30 });
   fs.writeFileSync(path.join(media, 'garbage.mp4'), 'this is not a video');
+  // A wide red picture (twice as wide as the show's shape): bars above and below when fitted.
+  await sharp({ create: { width: 320, height: 45, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 1 } } }).png().toFile(path.join(media, 'wide.png'));
 }, 60_000);
 
 afterEach(async () => {
@@ -91,6 +94,23 @@ describe('video source: a clip decoded into memory', () => {
     const downbeats = synced.map((c, i) => (c === 0 && synced[i - 1] !== 0 ? i : -1)).filter((i) => i >= 0);
     expect(downbeats.length).toBeGreaterThanOrEqual(2);
     expect(downbeats.slice(0, 2).reduce((a, b) => b - a)).toBe(60);
+  });
+});
+
+describe('video source: a still picture', () => {
+  it.each([
+    ['fit', [0, 0, 0, 0], [255, 0, 0, 255]],
+    ['fill', [255, 0, 0, 255], [255, 0, 0, 255]],
+    ['stretch', [255, 0, 0, 255], [255, 0, 0, 255]],
+  ] as const)('%s: the top row and the middle as the mode says', async (fit, top, middle) => {
+    await play({ source: 'wide.png', fit });
+    await until(() => stage().status?.state === 'loaded', 10_000, 'the picture decoded', () => driver.tick());
+    driver.tick();
+    const data = engine!.lastFrame!.data;
+    const at = (x: number, y: number) => [...data.subarray((y * W + x) * 4, (y * W + x) * 4 + 4)];
+    expect(at(80, 0)).toEqual(top);
+    expect(at(80, 45)).toEqual(middle);
+    expect(stage().status).toMatchObject({ current: 'wide.png', detail: { kind: 'image' } });
   });
 });
 
