@@ -12,7 +12,7 @@ import type { Output } from '../outputs/contract.js';
 import { EncoderOutput } from '../outputs/ffmpeg/encoder-output.js';
 import type { EncoderSettings } from '../outputs/ffmpeg/ffmpeg-args.js';
 import { NdiOutput } from '../outputs/ndi/ndi-output.js';
-import { ShmOutput } from '../outputs/shm/shm-output.js';
+import { defaultShmDir, ShmOutput } from '../outputs/shm/shm-output.js';
 import { registerBuiltins } from '../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../pipelines/registry.js';
 import { info, lowerIsBetter, median, percentile, type Bench, type Metric } from './result.js';
@@ -173,6 +173,8 @@ export const outputsBench: Bench = {
       await server.dispose();
       if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
       tmpDir = null;
+      // The shm files it published (a stopped output leaves its file for readers to see it closed).
+      for (const name of [`vj-host-bench-out-${process.pid}`, `vj-host-bench-all-${process.pid}`]) fs.rmSync(path.join(defaultShmDir(), name), { force: true });
     }
   },
 };
