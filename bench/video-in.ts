@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RealtimeDriver, type FrameDriver, type TickInfo } from '../core/driver.js';
+import { RealtimeDriver } from '../core/driver.js';
 import { silentLog } from '../core/log.js';
 import { buildEngine } from '../host/build-engine.js';
 import { checkShow } from '../host/show.js';
@@ -25,25 +25,6 @@ function makeClip(name: string, size: string, seconds: number): Promise<string> 
   });
 }
 
-/** Times every tick and the source stage on its own. */
-class TimedDriver implements FrameDriver {
-  readonly ticks: number[] = [];
-  private readonly inner = new RealtimeDriver();
-  get running(): boolean {
-    return this.inner.running;
-  }
-  start(fps: number, onTick: (tick: TickInfo) => void): void {
-    this.inner.start(fps, (tick) => {
-      const t0 = performance.now();
-      onTick(tick);
-      this.ticks.push(performance.now() - t0);
-    });
-  }
-  stop(): void {
-    this.inner.stop();
-  }
-}
-
 /** A show playing `clip` (through feedback when asked, to shm): the source stage's cost per frame, and drops. */
 async function playing(label: string, clip: string, size: string, withFeedback: boolean): Promise<Metric[]> {
   const registry = new PipelineRegistry();
@@ -54,8 +35,7 @@ async function playing(label: string, clip: string, size: string, withFeedback: 
     decks: [{ id: 'a', source: { pipeline: 'video', params: { source: path.basename(clip) } }, chain: withFeedback ? [{ pipeline: 'feedback', params: { zoom: 1.01 } }] : [] }],
     outputs: [{ type: 'shm', name: shmName }],
   }, registry);
-  const driver = new TimedDriver();
-  const engine = await buildEngine(show, registry, { driver, log: silentLog });
+  const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log: silentLog });
   await engine.start();
   const deadline = Date.now() + 60_000;
   while (engine.stats().stages[0]!.status?.state !== 'loaded' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

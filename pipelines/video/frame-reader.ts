@@ -26,7 +26,11 @@ export interface FrameReaderOptions {
   maxFrames?: number;
 }
 
-export type ReaderEnd = { kind: 'ended'; frames: number } | { kind: 'failed'; message: string } | { kind: 'too-long'; frames: number };
+export type ReaderEnd =
+  | { kind: 'ended'; frames: number }
+  /** `lasting`: trying again will not help (no ffmpeg on this machine). */
+  | { kind: 'failed'; message: string; lasting?: boolean }
+  | { kind: 'too-long'; frames: number };
 
 /**
  * One ffmpeg decoding to raw RGBA into a named pipe, read into frame buffers by a thread of its own
@@ -78,10 +82,11 @@ export class FrameReader {
     this.child = child;
     child.stderr.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-2000)));
     child.on('error', (error) => {
-      const message = (error as NodeJS.ErrnoException).code === 'ENOENT'
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      const message = missing
         ? `ffmpeg not found: "${ffmpeg}" is not on PATH (install ffmpeg, e.g. apt-get install ffmpeg, or set VJ_HOST_FFMPEG)`
         : `cannot start ffmpeg: ${describeError(error)}`;
-      this.end({ kind: 'failed', message });
+      this.end({ kind: 'failed', message, lasting: missing });
     });
     // 'close', not 'exit': by then all of ffmpeg's stderr is in, so its last line names the cause.
     child.on('close', (code, signal) => {

@@ -59,7 +59,7 @@ export class LiveFeed {
       this.droppedBefore += reader.dropped;
       this.reader = null;
       const why = end.kind === 'failed' ? end.message : `${this.input.label} ended`;
-      if (why.startsWith('ffmpeg not found')) return this.fail(why);
+      if (end.kind === 'failed' && end.lasting) return this.fail(why);
       this.error = why;
       this.restarts++;
       const wait = this.backoff.next();

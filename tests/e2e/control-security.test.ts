@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHost, type HostProcess } from '../helpers/host-process.js';
+import { startHost, surfaceUrl, type HostProcess } from '../helpers/host-process.js';
 import { until } from '../helpers/until.js';
 
 // The real host and Debian's chromium: a page of another origin opened in the VJ's own browser, and a
@@ -53,9 +53,8 @@ function attackPage(control: string, oscQuery: string): string {
 describe('nobody gets in who should not, from a real browser', () => {
   it('a page on another origin cannot stop an output, save a preset, read parameters or open a socket', async () => {
     host = startHost(['--size', '320x180', '--no-status']);
-    await host.waitFor(/control surface at http:\/\/127\.0\.0\.1:\d+\//, 15_000);
+    const control = await surfaceUrl(host);
     await host.waitFor(/OSCQuery at http:\/\/127\.0\.0\.1:\d+\//, 15_000);
-    const control = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
     const oscQuery = /OSCQuery at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
     attacker = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackPage(control, oscQuery)));
     await new Promise<void>((resolve) => attacker!.listen(0, '127.0.0.1', resolve));

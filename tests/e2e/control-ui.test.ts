@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, startHost, type HostProcess } from '../helpers/host-process.js';
+import { repoRoot, startHost, surfaceUrl, type HostProcess } from '../helpers/host-process.js';
 import { until } from '../helpers/until.js';
 
 // The real host (CLI) serving the built UI, driven by Debian's chromium through playwright-core.
@@ -15,8 +15,7 @@ const artifacts = path.join(repoRoot, 'tests', 'artifacts');
 
 beforeAll(async () => {
   host = startHost(['--size', '640x360', '--no-status']);
-  await host.waitFor(/control surface at http:\/\/127\.0\.0\.1:\d+\//, 15_000);
-  base = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
+  base = await surfaceUrl(host);
   browser = await launchChromium();
 }, 60_000);
 

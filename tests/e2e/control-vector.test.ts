@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
-import { repoRoot, startHost, tempDir, writeJson, type HostProcess } from '../helpers/host-process.js';
+import { repoRoot, startHost, surfaceUrl, tempDir, writeJson, type HostProcess } from '../helpers/host-process.js';
 import { until } from '../helpers/until.js';
 
 // A plugin's vector parameter (the spotlight's centre) drawn by the real page as one XY pad.
@@ -19,8 +19,7 @@ beforeAll(async () => {
     outputs: [], osc: { enabled: false }, oscquery: { enabled: false }, presets: { dir: path.join(dir, 'presets'), autosave: false },
   });
   host = startHost(['--show', show, '--plugins', path.join(repoRoot, 'tests', 'fixtures', 'plugins-good'), '--no-status']);
-  await host.waitFor(/control surface at http:\/\/127\.0\.0\.1:\d+\//, 15_000);
-  base = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
+  base = await surfaceUrl(host);
   browser = await launchChromium();
 }, 60_000);
 

@@ -7,7 +7,7 @@ import { drawFrameCode } from '../../core/frame-code.js';
  */
 export async function makeCodedClip(file: string, o: { frames: number; width: number; height: number; fps: number; codec?: string[] }): Promise<void> {
   const codec = o.codec ?? ['-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv444p'];
-  const ffmpeg = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${o.width}x${o.height}`, '-r', String(o.fps), '-i', 'pipe:0', ...codec, '-y', file], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const ffmpeg = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${o.width}x${o.height}`, '-r', String(o.fps), '-i', 'pipe:0', ...codec, '-fps_mode', 'passthrough', '-y', file], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   ffmpeg.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   for (let i = 0; i < o.frames; i++) {

@@ -97,6 +97,14 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `vj-host-test-${prefix}-`));
 }
 
+const SURFACE_LINE = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//;
+
+/** The control surface's address, once the host has printed it. */
+export async function surfaceUrl(host: HostProcess, ms = 15_000): Promise<string> {
+  await host.waitFor(SURFACE_LINE, ms);
+  return SURFACE_LINE.exec(host.output())![1]!;
+}
+
 /** A shm file name no other test run uses. */
 export function uniqueShmName(label: string): string {
   return `vj-host-test-${label}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;

@@ -10,7 +10,7 @@ import { checkShow } from '../../host/show.js';
 import type { Output, OutputStats } from '../../outputs/contract.js';
 import { registerBuiltins } from '../../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';
-import { hostPerTest, tempDir, uniqueShmName, writeJson } from '../helpers/host-process.js';
+import { hostPerTest, surfaceUrl, tempDir, uniqueShmName, writeJson } from '../helpers/host-process.js';
 import { until } from '../helpers/until.js';
 
 const hosts = hostPerTest();
@@ -35,8 +35,7 @@ describe('a presets folder holding what is not a preset', () => {
     spawnSync('mkfifo', [path.join(dir, 'default', 'pipe.json'), path.join(dir, '.live-state.json')]);
     fs.writeFileSync(path.join(dir, 'default', 'Real.json'), JSON.stringify({ version: 2, name: 'Real', bank: 'default', params: {}, tags: [], created: '2026-01-01T00:00:00Z', updated: '2026-01-01T00:00:00Z', transition: { mode: 'instant', duration: 0, unit: 'seconds', curve: 'linear', switchAt: 'start', quantize: 'none' } }));
     const host = hosts.start(['--presets', dir, '--no-status']);
-    await host.waitFor(/control surface at (http:\/\/127\.0\.0\.1:\d+)\//, 15_000);
-    const base = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
+    const base = await surfaceUrl(host);
     const listed = (await (await fetch(`${base}/api/presets`)).json()) as { presets: { name: string }[]; problems: { reason: string }[] };
     expect(listed.presets.map((p) => p.name)).toEqual(['Real']);
     expect(host.output()).toMatch(/preset skipped: default\/pipe\.json: not a plain file/);
@@ -54,8 +53,7 @@ describe('an output that cannot start does not hold up the show', () => {
       outputs: [{ type: 'shm', name: shmName }, { type: 'record', id: 'rec', dir: '/proc/vj-host-nope' }],
     });
     const host = hosts.start(['--show', show, '--no-status']);
-    await host.waitFor(/control surface at (http:\/\/127\.0\.0\.1:\d+)\//, 15_000);
-    const base = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
+    const base = await surfaceUrl(host);
     const outputs = async () => ((await (await fetch(`${base}/api/outputs`)).json()) as { outputs: { id: string; stats: OutputStats }[] }).outputs;
     await until(async () => ((await outputs()).find((o) => o.id === 'shm')?.stats.sent ?? 0) > 5, 10_000, 'frames on the shm output');
     const rec = (await outputs()).find((o) => o.id === 'rec')!;

@@ -61,6 +61,7 @@ describe('video source: a clip decoded into memory', () => {
   it('plays frame-exact at speed 1 from the retrigger, and says what it holds', async () => {
     await play({ source: 'count.mp4' });
     await codes(1);
+    expect(stage().status).toMatchObject({ state: 'loaded', detail: { kind: 'cached-clip', frames: 48 } });
     engine!.actions.invoke('/deck/a/retrigger', [], 0);
     const shown = await codes(50);
     expect(shown.slice(0, 49)).toEqual([...Array.from({ length: 48 }, (_, i) => i), 0]);
@@ -138,6 +139,11 @@ describe('video source: bad input gets a clear reason and the show goes on', () 
       await play({ source: 'count.mp4' });
       await until(() => stage().status?.state === 'error', 20_000, 'the error shown', () => driver.tick());
       expect(stage().status!.error).toMatch(/ffmpeg not found: "\/nonexistent\/ffmpeg" is not on PATH/);
+      await engine!.stop();
+      // A stream does not keep retrying what cannot come: failed, not reconnecting.
+      await play({ source: 'rtmp://127.0.0.1:9/live/x' });
+      await until(() => stage().status?.detail?.state === 'failed', 20_000, 'the stream failed', () => driver.tick());
+      expect(stage().status!.error).toMatch(/ffmpeg not found/);
     } finally {
       delete process.env.VJ_HOST_FFMPEG;
     }
