@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/wasm/*.as.ts', 'dist/**', 'node_modules/**', 'docs/**', 'tests/fixtures/**/*.js', 'tests/fixtures/**/*.mjs'] },
+  { ignores: ['**/wasm/*.as.ts', 'dist/**', 'node_modules/**', 'docs/**', 'tests/fixtures/**/*.js', 'tests/fixtures/**/*.mjs', 'scripts/**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -26,6 +26,7 @@ export interface CliOptions {
   media: string | null;
   resume: boolean;
   models: string | null;
+  gpu: string | null;
   logFormat: LogFormat;
   logLevel: LogLevel;
   status: boolean;
@@ -52,6 +53,7 @@ const OPTIONS = {
   'no-ui': { type: 'boolean', default: false, help: 'no control surface' },
   presets: { type: 'string', arg: '<dir>', help: 'presets folder (default: ~/.local/share/vj-host/presets; overrides the show)' },
   media: { type: 'string', arg: '<dir>', help: 'folder video sources play clips from (default: ~/.local/share/vj-host/media; overrides the show)' },
+  gpu: { type: 'string', arg: '<auto|off|name>', help: 'where GPU effects run: any WebGPU adapter (auto, the default), none (off: GPU effects\nare listed as unavailable), or the adapter of that name (overrides the show)' },
   'no-resume': { type: 'boolean', default: false, help: 'start from the show, not from the live state saved by the last run' },
   ndi: { type: 'boolean', default: false, help: 'add an NDI output "vj-host (main)" (if the show has none)' },
   rtmp: { type: 'string', arg: '<url>', help: 'add an RTMP stream, e.g. rtmp://live.example.com/app/<key> (the key is never logged)' },
@@ -121,14 +123,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
   const oscPort = port(v['osc-port'], '--osc-port');
   const oscQueryPort = port(v['oscquery-port'], '--oscquery-port');
   const uiPort = port(v['ui-port'], '--ui-port');
-  const logFormat = v['log-format'] ?? (process.stdout.isTTY ? 'pretty' : 'json');
-  if (!LogFormats.includes(logFormat as LogFormat)) {
-    throw new VjError(ErrorCode.CliUsage, `--log-format: must be one of ${LogFormats.join(', ')}`);
-  }
-  const logLevel = v['log-level'];
-  if (!LogLevels.includes(logLevel as LogLevel)) {
-    throw new VjError(ErrorCode.CliUsage, `--log-level: must be one of ${LogLevels.join(', ')}`);
-  }
+  const { logFormat, logLevel } = logOptions(v['log-format'], v['log-level']);
   return {
     help: v.help,
     version: v.version,
@@ -151,11 +146,23 @@ export function parseCliArgs(argv: string[]): CliOptions {
     presets: v.presets ?? null,
     media: v.media ?? null,
     models: v.models ?? null,
+    gpu: v.gpu ?? null,
     resume: !v['no-resume'],
-    logFormat: logFormat as LogFormat,
-    logLevel: logLevel as LogLevel,
+    logFormat,
+    logLevel,
     status: !v['no-status'],
   };
+}
+
+function logOptions(format: string | undefined, level: string): { logFormat: LogFormat; logLevel: LogLevel } {
+  const logFormat = format ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (!LogFormats.includes(logFormat as LogFormat)) {
+    throw new VjError(ErrorCode.CliUsage, `--log-format: must be one of ${LogFormats.join(', ')}`);
+  }
+  if (!LogLevels.includes(level as LogLevel)) {
+    throw new VjError(ErrorCode.CliUsage, `--log-level: must be one of ${LogLevels.join(', ')}`);
+  }
+  return { logFormat: logFormat as LogFormat, logLevel: level as LogLevel };
 }
 
 function port(text: string | undefined, option: string): number | null {

@@ -13,6 +13,9 @@ import type { PipelineRegistry } from '../pipelines/registry.js';
 import { findNdiSources } from '../ndi/finder.js';
 import { loadNdiRuntime } from '../ndi/runtime.js';
 import { listCameras } from '../pipelines/video/cameras.js';
+import { GpuAccess } from '../pipelines/gpu/gpu-access.js';
+import { openGpu } from './gpu-setup.js';
+import { silentLog } from '../core/log.js';
 
 const EXIT_USAGE = 2;
 
@@ -39,19 +42,10 @@ async function main(argv: string[]): Promise<void> {
   const log = createLogger(options.logFormat, options.logLevel);
   // Models added with `vj-host models add` are there without --models.
   const models = options.models ?? (fs.existsSync(defaultModelsDir()) ? defaultModelsDir() : null);
-  const registry = await setupRegistry(options.plugins, log, models);
-  if (options.listNdiSources) {
-    process.exitCode = await printNdiSources();
-    return;
-  }
-  if (options.listCameras) {
-    const { cameras, note } = await listCameras();
-    for (const c of cameras) process.stdout.write(`${c.source}\t${c.name}\n${c.formats.map((f) => `    ${f.format}: ${f.sizes.join(' ')}`).join('\n')}\n`);
-    if (note) process.stdout.write(`${note}\n`);
-    return;
-  }
-  if (options.listPipelines) {
-    process.stdout.write(`${formatRegistry(registry)}\n`);
+  const gpu = new GpuAccess();
+  const { registry, shaders } = await setupRegistry(options.plugins, log, models, gpu);
+  if (await listed(options, registry, gpu)) {
+    shaders?.stop();
     return;
   }
   let show: Show;
@@ -65,8 +59,9 @@ async function main(argv: string[]): Promise<void> {
     }
     throw error;
   }
+  await openGpu(show.gpu, gpu, registry, log);
   try {
-    await runHost(show, registry, log, { status: options.status, resume: options.resume, showFile: options.show, fileShow, version: readVersion() });
+    await runHost(show, registry, log, { gpu, shaders, status: options.status, resume: options.resume, showFile: options.show, fileShow, version: readVersion() });
   } catch (error) {
     // Routes are checked against the built address space: still a bad show, still exit 2.
     if (isVjError(error) && error.code === ErrorCode.ShowInvalid) {
@@ -77,6 +72,23 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** The --list-* options: prints the list asked for; true when one was. */
+async function listed(options: CliOptions, registry: PipelineRegistry, gpu: GpuAccess): Promise<boolean> {
+  if (options.listNdiSources) {
+    process.exitCode = await printNdiSources();
+  } else if (options.listCameras) {
+    const { cameras, note } = await listCameras();
+    for (const c of cameras) process.stdout.write(`${c.source}\t${c.name}\n${c.formats.map((f) => `    ${f.format}: ${f.sizes.join(' ')}`).join('\n')}\n`);
+    if (note) process.stdout.write(`${note}\n`);
+  } else if (options.listPipelines) {
+    // With the GPU asked for, so the list says which GPU effects cannot run here.
+    await openGpu(options.gpu ?? 'auto', gpu, registry, silentLog);
+    process.stdout.write(`${formatRegistry(registry)}\n`);
+    gpu.gpu?.close();
+  } else return false;
+  return true;
+}
+
 /** The show file (or the embedded default) with command-line overrides applied, checked as one. */
 function resolveShow(options: CliOptions, registry: PipelineRegistry): { show: Show; fileShow: Show | null } {
   const base = options.show ? loadShowFile(options.show, registry) : checkShow(defaultShow, registry, 'default show');
@@ -85,6 +97,7 @@ function resolveShow(options: CliOptions, registry: PipelineRegistry): { show: S
   if (options.fps !== null) document.fps = options.fps;
   if (options.size) document.size = `${options.size.width}x${options.size.height}`;
   if (options.presets !== null) document.presets = { ...document.presets, dir: options.presets };
+  if (options.gpu !== null) document.gpu = options.gpu;
   if (options.media !== null) document.media = { ...document.media, dir: options.media };
   if (options.oscPort !== null) document.osc = { ...document.osc, port: options.oscPort };
   if (options.oscQueryPort !== null) document.oscquery = { ...document.oscquery, port: options.oscQueryPort };

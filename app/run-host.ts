@@ -1,3 +1,4 @@
+import { spawner } from '../core/spawner.js';
 import type { Log } from '../core/log.js';
 import { RealtimeDriver } from '../core/driver.js';
 import { describeError } from '../core/errors.js';
@@ -13,6 +14,9 @@ import { AudioInput } from '../inputs/audio/audio-input.js';
 import { recallOnProgramChange, setupPresets } from '../host/presets-setup.js';
 import { startKeyboard } from './keyboard.js';
 import { startControlSurface } from './control-setup.js';
+import { addGpuStats } from './gpu-setup.js';
+import type { GpuAccess } from '../pipelines/gpu/gpu-access.js';
+import type { ShaderPlugins } from '../pipelines/gpu/shader-plugins.js';
 
 const STOP_DEADLINE_MS = 1500;
 
@@ -21,9 +25,13 @@ export async function runHost(
   show: Show,
   registry: PipelineRegistry,
   log: Log,
-  options: { status: boolean; resume: boolean; showFile?: string | null; fileShow?: Show | null; version?: string },
+  options: { status: boolean; resume: boolean; showFile?: string | null; fileShow?: Show | null; version?: string; gpu?: GpuAccess; shaders?: ShaderPlugins | null },
 ): Promise<void> {
+  // Forked while the host is small: every ffmpeg after this starts through it, not through a fork of the host.
+  spawner.warm();
   const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log });
+  if (options.gpu) addGpuStats(engine, options.gpu);
+  if (options.shaders) options.shaders.onInputsChanged = (definition) => reportDropped(engine.redefinePipeline(definition).dropped, log);
   const presets = setupPresets(engine, show.presets, log.child({ part: 'presets' }), { resume: options.resume, registry });
   keepRunningOnStrayErrors(log);
   await presets.ready;
@@ -42,7 +50,8 @@ export async function runHost(
     stopStatus();
     stopKeyboard();
     presets.stop();
-    return [inputs.stop(), engine.stop(), control?.close()];
+    options.shaders?.stop();
+    return [inputs.stop(), engine.stop().then(() => options.gpu?.gpu?.close()), control?.close()];
   }, () => engine.stats().frames);
   const stopKeyboard = startKeyboard(engine, log, () => stop('key q'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -136,4 +145,8 @@ function startStatus(engine: Engine, log: Log, enabled: boolean): () => void {
 function keepRunningOnStrayErrors(log: Log): void {
   process.on('uncaughtException', (error) => log.error({ err: describeError(error), stack: error.stack }, 'uncaught exception (show continues)'));
   process.on('unhandledRejection', (reason) => log.error({ err: describeError(reason) }, 'unhandled rejection (show continues)'));
+}
+
+function reportDropped(dropped: string[], log: Log): void {
+  for (const route of dropped) log.warn(`route ${route} dropped: the shader no longer has its target`);
 }

@@ -9,6 +9,7 @@ import { silentLog } from '../core/log.js';
 import { buildEngine } from '../host/build-engine.js';
 import type { Engine } from '../host/engine.js';
 import { defaultShow } from '../host/default-show.js';
+import { deckAOnlyShow } from './picture-only.js';
 import { setupPresets } from '../host/presets-setup.js';
 import { checkShow } from '../host/show.js';
 import { registerBuiltins } from '../pipelines/builtins/index.js';
@@ -111,7 +112,7 @@ async function run(): Promise<Metric[]> {
   const registry = new PipelineRegistry();
   registerBuiltins(registry);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-bench-control-'));
-  const show = checkShow({ ...defaultShow, outputs: [], osc: { ...defaultShow.osc, enabled: false }, presets: { ...defaultShow.presets, dir, autosave: false } }, registry);
+  const show = checkShow({ ...deckAOnlyShow, outputs: [], osc: { ...defaultShow.osc, enabled: false }, presets: { ...defaultShow.presets, dir, autosave: false } }, registry);
   const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log: silentLog });
   const presets = setupPresets(engine, show.presets, silentLog, { resume: false, registry });
   await engine.start();
@@ -140,7 +141,7 @@ async function largestBodiesMetrics(): Promise<Metric[]> {
   const registry = new PipelineRegistry();
   registerBuiltins(registry);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-bench-bodies-'));
-  const show = checkShow({ ...defaultShow, outputs: [], osc: { ...defaultShow.osc, enabled: false }, presets: { ...defaultShow.presets, dir, autosave: false } }, registry);
+  const show = checkShow({ ...deckAOnlyShow, outputs: [], osc: { ...defaultShow.osc, enabled: false }, presets: { ...defaultShow.presets, dir, autosave: false } }, registry);
   const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log: silentLog });
   const presets = setupPresets(engine, show.presets, silentLog, { resume: false, registry });
   await presets.ready;

@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ManualDriver } from '../core/driver.js';
 import { silentLog } from '../core/log.js';
-import { buildEngine, createDeckStages } from '../host/build-engine.js';
+import { buildEngine } from '../host/build-engine.js';
+import { createDeckStages } from '../host/deck-stages.js';
 import type { Engine } from '../host/engine.js';
 import { defaultShow } from '../host/default-show.js';
+import { deckAOnlyShow } from './picture-only.js';
 import { checkShow } from '../host/show.js';
 import { registerBuiltins } from '../pipelines/builtins/index.js';
 import { PipelineRegistry } from '../pipelines/registry.js';
@@ -30,7 +32,7 @@ interface Case {
 async function bytesPerFrame(c: Case): Promise<number> {
   const registry = new PipelineRegistry();
   registerBuiltins(registry);
-  const show = checkShow({ ...defaultShow, size: '1280x720', outputs: c.outputs, osc: { ...defaultShow.osc, enabled: false } }, registry);
+  const show = checkShow({ ...deckAOnlyShow, size: '1280x720', outputs: c.outputs, osc: { ...defaultShow.osc, enabled: false } }, registry);
   const driver = new ManualDriver();
   const engine = await buildEngine(show, registry, { driver, log: silentLog });
   await engine.start();

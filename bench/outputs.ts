@@ -7,6 +7,7 @@ import { FrameShelf } from '../core/frame-shelf.js';
 import { silentLog } from '../core/log.js';
 import { buildEngine } from '../host/build-engine.js';
 import { defaultShow } from '../host/default-show.js';
+import { deckAOnlyShow } from './picture-only.js';
 import { checkShow } from '../host/show.js';
 import type { Output } from '../outputs/contract.js';
 import { EncoderOutput } from '../outputs/ffmpeg/encoder-output.js';
@@ -117,7 +118,7 @@ async function allTogether(server: RtmpServer, size: string): Promise<Metric[]> 
   const registry = new PipelineRegistry();
   registerBuiltins(registry);
   const show = checkShow({
-    ...defaultShow, size, fps: FPS,
+    ...deckAOnlyShow, size, fps: FPS,
     outputs: [
       { type: 'shm', name: `vj-host-bench-all-${process.pid}` },
       { type: 'ndi', name: `vj-host-bench-all-${process.pid}` },

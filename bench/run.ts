@@ -1,5 +1,6 @@
 import { audioBench } from './audio.js';
 import { feedbackKernelBench } from './feedback-kernel.js';
+import { gpuBench } from './gpu.js';
 import { frameLoopBench } from './frame-loop.js';
 import { modulationBench } from './modulation.js';
 import { outputsBench } from './outputs.js';
@@ -12,7 +13,7 @@ import { videoInBench } from './video-in.js';
 
 /** `npm run bench` runs every benchmark; `npm run bench -- <name>` runs one. Results: bench/results/<name>.json. */
 // The frame loop first: it is the most sensitive to what earlier runs leave warm or busy.
-const benches: Bench[] = [frameLoopBench, shmOutputBench, feedbackKernelBench, modulationBench, audioBench, presetsBench, outputsBench, onnxBench, controlBench, videoInBench];
+const benches: Bench[] = [frameLoopBench, shmOutputBench, feedbackKernelBench, modulationBench, audioBench, presetsBench, outputsBench, onnxBench, controlBench, videoInBench, gpuBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

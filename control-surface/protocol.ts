@@ -1,11 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BANK_MAX_LENGTH } from '../core/limits.js';
 import type { EngineStats } from '../host/engine-stats.js';
+import type { OutputStats } from '../outputs/output-stats.js';
 import type { UiHints } from '../core/params.js';
 import type { ControlKind } from '../params/kinds.js';
 import type { RouteConfig } from '../modulators/route.js';
+import type { ParamChoice } from '../pipelines/contract.js';
 import type { SignalInfo } from '../modulators/signal-bus.js';
 import type { Transition } from '../presets/preset.js';
+import type { ClipBank } from '../pipelines/video/clip-bank-types.js';
 
 /**
  * Everything the control surface and the host say to each other, declared once: the REST bodies (checked
@@ -49,6 +52,7 @@ export const PresetRecallBody = Type.Object(
 export const LearnBody = Type.Object({ path: Type.String({ pattern: '^/', maxLength: 256 }) }, { additionalProperties: false });
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const ChoiceParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), param: Type.String({ minLength: 1, maxLength: 64 }) });
 export const PresetParams = Type.Object({ bank: Type.String({ minLength: 1, maxLength: BANK_MAX_LENGTH }), name: Type.String({ minLength: 1, maxLength: 100 }) });
 
 /** What a client asks to receive over its socket. */
@@ -116,8 +120,27 @@ export interface LiveStats {
 /** GET /api/stats and the socket's `stats` event. */
 export type HostStats = EngineStats;
 
+/** GET /api/outputs: every output of the show, running or not, its config (secrets hidden) and state. */
+export interface OutputsResponse {
+  outputs: { id: string; type: string; config: Record<string, unknown>; stats: OutputStats }[];
+}
+
+/** GET /api/pipelines, as the surface's pipeline browser reads it. */
+export interface PipelinesResponse {
+  pipelines: { id: string; name: string; kind: 'source' | 'generator' | 'effect'; description: string; origin: string; choices: string[]; categories: string[]; unavailable?: string }[];
+}
+
+/** GET /api/pipelines/:id/choices/:param. */
+export interface ChoicesResponse {
+  choices: ParamChoice[];
+}
+
+/** GET /api/clips. */
+export type ClipsResponse = ClipBank;
+
 /** A route as GET /api/routes lists it: its settings (the matrix gives every route an id) and its level now (for the meter). */
-export type RouteView = RouteConfig & { id: string; level: number };
+/** `holding`: an absolute route's control holds the value (false: the value was set another way and waits to be taken back). */
+export type RouteView = RouteConfig & { id: string; level: number; holding?: boolean };
 export interface RoutesResponse {
   routes: RouteView[];
 }

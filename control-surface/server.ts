@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { distPath } from '../core/dist-path.js';
 import { capProblems, compileSchema, formatErrors, jsonDepth, MAX_DEPTH } from '../core/validation.js';
 import type { Log } from '../core/log.js';
+import { decksApi } from './api/decks.js';
 import { HttpError, type ApiError } from './errors.js';
 import { checkToken, tokenCookie } from './auth.js';
 import { refusal } from '../core/http-guard.js';
@@ -65,6 +66,7 @@ export function createControlServer(deps: ControlDeps, options: ControlOptions):
     presetsApi(api, deps);
     showApi(api, deps);
     mediaApi(api, deps);
+    decksApi(api, deps, options.log);
     done();
   }, { prefix: '/api' });
   serveUi(app);

@@ -79,7 +79,7 @@ export function removeStaleTemps(dir: string): number {
 
 /** Whether a process of that id runs (one of another user's counts). */
 export function processAlive(pid: number): boolean {
-  if (pid === process.pid) return false; // ours from before a restart in the same pid namespace cannot be in flight yet
+  if (!pid || pid === process.pid) return false; // 0 would signal our own process group // ours from before a restart in the same pid namespace cannot be in flight yet
   try {
     process.kill(pid, 0);
     return true;

@@ -1,3 +1,4 @@
+import { blendKernel, KERNEL_MIN_BYTES } from './blend-kernel.js';
 import { lerpWord } from './packed-pixels.js';
 
 /**
@@ -15,6 +16,8 @@ export function crossfadeInto(from: Uint8Array, to: Uint8Array, t: number, out: 
     return;
   }
   const n = out.length;
+  const kernel = n >= KERNEL_MIN_BYTES && from.length === n && to.length === n ? blendKernel() : null;
+  if (kernel) return kernel.crossfade(from, to, Math.round(t * 256), out);
   if (((from.byteOffset | to.byteOffset | out.byteOffset | n) & 3) === 0) {
     // Whole pixels in 32-bit words: two channels per multiply.
     const wa = words(from);

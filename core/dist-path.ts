@@ -14,3 +14,8 @@ export function distPath(fromUrl: string, ...parts: string[]): string {
   }
   throw new Error(`cannot find the package folder holding dist/${parts.join('/')}`);
 }
+
+/** A file of the package itself (shipped source such as shaders), from the calling module wherever it runs. */
+export function packagePath(fromUrl: string, ...parts: string[]): string {
+  return path.join(path.dirname(distPath(fromUrl)), ...parts);
+}

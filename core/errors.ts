@@ -13,6 +13,8 @@ export const ErrorCode = {
   OutputFailed: 'VJ_OUTPUT_FAILED',
   OutputInvalid: 'VJ_OUTPUT_INVALID',
   OutputUnknown: 'VJ_OUTPUT_UNKNOWN',
+  DeckUnknown: 'VJ_DECK_UNKNOWN',
+  ChainInvalid: 'VJ_CHAIN_INVALID',
   ParamUnknown: 'VJ_PARAM_UNKNOWN',
   ParamInvalid: 'VJ_PARAM_INVALID',
   // Answers of the control surface's API.

@@ -20,3 +20,6 @@ export const BANK_PATTERN = `^[A-Za-z0-9][A-Za-z0-9 _-]{0,${BANK_MAX_LENGTH - 1}
 
 /** A route's amount, as a fraction of its target's range (negative inverts). */
 export const ROUTE_AMOUNT_MAX = 4;
+
+/** Bins of the audio spectrum the analyser publishes and shaders read (a 64x1 texture), log-spaced. */
+export const SPECTRUM_BINS = 64;

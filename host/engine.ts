@@ -1,5 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
 import type { ClockState } from '../core/clock.js';
 import type { FrameDriver, TickInfo } from '../core/driver.js';
 import type { Frame, Size } from '../core/frame.js';
@@ -9,6 +7,8 @@ import { defaultParams } from '../core/params.js';
 import { RateMeter, RollingSamples } from '../core/rolling-stats.js';
 import { mixDecks, mixerParams, type MixerParams } from '../pipelines/builtins/mixer.js';
 import type { Stage } from '../pipelines/stage/stage.js';
+import type { AnyPipelineDefinition, MediaOptions } from '../pipelines/contract.js';
+import { defaultMediaOptions } from '../pipelines/video/media-options.js';
 import type { EngineStats } from './engine-stats.js';
 import type { Output } from '../outputs/contract.js';
 import { ParamSpace } from '../params/param-space.js';
@@ -16,10 +16,14 @@ import { FeedbackCoalescer } from '../params/feedback-coalescer.js';
 import { OutputManager } from './output-manager.js';
 import { ActionSpace } from '../params/actions.js';
 import { Modulation, type ModulationConfig } from '../modulators/modulation.js';
+import { LatencyCompensation } from './latency-compensation.js';
 import type { Tempo } from '../core/clock.js';
 import { ClockControl } from './clock-control.js';
 import { DeckRack, type DeckStructure, type EngineDeck } from './deck-rack.js';
 import { OutputFeeds } from './output-feeds.js';
+import { audioForShaders } from './shader-signals.js';
+import { SPECTRUM_BINS } from '../core/limits.js';
+import type { SegmentReport } from '../pipelines/stage/gpu-chain.js';
 
 export type { DeckStructure, EngineDeck, EngineStats };
 export { clockParams } from './clock-control.js';
@@ -33,8 +37,8 @@ export interface EngineOptions {
   pool?: FramePool;
   now?: () => number;
   modulation?: ModulationConfig;
-  /** Where video sources find their clips. */
-  mediaDir?: string;
+  /** Where video sources find their clips, and how they decode them (defaults: defaultMediaOptions()). */
+  media?: Partial<MediaOptions>;
 }
 
 /**
@@ -54,11 +58,14 @@ export class Engine {
   readonly outputManager: OutputManager;
   /** The engine's clock for timing (injectable for tests); stages use it too. */
   readonly now: () => number;
-  /** Where video sources find their clips. */
-  readonly mediaDir: string;
+  /** Where video sources find their clips, and how they decode them. */
+  readonly media: MediaOptions;
+  /** The audio spectrum shaders read, written by the audio input (zeros without audio). */
+  readonly spectrum = new Float32Array(SPECTRUM_BINS);
   private readonly driver: FrameDriver;
   private readonly clock: ClockControl;
   private readonly decks: DeckRack;
+  private readonly latency: LatencyCompensation;
   private readonly outputs: OutputFeeds;
   private readonly mixer: MixerParams = defaultParams(mixerParams);
   private readonly mixFrame: Frame;
@@ -78,7 +85,7 @@ export class Engine {
     this.driver = options.driver;
     this.pool = options.pool ?? new FramePool();
     this.now = options.now ?? (() => performance.now());
-    this.mediaDir = options.mediaDir ?? defaultMediaDir();
+    this.media = { ...defaultMediaOptions(), ...options.media };
     this.mixFrame = this.pool.acquire(this.size.width, this.size.height);
     this.params.add('/mixer', mixerParams, this.mixer);
     this.modulation = new Modulation(this.params, options.modulation ?? { lfos: {}, envelopes: {} });
@@ -88,17 +95,28 @@ export class Engine {
     for (const [id, env] of this.modulation.envelopes) {
       this.actions.register(`/env/${id}/trigger`, { description: `Plays envelope ${id} once.`, patterns: true }, () => env.trigger());
     }
-    this.decks = new DeckRack(this.size, this.params, this.pool, options.log);
+    this.decks = new DeckRack(this.size, this.params, this.pool, options.log, audioForShaders(this.modulation.bus, this.spectrum));
+    this.latency = new LatencyCompensation(this.params, this.modulation.lookahead, () => this.decks.stagesOf());
+    this.modulation.matrix.useLookahead(this.modulation.lookahead, this.latency.laneOf);
+    this.sections.set('latency', () => this.latency.report());
     this.outputs = new OutputFeeds(this.size, options.log);
     this.outputManager = new OutputManager(this, options.log.child({ part: 'outputs' }));
   }
 
+  /** A cue fired: stages that follow cues (a clip retriggered on each) hear of it. */
+  cueFired(): void {
+    this.decks.cue();
+  }
+
+  /** The show's mixer settings, through the address space, so what it reports (and every surface shows) is what renders. */
   setMixer(values: Partial<MixerParams>): void {
-    Object.assign(this.mixer, values);
+    for (const [key, value] of Object.entries(values)) this.params.setNow(`/mixer/${key}`, value);
   }
 
   addDeck(deck: EngineDeck): void {
     this.decks.add(deck);
+    this.latency.rebuild();
+    this.modulation.matrix.assignLanes();
     this.actions.register(`/deck/${deck.id}/retrigger`, { description: `Starts deck ${deck.id} over (a clip from its in point).`, patterns: true }, () => this.decks.retrigger(deck.id));
   }
 
@@ -107,9 +125,33 @@ export class Engine {
    * and the old one fades out under it over `fadeSeconds`, then is disposed. Routes whose target is gone
    * are dropped (and returned, for the log).
    */
-  replaceDeck(id: string, stages: Stage[], fadeSeconds: number): { dropped: string[] } {
+  /** `rename`: a parameter's new address, for routes onto stages that moved (a chain edit). */
+  replaceDeck(id: string, stages: Stage[], fadeSeconds: number, rename?: (path: string) => string): { dropped: string[] } {
     this.decks.replace(id, stages, fadeSeconds, this.clock.state.time);
+    this.latency.rebuild();
+    return { dropped: this.modulation.matrix.refresh(rename) };
+  }
+
+  /** A pipeline's new version takes over its stages' parameters (routes onto inputs it dropped are dropped, and returned). */
+  redefinePipeline(definition: AnyPipelineDefinition): { dropped: string[] } {
+    this.decks.redefine(definition);
+    this.latency.rebuild();
     return { dropped: this.modulation.matrix.refresh() };
+  }
+
+  /** How far ahead (seconds) a parameter's changes are made to show on time (latency compensation). */
+  secondsAhead(path: string): number {
+    return this.latency.secondsAhead(path);
+  }
+
+  /** The GPU segments playing now (runs of GPU effects, one upload and one readback each). */
+  gpuSegments(): SegmentReport[] {
+    return this.decks.gpuSegments();
+  }
+
+  /** Resolves when every GPU result in flight is back: on the manual clock, the next tick shows it. */
+  gpuSettled(): Promise<void> {
+    return this.decks.gpuSettled();
   }
 
   deckStructure(): DeckStructure[] {
@@ -189,12 +231,15 @@ export class Engine {
     this.clock.update(info);
     const clock = this.clock.state;
     for (let i = 0; i < this.clockListeners.length; i++) this.clockListeners[i]!(clock);
+    this.latency.update();
     this.modulation.update(clock, info.scheduledMs);
 
-    this.decks.render(clock);
-    const a = this.decks.frames[0];
+    // Both decks ending on the GPU are mixed there, unless an output wants a deck's own picture.
+    const gpuMixed = this.outputs.feedsDecks() ? null : this.decks.renderMixed(clock, this.mixer);
+    if (!gpuMixed) this.decks.render(clock);
+    const a = gpuMixed ?? this.decks.frames[0];
     if (!a) return;
-    const final = mixDecks(a, this.decks.frames[1] ?? null, this.mixer, this.mixFrame);
+    const final = gpuMixed ?? mixDecks(a, this.decks.frames[1] ?? null, this.mixer, this.mixFrame);
     final.index = clock.frame;
     final.time = clock.time;
     this.last = final;
@@ -231,11 +276,6 @@ export class Engine {
   }
 }
 
-/** Where clips live when the show does not say: the user's data folder. */
-export function defaultMediaDir(): string {
-  const base = process.env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
-  return path.join(base, 'vj-host', 'media');
-}
 
 function round2(v: number): number {
   return Math.round(v * 100) / 100;

@@ -32,6 +32,11 @@ export class OutputFeeds {
     this.feeds = [...this.feeds, feed];
   }
 
+  /** Whether an output takes a deck's own picture (then every deck's picture is read back). */
+  feedsDecks(): boolean {
+    return this.feeds.some((f) => f >= 0);
+  }
+
   /** Stops feeding an output (it is not stopped: whoever removes it does that). */
   remove(output: Output): void {
     const i = this.outputs.indexOf(output);

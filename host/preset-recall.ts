@@ -5,7 +5,7 @@ import type { Preset } from '../presets/preset.js';
 import type { PresetPlayer } from '../presets/preset-player.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import type { Engine } from './engine.js';
-import { createDeckStages } from './build-engine.js';
+import { createDeckStages } from './deck-stages.js';
 
 export type Recall = (preset: Preset, override?: Partial<Preset['transition']>) => void;
 
@@ -57,7 +57,7 @@ function deckChanges(engine: Engine, preset: Preset): { id: string; choice: NonN
 }
 
 /** A preset's pipeline choice, checked against the pipelines' own schemas before anything is built. */
-function checkChoice(registry: PipelineRegistry, id: string, choice: NonNullable<Preset['decks']>[string]): void {
+export function checkChoice(registry: PipelineRegistry, id: string, choice: NonNullable<Preset['decks']>[string]): void {
   const problems = [choice.source, ...choice.chain].flatMap((ref, i) => {
     const at = i === 0 ? `decks.${id}.source` : `decks.${id}.chain[${i - 1}]`;
     const definition = registry.get(ref.pipeline);

@@ -1,3 +1,4 @@
+import { PresetWrites } from '../presets/preset-writes.js';
 import os from 'node:os';
 import path from 'node:path';
 import { Type } from '@sinclair/typebox';
@@ -37,6 +38,12 @@ export interface PresetsHandle {
   /** "Capture this look now": every base value and the routes, saved as a preset (written off the frame loop). */
   capture(name: string, options?: { bank?: string; slot?: number; prefix?: string }): Promise<Preset>;
   save(input: PresetInput): Promise<Preset>;
+  /** Deletes a preset; false where there was none. */
+  remove(bank: string, name: string): Promise<boolean>;
+  /** Puts back the version of a preset that the last save over it replaced (an undo); null where none is kept. */
+  restore(bank: string, name: string): Promise<Preset | null>;
+  /** Goes up with every save and delete: a surface that sees it move reads the list again. */
+  readonly revision: number;
   stop(): void;
 }
 
@@ -60,13 +67,14 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
   const ready = index.reindex();
   const scrubValues = { morph: 0, a: '', b: '' };
   engine.params.add('/preset', presetParams, scrubValues);
-  const player = new PresetPlayer(engine.params, engine.modulation.matrix);
+  const player = new PresetPlayer(engine.params, engine.modulation.matrix, (path) => engine.secondsAhead(path));
   engine.addClockListener((clock) => player.frame(clock, engine.params.get('/preset/morph') as number));
   const recall = presetRecall(engine, player, options.registry, log);
   const cues = new CueList(config.cues, (cue) => {
     const preset = index.find(cue.bank, cue.preset);
     if (preset) recall(preset, cue.transition ?? {});
     else log.warn(`cue "${cue.label ?? cue.preset}": no preset "${cue.preset}" in bank "${cue.bank}"`);
+    engine.cueFired();
   });
   // Scrubbing: name two presets, then move /preset/morph.
   engine.params.onChange((entry) => {
@@ -74,13 +82,15 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
     player.scrub(index.find(config.bank, engine.params.base('/preset/a')) ?? null, index.find(config.bank, engine.params.base('/preset/b')) ?? null);
   });
   const keeper = config.autosave ? keepLiveState(engine, config.dir, player, cues, log, options.resume) : null;
+  const writes = new PresetWrites(store, index, config.bank);
   const handle: PresetsHandle = {
     store, player, cues, keeper, ready,
     cached: (bank) => index.bank(bank),
-    async save(input) {
-      const preset = await store.save(input);
-      await index.reindex();
-      return preset;
+    save: (input) => writes.save(input),
+    remove: (bank, name) => writes.remove(bank, name),
+    restore: (bank, name) => writes.restore(bank, name),
+    get revision() {
+      return writes.revision;
     },
     capture: (name, o = {}) => capture(engine, handle, config.bank, log, name, o),
     stop() {
@@ -88,6 +98,7 @@ export function setupPresets(engine: Engine, configIn: PresetsConfig, log: Log, 
     },
   };
   registerPresetActions(engine, config.bank, index, recall, cues, handle, log);
+  engine.addStatsSection('presets', () => ({ current: player.state().current, revision: writes.revision, cue: cues.index, cues: cues.list().map((c) => c.label ?? c.preset) }));
   return handle;
 }
 

@@ -16,6 +16,7 @@ import { CueSchema } from '../presets/cue-list.js';
 import type { PipelineRegistry } from '../pipelines/registry.js';
 import { findOutputType, outputTypes } from '../outputs/index.js';
 import { BPM_MAX, BPM_MIN, ID_PATTERN } from '../core/limits.js';
+import { CLIP_CACHE_MB } from '../pipelines/video/media-options.js';
 
 const PipelineRef = Type.Object(
   {
@@ -25,11 +26,20 @@ const PipelineRef = Type.Object(
   { additionalProperties: false },
 );
 
+const EffectRef = Type.Object(
+  {
+    pipeline: Type.String({ minLength: 1, description: 'An effect pipeline id from the registry.' }),
+    params: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
+    bypass: Type.Optional(Type.Boolean({ description: 'Starts bypassed (its input passes through); /deck/<id>/fx/<n>/bypass switches it live.' })),
+  },
+  { additionalProperties: false },
+);
+
 const Deck = Type.Object(
   {
     id: Type.String({ pattern: ID_PATTERN, description: 'Used in parameter paths: /deck/<id>/...' }),
     source: PipelineRef,
-    chain: Type.Array(PipelineRef, { default: [], maxItems: 16 }),
+    chain: Type.Array(EffectRef, { default: [], maxItems: 16 }),
   },
   { additionalProperties: false },
 );
@@ -76,6 +86,11 @@ const MediaSection = Type.Object(
       default: '',
       description: 'The folder video sources play clips from (a source names a file in it); empty: $XDG_DATA_HOME/vj-host/media (~/.local/share/vj-host/media).',
     }),
+    clipCacheMB: Type.Integer({
+      default: CLIP_CACHE_MB, minimum: 0, maximum: 65536,
+      description: 'Clips whose decoded frames fit in this many MB (at the show size) are kept in memory, for frame-exact scrub, reverse and beat sync at no decode cost; longer ones stream from disk, a second at a time. 0: every clip streams.',
+    }),
+    hwDecode: Type.Boolean({ default: true, description: "Ask ffmpeg for the machine's hardware video decoder (-hwaccel auto); it decodes in software where there is none." }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -110,6 +125,7 @@ export const ShowSchema = Type.Object(
     audio: AudioSection,
     presets: PresetsSection,
     media: MediaSection,
+    gpu: Type.String({ default: 'auto', minLength: 1, maxLength: 200, description: 'Where GPU effects run: auto (any WebGPU adapter), off, or an adapter\'s name.' }),
     control: ControlSection,
   },
   { additionalProperties: false },

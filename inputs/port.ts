@@ -15,6 +15,8 @@ export interface InputPort {
   /** How changes reach the surfaces that mirror them (feedback to tablets, controllers, pages). */
   readonly feedback: FeedbackCoalescer;
   readonly modulation: { readonly bus: SignalBus; readonly matrix: ModulationMatrix };
+  /** The audio spectrum shaders read (SPECTRUM_BINS values, 0..1), written by the audio input. */
+  readonly spectrum: Float32Array;
   /** Runs `pump` at the start of every frame, before parameters are read. */
   addFrameInput(pump: () => void): void;
   addStatsSection(name: string, read: () => unknown): void;

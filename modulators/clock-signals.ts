@@ -26,7 +26,17 @@ export class ClockSignals implements Generator {
   update(clock: ClockState, bus: SignalBus, nowMs: number): void {
     bus.set(this.slots.beat, clock.beatPhase, nowMs);
     bus.set(this.slots.bar, clock.barPhase, nowMs);
-    bus.set(this.slots.pulse, Math.max(0, 1 - clock.beatPhase * 4), nowMs);
+    bus.set(this.slots.pulse, pulse(clock), nowMs);
     bus.set(this.slots.bpm, (clock.bpm - MIN_BPM) / (MAX_BPM - MIN_BPM), nowMs);
   }
+
+  predict(clock: ClockState, values: Float64Array): void {
+    if (this.slots.beat >= 0) values[this.slots.beat] = clock.beatPhase;
+    if (this.slots.bar >= 0) values[this.slots.bar] = clock.barPhase;
+    if (this.slots.pulse >= 0) values[this.slots.pulse] = pulse(clock);
+  }
+}
+
+function pulse(clock: ClockState): number {
+  return Math.max(0, 1 - clock.beatPhase * 4);
 }

@@ -10,9 +10,14 @@ export const envelopeParams = Param.object({
   sustain: Param.number({ default: 0.7, min: 0, max: 1, unit: 'normalized', label: 'Sustain' }),
   release: Param.number({ default: 0.5, min: 0, max: 30, unit: 'seconds', label: 'Release' }),
   gate: Param.boolean({ default: false, label: 'Gate', description: 'On: trigger (and hold, in adsr mode). Off: release.' }),
+  triggerOn: Param.enum({
+    options: ['manual', 'beat', 'bar'] as const, default: 'manual', label: 'Trigger on',
+    description: 'manual: the gate or /env/<id>/trigger; beat or bar: also fired on every beat or bar of the clock.',
+  }),
 });
 
 type Stage = 'idle' | 'attack' | 'decay' | 'sustain' | 'release';
+type EnvelopeValues = { mode: 'ad' | 'adsr'; attack: number; decay: number; sustain: number; release: number; gate: boolean; triggerOn: 'manual' | 'beat' | 'bar' };
 
 /** AD / ADSR envelope. Signal: `<id>:out` (0..1). Triggered by the gate parameter's rising edge or `trigger()`. */
 export class Envelope implements Generator {
@@ -25,6 +30,7 @@ export class Envelope implements Generator {
   private gateWas = false;
   private triggered = false;
   private slot = -1;
+  private lastCount = -1;
 
   constructor(readonly id: string, initial: Record<string, unknown> = {}) {
     this.values = { ...defaultParams(envelopeParams), ...initial };
@@ -41,7 +47,10 @@ export class Envelope implements Generator {
   }
 
   update(clock: ClockState, bus: SignalBus, nowMs: number): void {
-    const v = this.values as { mode: 'ad' | 'adsr'; attack: number; decay: number; sustain: number; release: number; gate: boolean };
+    const v = this.values as EnvelopeValues;
+    const count = v.triggerOn === 'manual' ? -1 : Math.floor(v.triggerOn === 'bar' ? clock.bar : clock.beat);
+    if (count >= 0 && this.lastCount >= 0 && count !== this.lastCount) this.triggered = true;
+    this.lastCount = count;
     const gate = v.gate;
     if ((gate && !this.gateWas) || this.triggered) this.stage = 'attack';
     else if (!gate && this.gateWas && v.mode === 'adsr' && this.stage !== 'idle') this.startRelease();
@@ -81,6 +90,19 @@ export class Envelope implements Generator {
         break;
     }
     if (this.slot >= 0) bus.set(this.slot, this.level, nowMs);
+  }
+
+  /**
+   * Fired by the beat or bar (attack then decay, `ad`): its level at `clock` is the shape at the time since
+   * the last beat or bar there. Fired by hand, or held (`adsr`), it cannot be foreseen.
+   */
+  predict(clock: ClockState, values: Float64Array): void {
+    const v = this.values as EnvelopeValues;
+    if (v.triggerOn === 'manual' || v.mode !== 'ad' || this.slot < 0) return;
+    const phase = v.triggerOn === 'bar' ? clock.barPhase * clock.beatsPerBar : clock.beatPhase;
+    const since = (phase * 60) / clock.bpm;
+    const level = since < v.attack ? since / v.attack : v.decay <= 0 ? 0 : Math.max(0, 1 - (since - v.attack) / v.decay);
+    values[this.slot] = level;
   }
 
   private startRelease(): void {

@@ -1,22 +1,21 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TNumber } from '@sinclair/typebox';
+import { FilterDescriptions, FilterFields, FilterTypes, type FilterField, type FilterType } from './filter-kinds.js';
 
-/**
- * Smoothing filters a route runs its signal through, in order. Each is tiny, declares its own
- * settings, and works on the frame's time step so results do not depend on the frame rate.
+export { FilterTypes };
+
+/*
+ * Smoothing filters a route runs its signal through, in order. Each is tiny, reads its own settings
+ * (declared in filter-kinds.ts), and works on the frame's time step so results do not depend on the
+ * frame rate.
  */
-export const FilterTypes = ['lag', 'slew', 'one-euro'] as const;
+
+const fieldSchemas = Object.fromEntries(
+  Object.entries(FilterFields).map(([name, f]) => [name, Type.Number({ minimum: f.minimum, maximum: f.maximum, default: f.default, description: f.description })]),
+) as { [K in FilterField]: TNumber };
 
 /** One object for every filter type (each reads its own fields), so defaults apply and errors name the field. */
 export const FilterSettings = Type.Object(
-  {
-    type: Type.String({ enum: [...FilterTypes], description: 'lag: one-pole smoothing; slew: rate limit; one-euro: jitter filter for tablets.' }),
-    time: Type.Number({ minimum: 0, maximum: 30, default: 0.1, description: 'lag: seconds to cover ~63% of a jump.' }),
-    rise: Type.Number({ minimum: 0, maximum: 1000, default: 1, description: 'slew: largest rise per second.' }),
-    fall: Type.Number({ minimum: 0, maximum: 1000, default: 1, description: 'slew: largest fall per second.' }),
-    minCutoff: Type.Number({ minimum: 0.001, maximum: 100, default: 1, description: 'one-euro: Hz of smoothing when still.' }),
-    beta: Type.Number({ minimum: 0, maximum: 10, default: 0.05, description: 'one-euro: how fast smoothing drops when moving.' }),
-    dCutoff: Type.Number({ minimum: 0.001, maximum: 100, default: 1, description: 'one-euro: Hz of the speed estimate.' }),
-  },
+  { type: Type.String({ enum: [...FilterTypes], description: FilterTypes.map((t) => `${t}: ${FilterDescriptions[t]}`).join('; ') }), ...fieldSchemas },
   { additionalProperties: false },
 );
 export type FilterSettings = Static<typeof FilterSettings>;
@@ -110,7 +109,7 @@ function alpha(cutoff: number, dt: number): number {
 }
 
 export function createFilter(settings: FilterSettings): Filter {
-  switch (settings.type as (typeof FilterTypes)[number]) {
+  switch (settings.type as FilterType) {
     case 'lag':
       return new Lag(settings);
     case 'slew':

@@ -16,6 +16,11 @@ export interface Generator {
   attach(bus: SignalBus): void;
   /** Computes this frame's values; `nowMs` is the frame's time in ms. */
   update(clock: ClockState, bus: SignalBus, nowMs: number): void;
+  /**
+   * Writes into `values` (indexed by slot) what its signals will be at `clock`, a time ahead of this
+   * frame, for the generators that can tell (beat-locked ones); the others leave them as they are now.
+   */
+  predict?(clock: ClockState, values: Float64Array): void;
 }
 
 /** Deterministic noise in -1..1 for (seed, n): the same clock always gives the same "random" LFO. */

@@ -41,6 +41,9 @@ export class Lfo implements Generator {
   readonly paramPrefix: string;
   private phaseAcc = 0;
   private lastBeat = -1;
+  /** This frame's position (cycles, before the phase offset) and time, for predictions from it. */
+  private lastCycles = 0;
+  private lastTime = 0;
   private readonly seed: number;
   private outSlot = -1;
   private uniSlot = -1;
@@ -76,6 +79,20 @@ export class Lfo implements Generator {
     const out = lfoValue(v.shape, cycles, v.width, this.seed);
     if (this.outSlot >= 0) bus.set(this.outSlot, out, nowMs);
     if (this.uniSlot >= 0) bus.set(this.uniSlot, (out + 1) / 2, nowMs);
+    this.lastCycles = cycles - v.phase;
+    this.lastTime = clock.time;
+  }
+
+  /** Synced: read off the beat ahead. Free (not retriggered): the phase runs on at its rate. */
+  predict(clock: ClockState, values: Float64Array): void {
+    const v = this.values as { shape: LfoShape; rate: number; sync: boolean; division: keyof typeof LfoDivisions; phase: number; width: number; retrigger: boolean };
+    let cycles: number;
+    if (v.sync) cycles = clock.beat / LfoDivisions[v.division];
+    else if (!v.retrigger) cycles = this.lastCycles + (clock.time - this.lastTime) * v.rate;
+    else return;
+    const out = lfoValue(v.shape, cycles + v.phase, v.width, this.seed);
+    if (this.outSlot >= 0) values[this.outSlot] = out;
+    if (this.uniSlot >= 0) values[this.uniSlot] = (out + 1) / 2;
   }
 }
 

@@ -1,8 +1,10 @@
 import { ErrorCode, VjError } from '../core/errors.js';
 import { validate } from '../core/validation.js';
-import { applyCurve, type Curve } from './curves.js';
-import { createFilter, type Filter } from './filters.js';
-import { RouteSchema, type CombineMode, type RouteConfig } from './route.js';
+import type { Curve } from './curves.js';
+import { createFilter } from './filters.js';
+import type { Lookahead } from './lookahead.js';
+import { routeValue, takesValue, type CompiledRoute } from './route-eval.js';
+import { RouteSchema, type CombineMode, type RouteConfig, type TakeoverMode } from './route.js';
 import type { SignalBus } from './signal-bus.js';
 
 /** What the matrix needs of a parameter: its range and where its live value lives. */
@@ -22,25 +24,6 @@ export interface TargetLookup {
 /** Signals that may be routed before they are first seen (tablets and controllers announce themselves by sending). */
 const LATE_SIGNAL_PREFIXES = ['osc:', 'midi:', 'audio:'];
 
-/** A route with everything the per-frame loop reads copied into flat fields. */
-interface CompiledRoute {
-  config: RouteConfig;
-  slot: number;
-  bipolar: boolean;
-  inMin: number;
-  inSpan: number;
-  invert: boolean;
-  curve: Curve;
-  linear: boolean;
-  steps: number;
-  amount: number;
-  offset: number;
-  absolute: boolean;
-  filters: Filter[];
-  combine: CombineMode;
-  /** Latest output, as a fraction of the target range, for meters. */
-  last: number;
-}
 
 interface TargetState {
   entry: ModulationTarget;
@@ -50,6 +33,8 @@ interface TargetState {
   routes: CompiledRoute[];
   /** Combined modulation last frame (fraction of range). */
   modulation: number;
+  /** The look-ahead lane its signals are read from (-1: as they are now). */
+  lane: number;
 }
 
 /**
@@ -61,6 +46,8 @@ export class ModulationMatrix {
   private targets: TargetState[] = [];
   private nextId = 1;
   private readonly changeListeners = new Set<() => void>();
+  private lookahead: Lookahead | null = null;
+  private laneOf: (path: string) => number = () => -1;
 
   constructor(
     private readonly bus: SignalBus,
@@ -113,11 +100,16 @@ export class ModulationMatrix {
     return { ok: true, route: c.route };
   }
 
-  /** Re-checks every route against the address space (after decks changed): keeps the ones still valid, returns the ids dropped. */
-  refresh(): string[] {
+  /**
+   * Re-checks every route against the address space (after decks changed): keeps the ones still valid,
+   * returns the ids dropped. `rename` gives a route's target its new address (an effect moved in its chain).
+   */
+  refresh(rename: (target: string) => string = (t) => t): string[] {
     const keep: RouteConfig[] = [];
     const dropped: string[] = [];
-    for (const config of this.configs) {
+    for (const old of this.configs) {
+      const target = rename(old.target);
+      const config = target === old.target ? old : { ...old, target };
       const entry = this.params.entry(config.target);
       if (entry && entry.info.modulatable) keep.push(config);
       else dropped.push(config.id ?? config.target);
@@ -135,17 +127,34 @@ export class ModulationMatrix {
     return true;
   }
 
-  /** Per-route output last frame, for meters. */
-  routeLevels(): { id: string; value: number }[] {
-    return this.targets.flatMap((t) => t.routes.map((r) => ({ id: r.config.id!, value: r.last })));
+  /** Per-route output last frame, for meters; for an absolute route, whether its control holds the value. */
+  routeLevels(): { id: string; value: number; holding?: boolean }[] {
+    return this.targets.flatMap((t) => t.routes.map((r) => ({ id: r.config.id!, value: r.last, ...(r.absolute ? { holding: r.holding } : {}) })));
   }
 
   /** Runs every route for this frame. `dt` is the frame's time step in seconds. */
+  /**
+   * Parameters whose effect reaches the output later (those of a stage up to a decoupled model) read
+   * their signals from a look-ahead lane: `laneOf` names a parameter's lane (-1: none).
+   */
+  useLookahead(lookahead: Lookahead, laneOf: (path: string) => number): void {
+    this.lookahead = lookahead;
+    this.laneOf = laneOf;
+    this.assignLanes();
+  }
+
+  /** Asks every parameter's lane again (the decks changed). */
+  assignLanes(): void {
+    for (const t of this.targets) t.lane = this.laneOf(t.entry.path);
+  }
+
   evaluate(dt: number): void {
-    const values = this.bus.valuesView;
+    const now = this.bus.valuesView;
+    const lookahead = this.lookahead;
     const targets = this.targets;
     for (let ti = 0; ti < targets.length; ti++) {
       const t = targets[ti]!;
+      const values = lookahead && t.lane >= 0 && t.lane < lookahead.count ? lookahead.values(t.lane) : now;
       let acc = 0;
       let any = false;
       const routes = t.routes;
@@ -153,9 +162,17 @@ export class ModulationMatrix {
       const span = t.max - t.min;
       for (let ri = 0; ri < routes.length; ri++) {
         const r = routes[ri]!;
-        let m = routeValue(r, values[r.slot]!, dt);
-        // An absolute route names a position in the range: express it relative to the base.
-        if (r.absolute) m -= span ? (base - t.min) / span : 0;
+        const signal = values[r.slot]!;
+        let m = routeValue(r, signal, dt);
+        if (r.absolute) {
+          // An absolute route names a position in the range: express it relative to the base.
+          const basePosition = span ? (base - t.min) / span : 0;
+          if (!takesValue(r, t.entry.base, signal, m, basePosition)) {
+            r.last = 0;
+            continue;
+          }
+          m -= basePosition;
+        }
         r.last = m;
         if (!any) acc = m;
         else if (r.combine === 'add') acc += m;
@@ -205,7 +222,7 @@ export class ModulationMatrix {
       const [inMin, inMax] = config.inputRange ?? (bipolar ? [-1, 1] : [0, 1]);
       let t = byTarget.get(config.target);
       if (!t) {
-        t = { entry, min: entry.info.min ?? 0, max: entry.info.max ?? 1, integer: entry.info.kind === 'integer', routes: [], modulation: 0 };
+        t = { entry, min: entry.info.min ?? 0, max: entry.info.max ?? 1, integer: entry.info.kind === 'integer', routes: [], modulation: 0, lane: this.laneOf(config.target) };
         byTarget.set(config.target, t);
       }
       // Keep the filter state of an unchanged route, so editing one route does not jolt the others.
@@ -214,6 +231,8 @@ export class ModulationMatrix {
         previous ?? {
           config, slot, bipolar, inMin, inSpan: inMax - inMin, invert: config.invert, curve: config.curve as Curve,
           linear: config.curve === 'linear', steps: config.steps, amount: config.amount, offset: config.offset, absolute: config.absolute,
+          // A new route (a learn, a show's mapping) holds the value from the start: it was made to move it.
+          takeover: config.takeover as TakeoverMode, holding: true, seenBase: entry.base, lastPosition: 0, lastSignal: 0,
           filters: config.filters.map((f) => createFilter(f)), combine: config.combine as CombineMode, last: 0.5,
         },
       );
@@ -232,14 +251,3 @@ export class ModulationMatrix {
   }
 }
 
-/** One route's output this frame, as a fraction of its target's range. */
-function routeValue(r: CompiledRoute, signal: number, dt: number): number {
-  let x = (signal - r.inMin) / r.inSpan; // 0..1
-  x = x < 0 ? 0 : x > 1 ? 1 : x;
-  if (r.bipolar) x = x * 2 - 1;
-  if (r.invert) x = r.bipolar ? -x : 1 - x;
-  if (!r.linear) x = applyCurve(r.curve, x, r.bipolar, r.steps);
-  const filters = r.filters;
-  for (let i = 0; i < filters.length; i++) x = filters[i]!.process(x, dt);
-  return x * r.amount + r.offset;
-}

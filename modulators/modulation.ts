@@ -3,6 +3,7 @@ import { ClockSignals } from './clock-signals.js';
 import { Envelope } from './envelope.js';
 import type { Generator } from './generator.js';
 import { Lfo } from './lfo.js';
+import { Lookahead } from './lookahead.js';
 import { ModulationMatrix, type TargetLookup } from './matrix.js';
 import { SignalBus } from './signal-bus.js';
 import { TapTempo } from './tap-tempo.js';
@@ -26,6 +27,8 @@ export class Modulation {
   readonly lfos = new Map<string, Lfo>();
   readonly envelopes = new Map<string, Envelope>();
   readonly tapTempo = new TapTempo();
+  /** Signals some milliseconds ahead, for parameters whose effect reaches the output later (the host sets its lanes). */
+  readonly lookahead = new Lookahead();
   private readonly generators: Generator[] = [];
 
   constructor(params: TargetLookup, config: ModulationConfig) {
@@ -53,9 +56,10 @@ export class Modulation {
     this.generators.push(generator);
   }
 
-  /** Once per frame, at frame time. */
+  /** Once per frame, at frame time (and, for the look-ahead lanes, at theirs). */
   update(clock: ClockState, nowMs: number): void {
     for (let i = 0; i < this.generators.length; i++) this.generators[i]!.update(clock, this.bus, nowMs);
+    this.lookahead.prepare(clock, this.bus, this.generators);
     this.matrix.evaluate(clock.dt);
   }
 }

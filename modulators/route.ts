@@ -6,6 +6,10 @@ import { ROUTE_AMOUNT_MAX } from '../core/limits.js';
 export const CombineModes = ['add', 'max', 'last'] as const;
 export type CombineMode = (typeof CombineModes)[number];
 
+/** How an absolute route takes the value back after it was set another way (the surface, a preset, OSC to the parameter). */
+export const TakeoverModes = ['pickup', 'jump'] as const;
+export type TakeoverMode = (typeof TakeoverModes)[number];
+
 /**
  * A route: source signal -> input range -> invert -> curve -> filters -> amount/offset -> target.
  * amount and offset are fractions of the target parameter's range, so one route works on any parameter.
@@ -26,6 +30,12 @@ export const RouteSchema = Type.Object(
     absolute: Type.Boolean({
       default: false,
       description: 'The signal sets the position in the range itself (a learned knob) instead of adding to the base value.',
+    }),
+    takeover: Type.String({
+      enum: [...TakeoverModes],
+      default: 'pickup',
+      description:
+        'An absolute route, once the value was set another way: pickup waits until the control passes through the value (no jump), jump takes it at the control\'s next move.',
     }),
     enabled: Type.Boolean({ default: true }),
   },

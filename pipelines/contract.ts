@@ -3,6 +3,7 @@ import type { ClockState } from '../core/clock.js';
 import type { Frame } from '../core/frame.js';
 import type { FramePool } from '../core/frame-pool.js';
 import type { Log } from '../core/log.js';
+import type { SegmentStep } from '../gpu/segment.js';
 
 /**
  * source: brings frames from outside (test pattern, camera, NDI in); generator: synthesises frames;
@@ -27,8 +28,17 @@ export interface PipelineContext {
   log: Log;
   /** The host's clock (ms), injected: time-based work in a pipeline (a fade) follows the manual driver in tests. */
   now: () => number;
+  /** Where clips and images are played from, and how they are decoded. */
+  media: MediaOptions;
+}
+
+export interface MediaOptions {
   /** The folder clips and images are played from (a source names a file in it, never a path). */
-  mediaDir: string;
+  dir: string;
+  /** Clips whose decoded frames fit in this many bytes are kept in memory; longer ones stream from disk. */
+  clipCacheBytes: number;
+  /** Ask ffmpeg for the machine's hardware decoder (it decodes in software where there is none). */
+  hwDecode: boolean;
 }
 
 export interface PipelineInstance<P> {
@@ -42,6 +52,21 @@ export interface PipelineInstance<P> {
   status?(): PipelineStatus;
   /** Optional: start over (a clip from its in point); the deck's /deck/<id>/retrigger action calls it. */
   retrigger?(): void;
+  /** Optional: a cue of the show fired (a clip set to retrigger on cues starts over on the next frame). */
+  cue?(): void;
+  /**
+   * A GPU effect: its passes run in the deck's GPU segment (one upload and one readback for a run of GPU
+   * effects) instead of `process`, which the host does not call.
+   */
+  gpu?: GpuEffectHandle;
+}
+
+/** A GPU effect's part in a GPU segment. */
+export interface GpuEffectHandle {
+  /** The device the effect is built on now; null while it is not ready (the segment passes its input on). */
+  readonly device: GPUDevice | null;
+  /** This frame's step: the effect's GPU state and its parameters packed for the shader. */
+  step(params: AnyParams): SegmentStep | null;
 }
 
 export const LifecycleStates = ['not-loaded', 'loading', 'loaded', 'error'] as const;
@@ -58,6 +83,12 @@ export interface PipelineStatus {
   detail?: Record<string, unknown>;
 }
 
+/** A value a text parameter can take, as a list offers it. */
+export interface ParamChoice {
+  value: string;
+  label: string;
+}
+
 export interface PipelineDefinition<S extends TObject = TObject> {
   /** Stable id used in show files: lowercase letters, digits, '-', '_', '.'. */
   id: string;
@@ -72,10 +103,22 @@ export interface PipelineDefinition<S extends TObject = TObject> {
    * 'crossfade' the stage fades each result into the next over the time the pipeline took between them,
    * instead of holding each until the next arrives.
    *
+   * Decoupled pipelines may declare a number parameter `targetFps`: when above 0, the stage starts runs
+   * no more often than that.
+   *
    * Decoupled only: a run with no result after this long is abandoned (bypassed, reported) and the
    * pipeline is retried with backoff. Default 5000 ms.
    */
   stallTimeoutMs?: number;
+  /**
+   * Lists of the values a text parameter can take now (a model's files), by parameter name, for the
+   * surface to offer; the parameter's own checks still decide what it accepts. Read off the frame loop.
+   */
+  choices?: Record<string, () => Promise<ParamChoice[]>>;
+  /** Why the pipeline cannot run on this machine now (a GPU effect without a GPU), or null; listed with it. */
+  unavailable?(): string | null;
+  /** What the pipeline is filed under in a browser of effects (a shader's categories). */
+  categories?: string[];
   create(ctx: PipelineContext): PipelineInstance<Static<S>> | Promise<PipelineInstance<Static<S>>>;
 }
 

@@ -12,6 +12,12 @@ export interface RegistryEntry {
   /** "builtin", or the plugin file it came from. */
   origin: string;
   params: ParamInfo[];
+  /** The text parameters with a list of values to offer (GET /api/pipelines/:id/choices/:param). */
+  choices: string[];
+  /** What it is filed under (a shader's categories). */
+  categories: string[];
+  /** Why it cannot run here now (a GPU effect without a GPU); absent when it can. */
+  unavailable?: string;
 }
 
 export interface FailedPlugin {
@@ -34,6 +40,14 @@ export class PipelineRegistry {
     return checked;
   }
 
+  /** A new version of a pipeline this origin registered (a shader plugin saved with other inputs). */
+  replace(definition: AnyPipelineDefinition, origin: string): void {
+    const checked = checkDefinition(definition);
+    const existing = this.definitions.get(checked.id);
+    if (existing && existing.origin !== origin) throw new VjError(ErrorCode.PipelineDuplicate, `pipeline id "${checked.id}" is already registered by ${existing.origin}`);
+    this.definitions.set(checked.id, { definition: checked, origin });
+  }
+
   get(id: string): AnyPipelineDefinition | undefined {
     return this.definitions.get(id)?.definition;
   }
@@ -52,9 +66,17 @@ export class PipelineRegistry {
         execution: definition.execution ?? 'inline',
         origin,
         params: describeParams(definition.params),
+        choices: Object.keys(definition.choices ?? {}),
+        categories: definition.categories ?? [],
+        ...unavailableOf(definition),
       }))
       .sort((a, b) => a.id.localeCompare(b.id));
   }
+}
+
+function unavailableOf(definition: AnyPipelineDefinition): { unavailable?: string } {
+  const reason = definition.unavailable?.() ?? null;
+  return reason ? { unavailable: reason } : {};
 }
 
 /** Checks everything a definition promises before it can be used, so a bad plugin fails at load, not at the first frame. */
@@ -74,11 +96,27 @@ export function checkDefinition(value: unknown): AnyPipelineDefinition {
   }
   if (typeof d.create !== 'function') problems.push('create: must be a function');
   problems.push(...checkParamsSchema(d.params));
+  // The deck puts its own `bypass` beside an effect's parameters, at the same address.
+  if (d.kind === 'effect' && typeof d.params === 'object' && d.params !== null && 'bypass' in ((d.params as { properties?: object }).properties ?? {})) {
+    problems.push('params.bypass: the name is the deck\'s own (every effect can be bypassed); call it something else');
+  }
+  problems.push(...checkChoices(d.choices, d.params));
   if (problems.length) {
     const label = typeof d.id === 'string' ? `pipeline "${d.id}"` : 'pipeline';
     throw new VjError(ErrorCode.PluginInvalid, `${label} is invalid: ${problems.join('; ')}`, problems);
   }
   return d as unknown as AnyPipelineDefinition;
+}
+
+/** A list of values belongs to a text parameter the pipeline declares, and is a function that lists them. */
+function checkChoices(choices: unknown, schema: unknown): string[] {
+  if (choices === undefined) return [];
+  if (typeof choices !== 'object' || choices === null) return ['choices: must be an object of functions by parameter name'];
+  const properties = ((schema as { properties?: Record<string, { type?: unknown }> } | null)?.properties) ?? {};
+  return Object.entries(choices as Record<string, unknown>).flatMap(([name, list]) => [
+    ...(properties[name]?.type === 'string' ? [] : [`choices.${name}: not a text parameter of this pipeline`]),
+    ...(typeof list === 'function' ? [] : [`choices.${name}: must be a function that lists the values`]),
+  ]);
 }
 
 function checkParamsSchema(schema: unknown): string[] {

@@ -22,6 +22,8 @@ interface Morph {
   infos: ParamInfo[];
   from: unknown[];
   to: unknown[];
+  /** Per path, how far ahead (seconds) it plays: a quantised recall reaches the output on the beat through a model's delay. */
+  ahead: number[];
   startTime: number;
   startBeat: number;
   duration: number;
@@ -47,7 +49,8 @@ const ORIGIN = 'preset';
  * presets by a 0..1 position (the `/preset/morph` parameter, which a fader or an LFO can drive).
  */
 export class PresetPlayer {
-  private pending: { preset: Preset; transition: Transition; requestBeat: number } | null = null;
+  /** `ahead`: the most any of its parameters plays ahead (seconds), read at the recall, not per frame. */
+  private pending: { preset: Preset; transition: Transition; requestBeat: number; ahead: number } | null = null;
   private morph: Morph | null = null;
   private current: string | null = null;
   private lastBeat = 0;
@@ -59,11 +62,15 @@ export class PresetPlayer {
   constructor(
     private readonly targets: PresetTargets,
     private readonly routes: RouteTargets,
+    /** How far ahead (seconds) a parameter's changes must be made to show on time (latency compensation); 0: none. */
+    private readonly lookahead: (path: string) => number = () => 0,
   ) {}
 
   /** Asks for `preset`; it starts at this frame (or the next beat/bar when quantised). */
   recall(preset: Preset, override: Partial<Transition> = {}): void {
-    this.pending = { preset, transition: { ...preset.transition, ...override }, requestBeat: this.lastBeat };
+    const transition = { ...preset.transition, ...override };
+    const ahead = transition.quantize === 'none' ? 0 : Object.keys(preset.params).reduce((most, path) => Math.max(most, this.lookahead(path)), 0);
+    this.pending = { preset, transition, requestBeat: this.lastBeat, ahead };
   }
 
   /** Scrub between two presets; null stops scrubbing. */
@@ -78,25 +85,33 @@ export class PresetPlayer {
 
   /** Called once per frame after the clock is updated, before modulation and rendering. */
   frame(clock: ClockState, scrubPosition: number): void {
-    if (this.pending && this.dueNow(clock)) {
-      const { preset, transition } = this.pending;
+    const due = this.pending ? this.dueAt(clock) : null;
+    if (due) {
+      const { preset, transition } = this.pending!;
       this.pending = null;
-      this.start(preset, transition, clock);
+      this.start(preset, transition, clock, due);
     }
     if (this.morph) this.step(clock);
     else if (this.scrubPair && scrubPosition !== this.lastScrub) this.applyScrub(scrubPosition);
     this.lastBeat = clock.beat;
   }
 
-  private dueNow(clock: ClockState): boolean {
+  /**
+   * When the pending recall starts (its beat and time), once the first of its parameters is due: a
+   * quantised one at the next beat or bar, which a parameter that plays ahead (through a model) reaches
+   * that much sooner; null while none is due yet.
+   */
+  private dueAt(clock: ClockState): { beat: number; time: number } | null {
     const { quantize } = this.pending!.transition;
-    if (quantize === 'none') return true;
+    if (quantize === 'none') return { beat: clock.beat, time: clock.time };
     const span = quantize === 'bar' ? clock.beatsPerBar : 1;
     const eps = 1e-9;
-    return Math.floor((clock.beat + eps) / span) > Math.floor((this.pending!.requestBeat + eps) / span);
+    const boundary = (Math.floor((this.pending!.requestBeat + eps) / span) + 1) * span;
+    if (clock.beat + (this.pending!.ahead * clock.bpm) / 60 + eps < boundary) return null;
+    return { beat: boundary, time: clock.time + ((boundary - clock.beat) * 60) / clock.bpm };
   }
 
-  private start(preset: Preset, t: Transition, clock: ClockState): void {
+  private start(preset: Preset, t: Transition, clock: ClockState, at: { beat: number; time: number }): void {
     this.current = preset.name;
     this.skipped = [];
     if (preset.routes) this.routes.setRoutes(preset.routes);
@@ -104,6 +119,8 @@ export class PresetPlayer {
     const infos: ParamInfo[] = [];
     const from: unknown[] = [];
     const to: unknown[] = [];
+    const ahead: number[] = [];
+    const quantised = t.quantize !== 'none';
     for (const [path, value] of Object.entries(preset.params)) {
       const entry = this.targets.entry(path);
       if (!entry) {
@@ -114,14 +131,16 @@ export class PresetPlayer {
       infos.push(entry.info);
       from.push(entry.base);
       to.push(value);
+      ahead.push(quantised ? this.lookahead(path) : 0);
     }
-    if (t.mode === 'instant' || t.duration <= 0) {
+    const instant = t.mode === 'instant' || t.duration <= 0;
+    if (instant && !ahead.some((a) => a > 0)) {
       this.morph = null;
       paths.forEach((p, i) => this.apply(p, to[i]));
       return;
     }
     this.morph = {
-      preset, paths, infos, from, to, startTime: clock.time, startBeat: clock.beat, duration: t.duration, unit: t.unit,
+      preset, paths, infos, from, to, ahead, startTime: at.time, startBeat: at.beat, duration: instant ? 0 : t.duration, unit: t.unit,
       curve: t.curve as Easing, switchPoint: t.switchAt === 'start' ? 0 : t.switchAt === 'end' ? 1 : 0.5, beatsPerBar: clock.beatsPerBar,
     };
     this.lastProgress = 0;
@@ -130,15 +149,27 @@ export class PresetPlayer {
 
   private step(clock: ClockState): void {
     const m = this.morph!;
-    const elapsed = m.unit === 'seconds' ? clock.time - m.startTime : (clock.beat - m.startBeat) / (m.unit === 'bars' ? m.beatsPerBar : 1);
-    const progress = Math.min(1, Math.max(0, elapsed / m.duration));
-    this.lastProgress = progress;
-    const eased = ease(m.curve, progress);
+    this.lastProgress = Math.max(0, this.progressAt(m, clock, 0));
+    let done = true;
     for (let i = 0; i < m.paths.length; i++) {
-      const value = progress >= 1 ? m.to[i] : interpolate(m.infos[i]!, m.from[i], m.to[i], eased, progress, m.switchPoint);
+      // A path that plays ahead is where the morph will be when its change reaches the output.
+      const progress = this.progressAt(m, clock, m.ahead[i]!);
+      if (progress < 0) {
+        done = false; // not started yet for this path
+        continue;
+      }
+      if (progress < 1) done = false;
+      const value = progress >= 1 ? m.to[i] : interpolate(m.infos[i]!, m.from[i], m.to[i], ease(m.curve, progress), progress, m.switchPoint);
       this.apply(m.paths[i]!, value);
     }
-    if (progress >= 1) this.morph = null;
+    if (done) this.morph = null;
+  }
+
+  /** The morph's progress `ahead` seconds from this frame: below 0 before it starts, at most 1. */
+  private progressAt(m: Morph, clock: ClockState, ahead: number): number {
+    const elapsed = m.unit === 'seconds' ? clock.time + ahead - m.startTime : (clock.beat + (ahead * clock.bpm) / 60 - m.startBeat) / (m.unit === 'bars' ? m.beatsPerBar : 1);
+    if (elapsed < -1e-9) return -1;
+    return m.duration > 0 ? Math.min(1, elapsed / m.duration) : 1;
   }
 
   private applyScrub(position: number): void {

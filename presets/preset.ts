@@ -26,8 +26,13 @@ const PipelineRef = Type.Object(
 );
 
 /** Pipeline choices for a deck: recalling them rebuilds the deck off the frame loop and crossfades to it. */
+const EffectRef = Type.Object(
+  { pipeline: Type.String({ minLength: 1 }), params: Type.Record(Type.String(), Type.Unknown(), { default: {} }), bypass: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+
 export const DeckChoiceSchema = Type.Object(
-  { source: PipelineRef, chain: Type.Array(PipelineRef, { default: [], maxItems: 16 }) },
+  { source: PipelineRef, chain: Type.Array(EffectRef, { default: [], maxItems: 16 }) },
   { additionalProperties: false },
 );
 export type DeckChoice = Static<typeof DeckChoiceSchema>;

@@ -39,8 +39,9 @@ export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
   api.post('/presets', { schema: { body: PresetSaveBody } }, async (request, reply) => {
     const { name, ...options } = request.body as { name: string; bank?: string; slot?: number; prefix?: string };
     try {
+      const replaced = presets().cached(options.bank ?? deps.show.presets.bank).some((p) => p.name === name);
       const saved = await presets().capture(name, options);
-      return reply.status(201).send({ name: saved.name, bank: saved.bank, slot: saved.slot ?? null, params: Object.keys(saved.params).length });
+      return reply.status(201).send({ name: saved.name, bank: saved.bank, slot: saved.slot ?? null, params: Object.keys(saved.params).length, replaced });
     } catch (error) {
       if (error instanceof HttpError) throw error;
       throw new HttpError(400, ErrorCode.PresetInvalid, describeError(error), [`name: ${describeError(error)}`]);
@@ -55,9 +56,17 @@ export function presetsApi(api: FastifyInstance, deps: ControlDeps): void {
     return { recalling: name, bank };
   });
 
+  // An undo of the last save over this preset: the version it replaced is written back.
+  api.post('/presets/:bank/:name/restore', { schema: { params: PresetParams } }, async (request) => {
+    const { bank, name } = request.params as { bank: string; name: string };
+    const restored = await presets().restore(bank, name);
+    if (!restored) throw new HttpError(404, ErrorCode.PresetUnknown, `no earlier version of "${name}" in bank "${bank}" to put back`, [`name: nothing to undo`]);
+    return { restored: restored.name, bank: restored.bank };
+  });
+
   api.delete('/presets/:bank/:name', { schema: { params: PresetParams } }, async (request) => {
     const { bank, name } = request.params as { bank: string; name: string };
-    const removed = await presets().store.remove(bank, name).catch((error: unknown) => {
+    const removed = await presets().remove(bank, name).catch((error: unknown) => {
       throw new HttpError(400, ErrorCode.PresetInvalid, describeError(error), [`name: ${describeError(error)}`]);
     });
     if (!removed) throw new HttpError(404, ErrorCode.PresetUnknown, `no preset "${name}" in bank "${bank}"`, [`name: no preset "${name}"`]);

@@ -13,8 +13,13 @@ export function routesApi(api: FastifyInstance, deps: ControlDeps): void {
   const { matrix } = deps.engine.modulation;
 
   api.get('/routes', () => {
-    const levels = new Map(matrix.routeLevels().map((l) => [l.id, l.value]));
-    return { routes: matrix.routes().map((r) => ({ ...r, id: r.id!, level: levels.get(r.id!) ?? 0 })) } satisfies RoutesResponse;
+    const levels = new Map(matrix.routeLevels().map((l) => [l.id, l]));
+    return {
+      routes: matrix.routes().map((r) => {
+        const level = levels.get(r.id!);
+        return { ...r, id: r.id!, level: level?.value ?? 0, ...(level?.holding === undefined ? {} : { holding: level.holding }) };
+      }),
+    } satisfies RoutesResponse;
   });
 
   api.post('/routes', { schema: { body: RouteBody } }, (request, reply) => {

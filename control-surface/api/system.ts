@@ -3,7 +3,8 @@ import { findNdiSources } from '../../ndi/finder.js';
 import { loadNdiRuntime } from '../../ndi/runtime.js';
 import { listCameras, type CameraList } from '../../pipelines/video/cameras.js';
 import { HttpError } from '../errors.js';
-import { Action, LearnBody, type HostStats, type SignalsResponse } from '../protocol.js';
+import type { Static } from '@sinclair/typebox';
+import { Action, ChoiceParams, LearnBody, type ChoicesResponse, type HostStats, type SignalsResponse } from '../protocol.js';
 import type { ControlDeps } from '../deps.js';
 import { ErrorCode } from '../../core/errors.js';
 
@@ -18,6 +19,15 @@ export function systemApi(api: FastifyInstance, deps: ControlDeps): void {
   api.get('/stats', (): HostStats => engine.stats());
 
   api.get('/pipelines', () => ({ pipelines: deps.registry.list(), failed: deps.registry.failed }));
+
+  api.get('/pipelines/:id/choices/:param', { schema: { params: ChoiceParams } }, async (request): Promise<ChoicesResponse> => {
+    const { id, param } = request.params as Static<typeof ChoiceParams>;
+    const definition = deps.registry.get(id);
+    if (!definition) throw new HttpError(404, ErrorCode.PipelineUnknown, `no pipeline "${id}"`, [`id: no pipeline "${id}"`]);
+    const list = definition.choices?.[param];
+    if (!list) throw new HttpError(404, ErrorCode.ParamUnknown, `"${id}" lists no values for "${param}"`, [`param: "${id}" lists no values for "${param}"`]);
+    return { choices: await list() };
+  });
 
   api.get('/signals', (): SignalsResponse => ({
     signals: engine.modulation.bus.list().map((s) => ({ ...s, value: engine.modulation.bus.valueOf(s.name) ?? 0 })),
@@ -36,10 +46,14 @@ export function systemApi(api: FastifyInstance, deps: ControlDeps): void {
 
   api.post('/learn/midi', { schema: { body: LearnBody } }, (request) => {
     if (!deps.midi) throw new HttpError(409, ErrorCode.MidiOff, 'MIDI is disabled in this show', []);
+    const { devices, router } = deps.midi;
+    if (devices.state === 'unavailable') throw new HttpError(409, ErrorCode.MidiOff, `the host has no MIDI: ${devices.unavailableReason ?? 'unavailable'}`, []);
     const { path } = request.body as { path: string };
-    const armed = deps.midi.router.arm(path);
+    const armed = router.arm(path);
     if (!armed.ok) throw new HttpError(400, ErrorCode.BadRequest, armed.error, [`path: ${armed.error}`]);
-    return { armed: path, hint: 'move a control on the MIDI controller' };
+    // Armed either way: a controller plugged in now is found within seconds.
+    const hint = devices.ports().length ? 'move a control on the MIDI controller' : 'no MIDI controller is connected: plug one in, then move a control';
+    return { armed: path, hint };
   });
 
   api.delete('/learn/midi', () => {

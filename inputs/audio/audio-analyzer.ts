@@ -1,3 +1,4 @@
+import { LogSpectrum } from './log-spectrum.js';
 import { createRequire } from 'node:module';
 import { BeatTracker } from './beat-tracker.js';
 
@@ -43,6 +44,8 @@ export class AudioAnalyzer {
   /** Latest value per signal, 0..1 (index = AudioSignalNames order). */
   readonly values = new Float64Array(AudioSignalNames.length);
   readonly tracker = new BeatTracker();
+  /** The spectrum in log-spaced bins, 0..1 (shaders read it as a texture). */
+  readonly spectrum: LogSpectrum;
   onsets = 0;
   beats = 0;
   /** Time of the last onset and the last beat (ms), for measuring. */
@@ -83,6 +86,7 @@ export class AudioAnalyzer {
     };
     this.bandBins = [bins(LOW[0]!, LOW[1]!), bins(MID[0]!, MID[1]!), bins(HIGH[0]!, HIGH[1]!)];
     for (let b = 0; b < 8; b++) this.bandBins.push(bins(BAND_EDGES_HZ[b]!, BAND_EDGES_HZ[b + 1]!));
+    this.spectrum = new LogSpectrum(o.sampleRate, o.blockSize, this.attack, this.release, this.peakDecay);
     // Below these levels, a signal is silence, not something to amplify.
     this.floors.fill(1e-3);
     this.floors[1] = 0.5; // loudness (sone-like units)
@@ -100,6 +104,7 @@ export class AudioAnalyzer {
       amplitudeSpectrum: Float32Array;
     };
     const spectrum = f.amplitudeSpectrum;
+    this.spectrum.update(spectrum);
     const flux = this.flux(spectrum);
     const r = this.raw;
     r[0] = f.rms;

@@ -87,6 +87,7 @@ export class AudioInput {
   analyse(block: Float32Array, timeMs: number): void {
     const beatsBefore = this.analyzer.beats;
     this.analyzer.process(block, timeMs);
+    this.engine.spectrum.set(this.analyzer.spectrum.values);
     this.blocks++;
     const bus = this.engine.modulation.bus;
     for (let i = 0; i < this.slots.length; i++) if (this.slots[i]! >= 0) bus.set(this.slots[i]!, this.analyzer.values[i]!, timeMs);

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
-import { processAlive } from '../../core/atomic-file.js';
-import os from 'node:os';
-import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { growPipe, makeFifo } from '../../core/libc.js';
+import { makeFifoFolder, type FifoFolder } from '../../core/fifo-folder.js';
+import { growPipe } from '../../core/libc.js';
 
 /**
  * How raw frames reach ffmpeg. Through a named pipe where the platform has them: each frame is one
@@ -27,33 +25,9 @@ export interface FramePipe {
 
 const PIPE_BYTES = 1 << 20;
 
-const PIPE_DIR = /^vj-host-frames-(\d+)-/;
-let staleRemoved = false;
-
-/** The pipe folders of hosts that were killed (a SIGKILL leaves its named pipe behind): removed once per process. */
-function removeStalePipeDirs(): void {
-  if (staleRemoved) return;
-  staleRemoved = true;
-  try {
-    for (const name of fs.readdirSync(os.tmpdir())) {
-      const pid = PIPE_DIR.exec(name)?.[1];
-      if (pid && Number(pid) !== process.pid && !processAlive(Number(pid))) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
-    }
-  } catch {
-    // an unreadable temp folder: nothing to tidy
-  }
-}
-
 export function createFramePipe(): FramePipe {
-  if (process.platform !== 'win32') {
-    removeStalePipeDirs();
-    // Named for this process, so a later host can tell a killed one's leftovers from a running one's.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `vj-host-frames-${process.pid}-`));
-    const fifo = path.join(dir, 'frames.rgba');
-    if (makeFifo(fifo)) return new NamedPipe(dir, fifo);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  return new StdinPipe();
+  const folder = makeFifoFolder('frames.rgba');
+  return folder ? new NamedPipe(folder) : new StdinPipe();
 }
 
 class NamedPipe implements FramePipe {
@@ -63,10 +37,11 @@ class NamedPipe implements FramePipe {
   private writing = false;
   private ended = false;
 
-  constructor(
-    private readonly dir: string,
-    readonly input: string,
-  ) {}
+  readonly input: string;
+
+  constructor(private readonly folder: FifoFolder) {
+    this.input = folder.fifo;
+  }
 
   attach(): void {
     this.opening = true;
@@ -113,7 +88,7 @@ class NamedPipe implements FramePipe {
 
   dispose(): void {
     this.end();
-    fs.rm(this.dir, { recursive: true, force: true }, () => {});
+    this.folder.remove();
   }
 
   private closeFd(): void {

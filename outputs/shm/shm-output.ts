@@ -1,3 +1,4 @@
+import { processAlive } from '../../core/atomic-file.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -225,15 +226,5 @@ export class ShmOutput implements Output {
     } catch (error) {
       this.fail(error);
     }
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,6 +1,7 @@
 import type { Frame } from '../../core/frame.js';
 import { Param } from '../../core/params.js';
 import { crossfadeInto } from '../../core/blend.js';
+import { blendKernel, KERNEL_MIN_BYTES } from '../../core/blend-kernel.js';
 
 export const mixerParams = Param.object({
   crossfade: Param.number({ default: 0, min: 0, max: 1, unit: 'normalized', label: 'Crossfade', description: '0 = deck A, 1 = deck B.' }),
@@ -57,18 +58,27 @@ export function mixDecks(a: Frame, b: Frame | null, p: MixerParams, out: Frame):
   return out;
 }
 
-/** A over B through A's alpha, A's layer faded by the crossfader; opaque result. */
+/**
+ * A over B through A's alpha, A's layer faded by the crossfader; opaque result. Alpha 0..255 counts as
+ * 0..256, so an opaque pixel of A (a frame code) is A exactly; the same integers as the SIMD kernel.
+ */
 function alphaOver(a: Frame, b: Frame, x: number, out: Frame): Frame {
   const da = a.data;
   const db = b.data;
   const dst = out.data;
-  const keep = Math.max(0, 1 - x) / 255;
-  for (let i = 0; i < dst.length; i += 4) {
-    const t = da[i + 3]! * keep;
-    dst[i] = db[i]! + (da[i]! - db[i]!) * t + 0.5;
-    dst[i + 1] = db[i + 1]! + (da[i + 1]! - db[i + 1]!) * t + 0.5;
-    dst[i + 2] = db[i + 2]! + (da[i + 2]! - db[i + 2]!) * t + 0.5;
-    dst[i + 3] = 255;
+  const keep = Math.round(Math.max(0, 1 - x) * 256);
+  const kernel = dst.length >= KERNEL_MIN_BYTES && da.length === dst.length && db.length === dst.length ? blendKernel() : null;
+  if (kernel) kernel.alphaOver(da, db, keep, dst);
+  else {
+    for (let i = 0; i < dst.length; i += 4) {
+      const alpha = da[i + 3]!;
+      const w = ((alpha + (alpha >> 7)) * keep) >> 8;
+      const u = 256 - w;
+      dst[i] = (da[i]! * w + db[i]! * u + 128) >> 8;
+      dst[i + 1] = (da[i + 1]! * w + db[i + 1]! * u + 128) >> 8;
+      dst[i + 2] = (da[i + 2]! * w + db[i + 2]! * u + 128) >> 8;
+      dst[i + 3] = 255;
+    }
   }
   out.index = a.index;
   out.time = a.time;

@@ -1,7 +1,9 @@
-import { lerpWord } from '../../core/packed-pixels.js';
 import type { Frame } from '../../core/frame.js';
 import type { ImageInputSpec, ImageOutputSpec, LumaOutputSpec, MaskOutputSpec } from './manifest.js';
 import { inverse, scaled, type Placement } from './placement.js';
+import { resampleRgba } from './resample.js';
+
+export { resampleRgba };
 
 /** Value mapping 0..255 -> model range, per channel: v * scale + offset. */
 function inputMapping(range: ImageInputSpec['range']): { scale: number[]; offset: number[] } {
@@ -210,73 +212,4 @@ function sized(scratch: Scratch, key: keyof Scratch, length: number): Uint8Array
   return scratch[key];
 }
 
-/**
- * Bilinear resample of packed RGBA through a mapping (dst x -> src x = x * scaleX + offsetX, in pixel
- * edges). Separable: each source row needed is scaled horizontally once into a row buffer (cached while
- * consecutive output rows use it), then output rows blend two such rows — about half the work of
- * blending four pixels per output pixel. Destination pixels that map outside the source are left as
- * they are.
- */
-export function resampleRgba(src: Uint8Array, sw: number, sh: number, dst: Uint8Array, dw: number, dh: number, map: Placement): void {
-  const s32 = new Int32Array(src.buffer, src.byteOffset, sw * sh);
-  const d32 = new Int32Array(dst.buffer, dst.byteOffset, dw * dh);
-  const t = tables(dw);
-  let xFrom = dw;
-  let xTo = -1;
-  for (let x = 0; x < dw; x++) {
-    const fx = (x + 0.5) * map.scaleX + map.offsetX - 0.5;
-    if (fx < -0.5 || fx > sw - 0.5) continue;
-    xFrom = Math.min(xFrom, x);
-    xTo = Math.max(xTo, x);
-    const sx = Math.min(sw - 1, Math.max(0, fx));
-    t.x0[x] = Math.floor(sx);
-    t.x1[x] = Math.min(sw - 1, t.x0[x]! + 1);
-    t.wx[x] = Math.round((sx - t.x0[x]!) * 256);
-  }
-  if (xTo < 0) return;
-  let rowA = -1;
-  let rowB = -1;
-  let bufA = t.rowA;
-  let bufB = t.rowB;
-  const scaleRow = (row: number, into: Int32Array): void => {
-    const r = row * sw;
-    for (let x = xFrom; x <= xTo; x++) into[x] = lerpWord(s32[r + t.x0[x]!]!, s32[r + t.x1[x]!]!, t.wx[x]!);
-  };
-  for (let y = 0; y < dh; y++) {
-    const fy = (y + 0.5) * map.scaleY + map.offsetY - 0.5;
-    if (fy < -0.5 || fy > sh - 0.5) continue;
-    const sy = Math.min(sh - 1, Math.max(0, fy));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(sh - 1, y0 + 1);
-    const wy = Math.round((sy - y0) * 256);
-    if (y0 !== rowA) {
-      if (y0 === rowB) {
-        [bufA, bufB] = [bufB, bufA];
-        rowB = rowA;
-      } else {
-        scaleRow(y0, bufA);
-      }
-      rowA = y0;
-    }
-    if (y1 !== rowB) {
-      scaleRow(y1, bufB);
-      rowB = y1;
-    }
-    const o = y * dw;
-    if (wy === 0) d32.set(bufA.subarray(xFrom, xTo + 1), o + xFrom);
-    else for (let x = xFrom; x <= xTo; x++) d32[o + x] = lerpWord(bufA[x]!, bufB[x]!, wy);
-  }
-}
-
-/** Per-width column tables and row buffers, kept between calls (no allocation per frame). */
-const tableCache = new Map<number, { x0: Int32Array; x1: Int32Array; wx: Int32Array; rowA: Int32Array; rowB: Int32Array }>();
-function tables(dw: number) {
-  let t = tableCache.get(dw);
-  if (!t) {
-    if (tableCache.size > 8) tableCache.clear();
-    t = { x0: new Int32Array(dw), x1: new Int32Array(dw), wx: new Int32Array(dw), rowA: new Int32Array(dw), rowB: new Int32Array(dw) };
-    tableCache.set(dw, t);
-  }
-  return t;
-}
 

@@ -32,7 +32,7 @@ export type WorkerRequest =
   | { type: 'release' };
 
 export type WorkerReply =
-  | { type: 'opened'; inputNames: string[]; outputNames: string[]; inputMetadata: unknown; outputMetadata: unknown; providerWarning: string | null }
+  | { type: 'opened'; inputNames: string[]; outputNames: string[]; inputMetadata: unknown; outputMetadata: unknown; providerWarning: string | null; provider: string }
   | { type: 'released' }
   | { type: 'result'; id: number; outputs: Record<string, Tensor> }
   | { type: 'frame'; id: number; frame: Uint8Array }
@@ -60,12 +60,21 @@ async function handle(request: WorkerRequest): Promise<void> {
         if (available.includes(request.provider)) providers = [request.provider, 'cpu'];
         else providerWarning = `execution provider "${request.provider}" is not available here (available: ${available.join(', ') || 'cpu'}); using the CPU`;
       }
-      session = await ort.InferenceSession.create(request.file, { ...request.options, executionProviders: providers });
+      try {
+        session = await ort.InferenceSession.create(request.file, { ...request.options, executionProviders: providers });
+      } catch (error) {
+        if (providers[0] === 'cpu') throw error;
+        // The provider is there but cannot start (no adapter, a driver error): the CPU, saying why.
+        providerWarning = `execution provider "${providers[0]}" could not start (${error instanceof Error ? error.message : String(error)}); using the CPU`;
+        providers = ['cpu'];
+        session = await ort.InferenceSession.create(request.file, { ...request.options, executionProviders: providers });
+      }
       port.postMessage({
         type: 'opened', inputNames: [...session.inputNames], outputNames: [...session.outputNames],
         inputMetadata: JSON.parse(JSON.stringify(session.inputMetadata ?? [])) as unknown,
         outputMetadata: JSON.parse(JSON.stringify(session.outputMetadata ?? [])) as unknown,
         providerWarning,
+        provider: providers[0]!,
       } satisfies WorkerReply);
       return;
     }

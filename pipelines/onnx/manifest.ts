@@ -1,4 +1,5 @@
 import { Type, type Static, type TObject, type TUnsafe } from '@sinclair/typebox';
+import { Providers } from './providers.js';
 
 /**
  * How a model meets video: per input, the image's layout, channel order, value range and size policy
@@ -117,7 +118,10 @@ export const ManifestSchema = Type.Object(
     inputs: Type.Array(byRole([ImageInput, ParamInput]), { minItems: 1 }),
     outputs: Type.Array(byRole([ImageOutput, LumaOutput, MaskOutput]), { minItems: 1, maxItems: 1 }),
     threads: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Threads one inference may use.' }),
-    provider: Type.String({ enum: ['cpu', 'cuda', 'coreml', 'dml'], default: 'cpu' }),
+    provider: Type.String({
+      enum: [...Providers], default: 'auto',
+      description: 'auto: WebGPU where a GPU adapter exists, else the CPU; webgpu, cuda, coreml, dml: that provider (the CPU, with a warning, when it cannot start).',
+    }),
   },
   { additionalProperties: false },
 );

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { distPath } from '../../core/dist-path.js';
 import type { WorkerReply, WorkerRequest } from './inference-worker.js';
 import type { FrameJob } from './frame-job.js';
+import { chooseProvider, type Provider } from './providers.js';
 
 /** The parts of onnxruntime-node used here. */
 export interface OrtTensor {
@@ -25,6 +26,9 @@ export interface OrtSession {
   /** Pre-processing, the run, post-processing and the mix on the model's thread: a frame in, a frame out. */
   renderFrame(job: FrameJob, frame: Uint8Array): Promise<Uint8Array>;
   release(): Promise<void>;
+  /** The provider it runs on (after any fallback) and its adapter (webgpu); absent: the CPU. */
+  readonly provider?: string;
+  readonly adapter?: string | null;
 }
 /**
  * Reads and checks a manifest: a JSON file, or the manifest a model carries in its metadata
@@ -62,15 +66,17 @@ export async function openSession(manifest: Manifest & { modelPath: string }, lo
     const actual = sha256Of(manifest.modelPath);
     if (actual !== manifest.sha256) throw new Error(`model file ${manifest.modelPath} is not the one its manifest names (sha256 ${actual}, expected ${manifest.sha256})`);
   }
+  const choice = await chooseProvider(manifest.provider as Provider, log);
   let session: WorkerSession;
   try {
-    session = await WorkerSession.open(manifest.modelPath, manifest.provider, {
+    session = await WorkerSession.open(manifest.modelPath, choice.provider, {
       intraOpNumThreads: manifest.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
     });
   } catch (error) {
     throw new Error(`${manifest.modelPath} is not a loadable ONNX model: ${describeError(error)}`, { cause: error });
   }
   if (session.providerWarning) log.warn(`model ${manifest.id}: ${session.providerWarning}`);
+  session.adapter = session.provider === 'webgpu' ? choice.adapter : null;
   const problems = checkAgainstSession(manifest, session);
   if (problems.length) {
     await session.release().catch(() => {});
@@ -89,6 +95,9 @@ class WorkerSession implements OrtSession {
   inputMetadata: OrtSession['inputMetadata'] = [];
   outputMetadata: OrtSession['outputMetadata'] = [];
   providerWarning: string | null = null;
+  /** The provider the session runs on (the CPU after a fallback), and its adapter (webgpu). */
+  provider = 'cpu';
+  adapter: string | null = null;
   private released: (() => void) | null = null;
 
   private constructor(private readonly worker: Worker) {
@@ -115,7 +124,7 @@ class WorkerSession implements OrtSession {
         if (reply.type === 'opened') {
           Object.assign(session, {
             inputNames: reply.inputNames, outputNames: reply.outputNames, inputMetadata: reply.inputMetadata,
-            outputMetadata: reply.outputMetadata, providerWarning: reply.providerWarning,
+            outputMetadata: reply.outputMetadata, providerWarning: reply.providerWarning, provider: reply.provider,
           });
           worker.off('message', onMessage);
           resolve(session);

@@ -7,6 +7,8 @@ import { crossfadeInto } from '../../core/blend.js';
 import type { ImageInputSpec, Manifest, ParamInputSpec } from './manifest.js';
 import { readManifest, type OrtSession } from './model-loader.js';
 import { acquireSession } from './session-cache.js';
+import { modelChoices } from './model-choices.js';
+import { SizeGovernor, type GovernedSize, type GovernorReport } from './size-governor.js';
 import path from 'node:path';
 import { describeError } from '../../core/errors.js';
 import type { PipelineStatus } from '../contract.js';
@@ -18,8 +20,10 @@ import type { Log } from '../../core/log.js';
  * models of dynamic size, and one live parameter per scalar input the manifest names. All pixel work
  * (pre-processing, post-processing, the mix) happens on the model's own thread with the inference.
  */
-export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
-  const manifest = readManifest(manifestFile);
+export function onnxPipeline(manifestFile: string, options: { modelDir?: string } = {}): AnyPipelineDefinition {
+  const read = readManifest(manifestFile);
+  // The project's own manifests live apart from the models they describe (models/manifests, models/).
+  const manifest = options.modelDir ? { ...read, modelPath: path.join(options.modelDir, path.basename(read.model)) } : read;
   const image = manifest.inputs.find((i): i is ImageInputSpec => i.role === 'image');
   if (!image) throw new Error(`model manifest ${manifestFile}: needs one image input`);
   const scalars = manifest.inputs.filter((i): i is ParamInputSpec => i.role === 'param');
@@ -34,6 +38,7 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
     description: manifest.description || `ONNX model ${manifest.model}`,
     execution: 'decoupled',
     params,
+    choices: { model: () => modelChoices(manifest, manifestFile) },
     async create(ctx) {
       const models = new ModelSlot(manifest, ctx.log);
       await models.load('');
@@ -41,8 +46,9 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
       const fade = new SwapFade(ctx.pool.acquire(ctx.width, ctx.height), ctx.now);
       // Frame buffers that travel to the model's thread and back (transferred, not copied), reused.
       const spare: Uint8Array[] = [];
+      const sizes = new WorkingSize(image, 1000 / ctx.fps);
       return {
-        status: () => models.status(),
+        status: () => withGovernor(models.status(), sizes.report()),
         async process(input, p) {
           if (!input) throw new Error('a model effect needs an input frame');
           const values = p as Record<string, unknown>;
@@ -50,7 +56,7 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
           const swapped = models.want(typeof wanted === 'string' ? wanted : '');
           if (swapped) fade.begin(out.data);
           const session = models.session;
-          const [w, h] = workingSize(image, values as Record<string, number>);
+          const [w, h] = sizes.next(values as Record<string, number>);
           const job: FrameJob = {
             width: input.width, height: input.height, image, output, w, h,
             scalars: scalars.map((s) => ({ name: s.name, value: Number(values[s.param]) })),
@@ -59,7 +65,9 @@ export function onnxPipeline(manifestFile: string): AnyPipelineDefinition {
           let bytes = spare.pop();
           if (!bytes || bytes.length !== input.data.length) bytes = new Uint8Array(input.data.length);
           bytes.set(input.data);
+          const startedAt = ctx.now();
           const rendered = await session.renderFrame(job, bytes);
+          sizes.finished([w, h], ctx.now() - startedAt, ctx.now());
           out.data.set(rendered);
           spare.push(rendered);
           fade.apply(out.data, Number(values.swapFade));
@@ -85,6 +93,11 @@ function modelParams(image: ImageInputSpec, scalars: ParamInputSpec[], output: M
   if (image.size.mode === 'dynamic') {
     props.workingWidth = Param.integer({ default: image.size.width, min: 32, max: 4096, unit: 'pixels', label: 'Working width', modulatable: false });
     props.workingHeight = Param.integer({ default: image.size.height, min: 32, max: 4096, unit: 'pixels', label: 'Working height', modulatable: false });
+    props.targetFps = Param.number({
+      default: 0, min: 0, max: 120, unit: 'hz', label: 'Target rate', modulatable: false,
+      description: 'Hold the model at this many results a second, and run it no more often, by choosing its working size (never above the working size, never under the smallest width) as the machine\'s load changes; 0: off.',
+    });
+    props.minWidth = Param.integer({ default: Math.min(64, image.size.width), min: 8, max: 4096, unit: 'pixels', label: 'Smallest width', modulatable: false, description: 'The smallest working width the target rate may choose.' });
   }
   for (const s of scalars) props[s.param] = Param.number({ default: s.default, min: s.min, max: s.max, label: s.param });
   props.model = Type.String({
@@ -120,6 +133,39 @@ class SwapFade {
     const progress = seconds > 0 ? (this.now() - this.startedAt) / (seconds * 1000) : 1;
     if (progress >= 1) this.startedAt = -1;
     else crossfadeInto(out, this.from.data, 1 - progress, out);
+  }
+}
+
+function withGovernor(status: PipelineStatus, governor: GovernorReport | null): PipelineStatus {
+  return governor ? { ...status, detail: { ...status.detail, governor } } : status;
+}
+
+/** This run's working size: as set, or (a dynamic model with a target rate) as the governor holds it. */
+class WorkingSize {
+  private readonly governor: SizeGovernor;
+  private set: GovernedSize | null = null;
+
+  constructor(
+    private readonly image: ImageInputSpec,
+    framePeriodMs: number,
+  ) {
+    this.governor = new SizeGovernor(framePeriodMs);
+  }
+
+  next(values: Record<string, number>): [number, number] {
+    const [w, h] = workingSize(this.image, values);
+    if (this.image.size.mode !== 'dynamic') return [w, h];
+    this.set = { width: w, height: h, minWidth: values.minWidth ?? w, multipleOf: this.image.size.multipleOf ?? 1 };
+    return this.governor.size(this.set, values.targetFps ?? 0);
+  }
+
+  finished(size: [number, number], durationMs: number, now: number): void {
+    this.governor.finished(size, durationMs, now);
+  }
+
+  /** What the governor chose and why; null when it is off. */
+  report(): GovernorReport | null {
+    return this.set && this.governor.active ? this.governor.report(this.set) : null;
   }
 }
 
@@ -191,11 +237,17 @@ class ModelSlot {
     return swapped;
   }
 
+  /** Where the model runs: its provider, and the adapter for WebGPU. */
+  private runsOn(): Record<string, unknown> {
+    const session = this.current?.session;
+    return session ? { provider: session.provider ?? 'cpu', ...(session.adapter ? { adapter: session.adapter } : {}) } : {};
+  }
+
   status(): PipelineStatus {
     const current = this.current ? this.current.file || path.basename(this.manifest.modelPath) : null;
     if (this.loading !== null) return { state: 'loading', current, next: this.loading || path.basename(this.manifest.modelPath), error: null };
     if (this.failed) return { state: 'error', current, next: null, error: this.failed.error };
-    return { state: this.current ? 'loaded' : 'not-loaded', current, next: null, error: null };
+    return { state: this.current ? 'loaded' : 'not-loaded', current, next: null, error: null, detail: this.runsOn() };
   }
 
   async dispose(): Promise<void> {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeError } from '../../core/errors.js';
+import { distPath } from '../../core/dist-path.js';
 import type { PipelineRegistry } from '../registry.js';
 import { onnxPipeline } from './onnx-pipeline.js';
 import { MANIFEST_KEY, readMetadataProps } from './onnx-metadata.js';
@@ -54,4 +55,31 @@ function describedModel(manifestFile: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The models that come with the host (the project's models/, each described in models/manifests): every
+ * one whose model file is there, unless a model of the same id is registered already (the user's own
+ * copy, from --models, wins).
+ */
+export function registerShippedModels(registry: PipelineRegistry): string[] {
+  const root = path.resolve(distPath(import.meta.url), '..', 'models');
+  const manifests = path.join(root, 'manifests');
+  const loaded: string[] = [];
+  let files: string[];
+  try {
+    files = fs.readdirSync(manifests).filter((f) => f.endsWith('.json')).sort();
+  } catch {
+    return loaded;
+  }
+  for (const f of files) {
+    try {
+      const definition = onnxPipeline(path.join(manifests, f), { modelDir: root });
+      if (registry.get(definition.id) || !fs.existsSync(path.join(root, describedModel(path.join(manifests, f)) ?? ''))) continue;
+      loaded.push(registry.register(definition, 'builtin model').id);
+    } catch {
+      // a shipped manifest that does not check is the project's bug, caught by its tests
+    }
+  }
+  return loaded;
 }

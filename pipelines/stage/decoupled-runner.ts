@@ -9,6 +9,8 @@ import { checkFrame, round3, type Size, type StageHooks, type StageRunner } from
 import type { StageStats } from './stage-stats.js';
 
 const RETRY_MIN_MS = 1000;
+/** Each new delay sample moves the smoothed delay this far towards it. */
+const DELAY_SMOOTHING = 0.25;
 const RETRY_MAX_MS = 30_000;
 
 /**
@@ -29,6 +31,11 @@ export class DecoupledRunner implements StageRunner {
   // the next try may start.
   private runToken = 0;
   private launchedAt = 0;
+  private launchedShowTime = 0;
+  /** The newest result's run started at this show time; `shownYet`: the output has had it. */
+  private resultShowTime = 0;
+  private shownYet = true;
+  private delay = 0;
   private retryAt = 0;
   private readonly backoff = new Backoff(RETRY_MIN_MS, RETRY_MAX_MS);
   private readonly results: ResultCrossfade;
@@ -51,10 +58,31 @@ export class DecoupledRunner implements StageRunner {
       this.runToken++;
       this.failed(new Error(`stalled: no result after ${this.stallTimeoutMs} ms; bypassed, retrying`));
     }
-    if (this.busy || now < this.retryAt) this.skippedInputs++;
+    if (!this.shownYet) {
+      // This tick shows a result for the first time: from its run's start to here is the stage's delay.
+      this.shownYet = true;
+      const sample = clock.time - this.resultShowTime;
+      this.delay = this.delay > 0 ? this.delay + (sample - this.delay) * DELAY_SMOOTHING : sample;
+    }
+    if (this.busy || now < this.retryAt || this.paced(clock)) this.skippedInputs++;
     else this.launch(input, clock, size);
     if (this.latestResult && this.params.betweenResults === 'crossfade') return this.results.at(now) ?? this.latestResult;
     return this.latestResult;
+  }
+
+  /**
+   * A pipeline with a `targetFps` parameter runs no more often than that (the rest of the machine is the
+   * show's); a run may start half a frame early, so a rate the frame rate divides is met exactly.
+   */
+  private paced(clock: ClockState): boolean {
+    const target = Number(this.params.targetFps);
+    if (!(target > 0) || this.runToken === 0) return false;
+    // On the show's clock (the manual driver's in tests), as the rate is meant.
+    return clock.time + clock.dt / 2 < this.launchedShowTime + 1 / target;
+  }
+
+  delaySeconds(): number {
+    return this.delay;
   }
 
   describe(stats: StageStats): void {
@@ -81,8 +109,10 @@ export class DecoupledRunner implements StageRunner {
     const ownInput = input ? this.copyInput(input) : null;
     this.clockCopy = Object.assign(this.clockCopy ?? ({} as ClockState), clock);
     const launchedAt = this.hooks.now();
+    const launchedShowTime = clock.time;
     const token = ++this.runToken;
     this.launchedAt = launchedAt;
+    this.launchedShowTime = clock.time;
     this.busy = true;
     let pending: Frame | Promise<Frame>;
     try {
@@ -96,7 +126,7 @@ export class DecoupledRunner implements StageRunner {
       (result) => {
         if (token !== this.runToken || this.disposed) return; // an abandoned (stalled) run
         this.busy = false;
-        this.finished(result, size, launchedAt);
+        this.finished(result, size, launchedAt, launchedShowTime);
       },
       (error: unknown) => {
         if (token !== this.runToken || this.disposed) return;
@@ -116,7 +146,7 @@ export class DecoupledRunner implements StageRunner {
     return this.inputCopy;
   }
 
-  private finished(result: Frame, size: Size, launchedAt: number): void {
+  private finished(result: Frame, size: Size, launchedAt: number, launchedShowTime: number): void {
     try {
       checkFrame(result, size);
     } catch (error) {
@@ -124,6 +154,8 @@ export class DecoupledRunner implements StageRunner {
       return;
     }
     this.latestResult = result;
+    this.resultShowTime = launchedShowTime;
+    this.shownYet = false;
     this.backoff.reset();
     const done = this.hooks.now();
     if (this.params.betweenResults === 'crossfade') this.results.keep(result, done);

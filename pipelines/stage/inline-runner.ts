@@ -45,5 +45,9 @@ export class InlineRunner implements StageRunner {
     if (this.overrun.bypassed) stats.bypassed = true;
   }
 
+  delaySeconds(): number {
+    return 0;
+  }
+
   dispose(): void {}
 }

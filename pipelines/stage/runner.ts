@@ -13,6 +13,11 @@ export interface StageRunner {
   run(input: Frame | null, clock: ClockState, size: Size): Frame | null;
   /** Adds what is particular to this way of running to the stage's stats. */
   describe(stats: StageStats): void;
+  /**
+   * How long after the frame whose input (and parameters) a run took its result reaches the output, in
+   * the show's seconds, smoothed; 0 for a stage that answers in its own frame.
+   */
+  delaySeconds(): number;
   dispose(): void;
 }
 

@@ -19,6 +19,8 @@ export interface StageStats {
   status?: PipelineStatus;
   /** Inline only: passed through for overrunning the frame budget, until it is tried again. */
   bypassed?: boolean;
+  /** GPU effects: the segment it runs in (its first and last stage) and its own GPU time (null without timestamp queries). */
+  gpu?: { segment: string; gpuMs: number | null };
 }
 
 export interface StageErrorReport {

@@ -2,8 +2,9 @@ import type { ClockState } from '../../core/clock.js';
 import { describeError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import type { FramePool } from '../../core/frame-pool.js';
+import { describeParams } from '../../core/params.js';
 import { RollingSamples } from '../../core/rolling-stats.js';
-import type { AnyParams, AnyPipelineDefinition, ExecutionMode, PipelineInstance } from '../contract.js';
+import type { AnyParams, AnyPipelineDefinition, ExecutionMode, GpuEffectHandle, PipelineInstance } from '../contract.js';
 import { DecoupledRunner } from './decoupled-runner.js';
 import { InlineRunner } from './inline-runner.js';
 import { round3, type Size, type StageRunner } from './runner.js';
@@ -19,10 +20,12 @@ export type { StageErrorReport, StageStats };
  */
 export class Stage {
   readonly path: string;
-  readonly definition: AnyPipelineDefinition;
+  private current: AnyPipelineDefinition;
   readonly execution: ExecutionMode;
   /** Live parameter values; the engine writes them between ticks. */
   readonly params: AnyParams;
+  /** What the deck sets on the stage besides the pipeline's own parameters (an effect's bypass). */
+  readonly controls = { bypass: false };
   private readonly instance: PipelineInstance<AnyParams>;
   private readonly pool: FramePool;
   private readonly onError: (report: StageErrorReport) => void;
@@ -33,6 +36,8 @@ export class Stage {
   private lastError: string | null = null;
   private lastGood: Frame | null = null;
   private blank: Frame | null = null;
+  /** Set by the GPU segment the stage runs in. */
+  gpuStats: { segment: string; gpuMs: number | null } | null = null;
 
   constructor(options: {
     path: string;
@@ -46,7 +51,7 @@ export class Stage {
     frameBudgetMs?: number;
   }) {
     this.path = options.path;
-    this.definition = options.definition;
+    this.current = options.definition;
     this.execution = options.definition.execution ?? 'inline';
     this.instance = options.instance;
     this.params = options.params;
@@ -68,9 +73,38 @@ export class Stage {
     return result ?? input ?? this.lastGood ?? this.blankFrame(size);
   }
 
+  get definition(): AnyPipelineDefinition {
+    return this.current;
+  }
+
+  /**
+   * A new version of the same pipeline (a shader plugin saved with other inputs): its parameters are now
+   * the new schema's, those it keeps keep their values, the new ones start at their defaults.
+   */
+  redefine(definition: AnyPipelineDefinition): void {
+    if (definition.id !== this.current.id) throw new Error(`${this.path}: cannot become "${definition.id}"`);
+    this.current = definition;
+    for (const p of describeParams(definition.params)) if (!(p.name in this.params)) this.params[p.name] = p.default;
+  }
+
+  /** A GPU effect's part in its deck's GPU segment (null: the stage runs on the CPU). */
+  get gpu(): GpuEffectHandle | null {
+    return this.instance.gpu ?? null;
+  }
+
   /** Starts the pipeline over (a clip from its in point), where it has a notion of that. */
   retrigger(): void {
     this.instance.retrigger?.();
+  }
+
+  /** Tells the pipeline a cue fired. */
+  cue(): void {
+    this.instance.cue?.();
+  }
+
+  /** How long after its input's frame the stage's result reaches the output (show seconds, smoothed). */
+  delaySeconds(): number {
+    return this.runner.delaySeconds();
   }
 
   stats(): StageStats {
@@ -84,6 +118,7 @@ export class Stage {
       lastError: this.lastError,
     };
     this.runner.describe(stats);
+    if (this.gpuStats) stats.gpu = this.gpuStats;
     const status = this.instance.status?.();
     if (status) stats.status = status;
     return stats;

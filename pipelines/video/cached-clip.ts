@@ -1,10 +1,6 @@
-import { decodeArgs, type VideoInput } from './video-input.js';
+import { decodeCommand, type DecodeSetup, type VideoInput } from './video-input.js';
 import { FrameReader } from './frame-reader.js';
 import { probeClip } from './probe.js';
-import type { FitMode } from './video-params.js';
-
-/** Clips up to this much decoded video are kept in memory (frame-exact scrub, reverse and beat sync). */
-export const CLIP_CACHE_BYTES = 256 * 1024 * 1024;
 
 export type ClipState = 'loading' | 'ready' | 'too-long' | 'failed';
 
@@ -14,15 +10,16 @@ export class CachedClip {
   frames: Uint8Array[] = [];
   /** The clip's own rate (the show's when the file does not say). */
   fps: number;
+  /** Its length in frames as the container says (duration × rate), or null where it does not. */
+  expectedFrames: number | null = null;
   error: string | null = null;
   private reader: FrameReader | null = null;
 
   constructor(
     private readonly input: VideoInput & { kind: 'clip' },
-    private readonly fit: FitMode,
-    private readonly size: { width: number; height: number },
+    private readonly setup: DecodeSetup,
     showFps: number,
-    private readonly limitBytes = CLIP_CACHE_BYTES,
+    private readonly limitBytes: number,
   ) {
     this.fps = showFps;
   }
@@ -30,14 +27,18 @@ export class CachedClip {
   /** Resolves once the clip is in memory, too long for it, or failed. */
   async load(): Promise<ClipState> {
     const info = await probeClip(this.input.file);
+    if (this.state !== 'loading') return this.state; // disposed meanwhile
     if (info) this.fps = info.fps;
-    const maxFrames = Math.floor(this.limitBytes / (this.size.width * this.size.height * 4));
-    const reader = new FrameReader({ args: (out) => decodeArgs(this.input, this.fit, this.size.width, this.size.height, out), ...this.size, keepAll: true, maxFrames });
+    if (info?.duration) this.expectedFrames = Math.max(1, Math.round(info.duration * info.fps));
+    const maxFrames = Math.floor(this.limitBytes / (this.setup.size.width * this.setup.size.height * 4));
+    // The container says it will not fit: no decoding it only to find out.
+    if (this.expectedFrames !== null && this.expectedFrames > maxFrames) return (this.state = 'too-long');
+    const reader = new FrameReader({ args: (out) => decodeCommand(this.input, this.setup, out), ...this.setup.size, keepAll: true, maxFrames });
     this.reader = reader;
     reader.start();
     const end = await reader.done;
     this.reader = null;
-    if (this.state !== 'loading') return this.state; // disposed meanwhile
+    if (this.state !== 'loading') return this.state;
     if (end.kind === 'failed') {
       this.error = end.message;
       return (this.state = 'failed');

@@ -10,6 +10,11 @@ import { growPipe } from '../../core/libc.js';
 export interface ReaderThreadData {
   fifo: string;
   frameBytes: number;
+  /**
+   * Back-pressure (a clip played from disk): one Int32, the frames this thread may still hand over before
+   * the host releases one. At 0 it stops reading, so ffmpeg waits on the full pipe instead of racing ahead.
+   */
+  credits?: SharedArrayBuffer;
 }
 
 export type ReaderThreadMessage =
@@ -18,7 +23,15 @@ export type ReaderThreadMessage =
 
 export type ReaderThreadRequest = { type: 'recycle'; data: Uint8Array };
 
-const { fifo, frameBytes } = workerData as ReaderThreadData;
+const { fifo, frameBytes, credits: creditBuffer } = workerData as ReaderThreadData;
+const credits = creditBuffer ? new Int32Array(creditBuffer) : null;
+
+/** Waits until the host lets another frame through (released one, or is ending). */
+function waitForCredit(): void {
+  if (!credits) return;
+  for (let c = Atomics.load(credits, 0); c <= 0; c = Atomics.load(credits, 0)) Atomics.wait(credits, 0, c, 1000);
+  Atomics.sub(credits, 0, 1);
+}
 const port = parentPort!;
 const spare: Uint8Array[] = [];
 
@@ -35,6 +48,7 @@ function run(): void {
   // A frame in a few reads instead of one per 64 KB.
   growPipe(fd, 1 << 20);
   for (let index = 0; ; index++) {
+    waitForCredit();
     takeReturned();
     const data = spare.pop() ?? new Uint8Array(frameBytes);
     let filled = 0;

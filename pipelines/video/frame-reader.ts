@@ -1,10 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { distPath } from '../../core/dist-path.js';
-import { makeFifo, markInheritedFdsCloseOnExec } from '../../core/libc.js';
+import { makeFifoFolder, type FifoFolder } from '../../core/fifo-folder.js';
+import { spawner, type Spawned } from '../../core/spawner.js';
 import { describeError } from '../../core/errors.js';
 import type { ReaderThreadData, ReaderThreadMessage, ReaderThreadRequest } from './frame-reader-worker.js';
 
@@ -24,6 +22,11 @@ export interface FrameReaderOptions {
   keepAll?: boolean;
   /** Frames beyond this many are not kept (keepAll): the clip is too long for memory. */
   maxFrames?: number;
+  /**
+   * Every frame in order instead of only the newest, at most this many decoded ahead of the one the host
+   * last released (next/release): ffmpeg waits for the host rather than dropping or racing ahead.
+   */
+  ahead?: number;
 }
 
 export type ReaderEnd =
@@ -40,8 +43,9 @@ export type ReaderEnd =
  */
 export class FrameReader {
   readonly frameBytes: number;
-  private child: ChildProcess | null = null;
-  private dir: string | null = null;
+  private child: Spawned | null = null;
+  private exitCode: number | null = null;
+  private folder: FifoFolder | null = null;
   private fifo: string | null = null;
   private thread: Worker | null = null;
   /** The newest complete frame not yet taken, and the one the loop shows. */
@@ -54,11 +58,16 @@ export class FrameReader {
   private finish: ((end: ReaderEnd) => void) | null = null;
   /** Every frame, in order (keepAll). */
   readonly all: Uint8Array[] = [];
+  /** Frames decoded and not yet taken (ahead). */
+  private readonly queue: DecodedFrame[] = [];
+  private readonly credits: Int32Array | null;
   /** Resolves once ffmpeg is done: the input ended, failed, or (keepAll) was longer than allowed. */
   readonly done: Promise<ReaderEnd>;
 
   constructor(private readonly options: FrameReaderOptions) {
     this.frameBytes = options.width * options.height * 4;
+    this.credits = options.ahead ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    if (this.credits) this.credits[0] = options.ahead!;
     this.done = new Promise((resolve) => (this.finish = resolve));
   }
 
@@ -71,25 +80,25 @@ export class FrameReader {
   }
 
   start(): void {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `vj-host-frames-${process.pid}-`));
-    const fifo = path.join(this.dir, 'decoded.rgba');
+    this.folder = makeFifoFolder('decoded.rgba');
+    if (!this.folder) return this.end({ kind: 'failed', message: 'cannot make a named pipe for the decoder' });
+    const fifo = this.folder.fifo;
     this.fifo = fifo;
-    if (!makeFifo(fifo)) return this.end({ kind: 'failed', message: 'cannot make a named pipe for the decoder' });
     this.startThread(fifo);
     const ffmpeg = this.options.ffmpeg ?? process.env.VJ_HOST_FFMPEG ?? 'ffmpeg';
-    markInheritedFdsCloseOnExec();
-    const child = spawn(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', ...this.options.args(fifo)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawner.spawn(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', ...this.options.args(fifo)]);
     this.child = child;
-    child.stderr.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-2000)));
-    child.on('error', (error) => {
-      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    child.onStderr((text) => (this.stderrTail = (this.stderrTail + text).slice(-2000)));
+    child.onError((code, error) => {
+      const missing = code === 'ENOENT';
       const message = missing
         ? `ffmpeg not found: "${ffmpeg}" is not on PATH (install ffmpeg, e.g. apt-get install ffmpeg, or set VJ_HOST_FFMPEG)`
-        : `cannot start ffmpeg: ${describeError(error)}`;
+        : `cannot start ffmpeg: ${error}`;
       this.end({ kind: 'failed', message, lasting: missing });
     });
-    // 'close', not 'exit': by then all of ffmpeg's stderr is in, so its last line names the cause.
-    child.on('close', (code, signal) => {
+    // Closed: all of ffmpeg's stderr is in, so its last line names the cause.
+    child.onClose((code, signal) => {
+      this.exitCode = code ?? -1;
       if (code !== 0 && !this.closed) this.end({ kind: 'failed', message: this.lastLine() ?? `ffmpeg exited (${signal ?? `code ${code}`})` });
       // The reading thread may still wait for ffmpeg to open the pipe: let it go.
       this.releaseOpen();
@@ -97,13 +106,13 @@ export class FrameReader {
   }
 
   private startThread(fifo: string): void {
-    const workerData: ReaderThreadData = { fifo, frameBytes: this.frameBytes };
+    const workerData: ReaderThreadData = { fifo, frameBytes: this.frameBytes, ...(this.credits ? { credits: this.credits.buffer as SharedArrayBuffer } : {}) };
     const thread = new Worker(distPath(import.meta.url, 'pipelines', 'video', 'frame-reader-worker.js'), { workerData });
     this.thread = thread;
     thread.on('message', (m: ReaderThreadMessage) => {
       if (m.type === 'frame') this.completed(m.data);
       else if (m.error) this.end({ kind: 'failed', message: `reading decoded frames: ${m.error}` });
-      else this.end(this.child?.exitCode ? { kind: 'failed', message: this.lastLine() ?? 'ffmpeg stopped' } : { kind: 'ended', frames: this.decoded });
+      else this.end(this.exitCode ? { kind: 'failed', message: this.lastLine() ?? 'ffmpeg stopped' } : { kind: 'ended', frames: this.decoded });
     });
     thread.on('error', (error) => this.end({ kind: 'failed', message: `the frame reading thread failed: ${describeError(error)}` }));
     thread.unref();
@@ -119,6 +128,24 @@ export class FrameReader {
     return next;
   }
 
+  /** The oldest frame not taken yet (ahead), or null; the host gives its buffer back with `release`. */
+  next(): DecodedFrame | null {
+    return this.queue.shift() ?? null;
+  }
+
+  /** Frames decoded and waiting (ahead). */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Gives a frame's buffer back (ahead): the thread fills it again and may read one more. */
+  release(data: Uint8Array): void {
+    this.recycle(data);
+    if (!this.credits) return;
+    Atomics.add(this.credits, 0, 1);
+    Atomics.notify(this.credits, 0);
+  }
+
   stop(): void {
     this.end({ kind: 'ended', frames: this.decoded });
   }
@@ -126,6 +153,10 @@ export class FrameReader {
   private completed(data: Uint8Array): void {
     if (this.closed) return;
     const index = this.decoded++;
+    if (this.credits) {
+      this.queue.push({ data, index });
+      return;
+    }
     if (this.options.keepAll) {
       if (this.all.length >= (this.options.maxFrames ?? Infinity)) return this.end({ kind: 'too-long', frames: this.all.length });
       this.all.push(data);
@@ -147,13 +178,18 @@ export class FrameReader {
   private end(end: ReaderEnd): void {
     if (this.closed) return;
     this.closed = true;
+    // A thread waiting for credit reads on to the end of the pipe and goes.
+    if (this.credits) {
+      Atomics.store(this.credits, 0, 1 << 30);
+      Atomics.notify(this.credits, 0);
+    }
     this.child?.kill('SIGKILL');
     this.releaseOpen();
     // The thread ends by itself once the pipe is closed (end of data); terminating it makes sure.
     const thread = this.thread;
     this.thread = null;
     setTimeout(() => void thread?.terminate(), 1000).unref();
-    if (this.dir) fs.rm(this.dir, { recursive: true, force: true }, () => {});
+    this.folder?.remove();
     this.finish?.(end);
   }
 

@@ -1,8 +1,7 @@
 import { Backoff } from '../../core/backoff.js';
 import type { Log } from '../../core/log.js';
-import { decodeArgs, type VideoInput } from './video-input.js';
+import { decodeCommand, type DecodeSetup, type VideoInput } from './video-input.js';
 import { FrameReader, type DecodedFrame } from './frame-reader.js';
-import type { FitMode } from './video-params.js';
 
 export const FeedStates = ['starting', 'playing', 'reconnecting', 'failed'] as const;
 export type FeedState = (typeof FeedStates)[number];
@@ -25,8 +24,7 @@ export class LiveFeed {
 
   constructor(
     private readonly input: VideoInput,
-    private readonly fit: FitMode,
-    private readonly size: { width: number; height: number },
+    private readonly setup: DecodeSetup,
     private readonly log: Log,
   ) {}
 
@@ -50,7 +48,7 @@ export class LiveFeed {
     if (this.stopped) return;
     // A clip that streams from disk plays at its own rate and loops; live inputs come as fast as they are made.
     const pace = this.input.kind === 'clip' ? ['-re', '-stream_loop', '-1'] : [];
-    const reader = new FrameReader({ args: (out) => decodeArgs(this.input, this.fit, this.size.width, this.size.height, out, pace), ...this.size });
+    const reader = new FrameReader({ args: (out) => decodeCommand(this.input, this.setup, out, { input: pace }), ...this.setup.size });
     this.reader = reader;
     reader.start();
     void reader.done.then((end) => {

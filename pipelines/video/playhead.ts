@@ -34,7 +34,13 @@ export class Playhead {
   /** Beat-synced: the beat at which the range last started (a retrigger moves it). */
   private beatOrigin = 0;
   private retriggerPending = false;
+  /** Free-running: the playhead has a position (the first tick, or a seek, gives it one). */
   private started = false;
+  /** Beat-synced: the range has a beat it started on. */
+  private synchronised = false;
+  /** Which way the clip is playing: +1 forwards, -1 backwards (reverse, or ping-pong's way back). */
+  heading: 1 | -1 = 1;
+  private lastPhase = 0;
 
   constructor(
     readonly frames: number,
@@ -49,6 +55,7 @@ export class Playhead {
   /** Jumps to `at` (0..1 of the whole clip). */
   seek(at: number): void {
     this.position = Math.min(1, Math.max(0, at)) * (this.frames - 1);
+    this.started = true;
   }
 
   /** Moves to this tick and returns the frame to show. */
@@ -58,6 +65,7 @@ export class Playhead {
     if (!this.started || this.retriggerPending) {
       this.position = p.reverse ? hi - EPSILON * 2 : lo;
       this.direction = 1;
+      this.heading = p.reverse ? -1 : 1;
       this.started = true;
       this.retriggerPending = false;
       return this.frame(lo, hi);
@@ -66,11 +74,13 @@ export class Playhead {
     const step = clock.dt * this.fps * p.speed * (p.reverse ? -1 : 1) * this.direction;
     this.position += step;
     this.wrap(p.loop, lo, hi, p.reverse);
+    // After the wrap: a ping-pong that turned this tick is already on its way back.
+    this.heading = (p.reverse ? -1 : 1) * this.direction > 0 ? 1 : -1;
     return this.frame(lo, hi);
   }
 
   /** The range as whole frames [lo, hi): at least one frame. */
-  private range(p: PlayParams): [number, number] {
+  range(p: PlayParams): [number, number] {
     const lo = Math.min(this.frames - 1, Math.max(0, Math.round(Math.min(p.inPoint, p.outPoint) * this.frames)));
     const hi = Math.max(lo + 1, Math.min(this.frames, Math.round(Math.max(p.inPoint, p.outPoint) * this.frames)));
     return [lo, hi];
@@ -82,6 +92,9 @@ export class Playhead {
 
   private wrap(mode: LoopMode, lo: number, hi: number, reverse: boolean): void {
     const length = hi - lo;
+    // A sum of frame steps lands a rounding error off a whole frame: it is that frame (so an end is reached, not missed).
+    const whole = Math.round(this.position);
+    if (Math.abs(this.position - whole) < EPSILON) this.position = whole;
     if (this.position >= lo && this.position < hi) return;
     if (mode === 'once') {
       this.position = Math.min(hi - EPSILON * 2, Math.max(lo, this.position));
@@ -100,10 +113,10 @@ export class Playhead {
 
   /** The range spread over `beatSync` beats from the last retrigger (ping-pong: there and back over twice that). */
   private synced(clock: ClockState, p: PlayParams, lo: number, hi: number): number {
-    if (!this.started || this.retriggerPending) {
+    if (!this.synchronised || this.retriggerPending) {
       // The range starts on the beat it was (re)triggered on.
       this.beatOrigin = Math.floor(clock.beat + EPSILON);
-      this.started = true;
+      this.synchronised = true;
       this.retriggerPending = false;
     }
     if (!p.playing) return this.frame(lo, hi);
@@ -115,6 +128,8 @@ export class Playhead {
       const round = (cycles / 2) - Math.floor(cycles / 2 + EPSILON);
       phase = round < 0.5 ? round * 2 : 2 - round * 2;
     }
+    this.heading = (p.loop === 'ping-pong' && phase < this.lastPhase) !== p.reverse ? -1 : 1;
+    this.lastPhase = phase;
     if (p.reverse) phase = 1 - phase;
     this.position = lo + Math.max(0, phase) * length;
     return this.frame(lo, hi);

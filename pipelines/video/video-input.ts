@@ -6,6 +6,8 @@ import type { FitMode } from './video-params.js';
 export type VideoInput =
   | { kind: 'clip'; file: string; label: string; args: string[] }
   | { kind: 'image'; file: string; label: string; args: string[] }
+  /** A folder of pictures in the media folder, played one after another. */
+  | { kind: 'slideshow'; files: string[]; label: string; args: string[] }
   | { kind: 'camera' | 'stream'; label: string; args: string[] };
 
 /** Stream schemes the host opens, and the protocols each may use underneath (nothing else: no file: or pipe: from a URL). */
@@ -39,13 +41,32 @@ export function resolveVideoInput(source: string, mediaDir: string): VideoInput 
   }
   const camera = cameraInput(source);
   if (camera) return camera;
-  if (path.basename(source) !== source || source === '' || source.startsWith('.')) {
-    throw new VideoInputError(`clip "${source}": must be a file name in the media folder (${mediaDir}), a camera or a stream URL`);
+  // A folder is named with or without its trailing slash.
+  const name = source.endsWith('/') ? source.slice(0, -1) : source;
+  if (path.basename(name) !== name || name === '' || name.startsWith('.')) {
+    throw new VideoInputError(`clip "${source}": must be a file or folder name in the media folder (${mediaDir}), a camera or a stream URL`);
   }
-  const file = path.join(mediaDir, source);
-  if (!fs.existsSync(file)) throw new VideoInputError(`clip not found: ${file}`);
+  const file = path.join(mediaDir, name);
+  const st = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (!st || st.isSymbolicLink()) throw new VideoInputError(`clip not found: ${file}`);
+  if (st.isDirectory()) return slideshowInput(file, name);
   if (IMAGE_EXTENSIONS.includes(path.extname(source).toLowerCase())) return { kind: 'image', file, label: source, args: [] };
   return { kind: 'clip', file, label: source, args: ['-i', file] };
+}
+
+/** The pictures in a folder (not its subfolders), in name order. */
+export function picturesIn(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase()))
+    .map((e) => e.name)
+    .sort((a, b) => a.localeCompare(b));
+}
+
+function slideshowInput(dir: string, name: string): VideoInput {
+  const files = picturesIn(dir).map((f) => path.join(dir, f));
+  if (files.length === 0) throw new VideoInputError(`slideshow "${name}/": no pictures (${IMAGE_EXTENSIONS.join(', ')}) in ${dir}`);
+  return { kind: 'slideshow', files, label: `${name}/`, args: [] };
 }
 
 function cameraInput(source: string): VideoInput | null {
@@ -66,11 +87,34 @@ function cameraInput(source: string): VideoInput | null {
  * frame once (passthrough: no frame repeated or dropped to fit a constant rate, so a clip stays
  * frame-exact and a live source's newest frame is its newest).
  */
-export function decodeArgs(input: VideoInput, fit: FitMode, width: number, height: number, output: string, extra: string[] = []): string[] {
+export function decodeArgs(input: VideoInput, fit: FitMode, width: number, height: number, output: string, o: DecodeExtras = {}): string[] {
   const scale = {
     stretch: `scale=${width}:${height}`,
     fit: `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:color=black@0`,
     fill: `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height}`,
   }[fit];
-  return [...extra, ...input.args, '-map', '0:v:0', '-an', '-vf', `format=rgba,${scale},setsar=1`, '-fps_mode', 'passthrough', '-pix_fmt', 'rgba', '-f', 'rawvideo', '-y', output];
+  // A hardware decoder's frames come back to memory for the scaler; ffmpeg decodes in software where it has none.
+  const hw = o.hwDecode && (input.kind === 'clip' || input.kind === 'stream') ? ['-hwaccel', 'auto'] : [];
+  const scaled = ['-map', '0:v:0', '-an', '-vf', `format=rgba,${scale},setsar=1`, '-fps_mode', 'passthrough', '-pix_fmt', 'rgba'];
+  return [...hw, ...(o.input ?? []), ...input.args, ...scaled, ...(o.output ?? []), '-f', 'rawvideo', '-y', output];
+}
+
+/** How a source is decoded for this show: fitted to its size, with or without a hardware decoder. */
+export interface DecodeSetup {
+  fit: FitMode;
+  size: { width: number; height: number };
+  hwDecode: boolean;
+}
+
+/** ffmpeg's whole command line for `input` as `setup` says, with extra input and output options. */
+export function decodeCommand(input: VideoInput, setup: DecodeSetup, output: string, extra: Omit<DecodeExtras, 'hwDecode'> = {}): string[] {
+  return decodeArgs(input, setup.fit, setup.size.width, setup.size.height, output, { ...extra, hwDecode: setup.hwDecode });
+}
+
+export interface DecodeExtras {
+  /** Input options (before -i): a seek, pacing. */
+  input?: string[];
+  /** Output options: a frame count. */
+  output?: string[];
+  hwDecode?: boolean;
 }

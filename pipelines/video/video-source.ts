@@ -3,8 +3,11 @@ import { crossfadeInto } from '../../core/blend.js';
 import { describeError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import { definePipeline, type PipelineContext, type PipelineStatus } from '../contract.js';
-import { createPlayer, FailedPlayer, type Player } from './players.js';
-import { resolveVideoInput } from './video-input.js';
+import { ClipPlayer } from './clip-player.js';
+import { LiveFeed } from './live-feed.js';
+import { SlideshowPlayer } from './slideshow-player.js';
+import { FailedPlayer, FeedPlayer, ImagePlayer, type Player, type PlayerContext } from './players.js';
+import { resolveVideoInput, type VideoInput } from './video-input.js';
 import { videoParams, type VideoParams } from './video-params.js';
 
 /**
@@ -39,6 +42,7 @@ class VideoSource {
   private lastPosition: number | null = null;
   private lastBeat = -1;
   private lastBar = -1;
+  private cuePending = false;
 
   constructor(private readonly ctx: PipelineContext) {
     this.black = ctx.pool.acquire(ctx.width, ctx.height);
@@ -61,6 +65,11 @@ class VideoSource {
 
   retrigger(): void {
     this.current?.player.retrigger();
+  }
+
+  /** Heard on the next frame, with the parameters the cue's preset brought. */
+  cue(): void {
+    this.cuePending = true;
   }
 
   status(): PipelineStatus {
@@ -88,8 +97,9 @@ class VideoSource {
   private open(p: VideoParams): Player {
     if (!p.source) return new FailedPlayer('no source: set `source` to a clip, a camera or a stream URL');
     try {
-      const input = resolveVideoInput(p.source, this.ctx.mediaDir);
-      return createPlayer(input, { fit: p.fit, size: { width: this.ctx.width, height: this.ctx.height }, fps: this.ctx.fps, log: this.ctx.log });
+      const input = resolveVideoInput(p.source, this.ctx.media.dir);
+      const setup = { fit: p.fit, size: { width: this.ctx.width, height: this.ctx.height }, hwDecode: this.ctx.media.hwDecode };
+      return createPlayer(input, { setup, fps: this.ctx.fps, log: this.ctx.log, clipCacheBytes: this.ctx.media.clipCacheBytes });
     } catch (error) {
       this.ctx.log.error(`video: ${describeError(error)}`);
       return new FailedPlayer(describeError(error));
@@ -102,7 +112,10 @@ class VideoSource {
     this.lastPosition = p.position;
     const beat = Math.floor(clock.beat + 1e-6);
     const bar = Math.floor(clock.bar + 1e-6);
-    if ((p.retrigger === 'beat' && beat !== this.lastBeat && this.lastBeat >= 0) || (p.retrigger === 'bar' && bar !== this.lastBar && this.lastBar >= 0)) player.retrigger();
+    const onBeat = p.retrigger === 'beat' && beat !== this.lastBeat && this.lastBeat >= 0;
+    const onBar = p.retrigger === 'bar' && bar !== this.lastBar && this.lastBar >= 0;
+    if (onBeat || onBar || (p.retrigger === 'cue' && this.cuePending)) player.retrigger();
+    this.cuePending = false;
     this.lastBeat = beat;
     this.lastBar = bar;
   }
@@ -132,4 +145,10 @@ class VideoSource {
     }
     return frame;
   }
+}
+
+function createPlayer(input: VideoInput, ctx: PlayerContext): Player {
+  if (input.kind === 'image') return new ImagePlayer(input, ctx);
+  if (input.kind === 'slideshow') return new SlideshowPlayer(input, ctx);
+  return input.kind === 'clip' ? new ClipPlayer(input, ctx) : new FeedPlayer(new LiveFeed(input, ctx.setup, ctx.log), input.kind);
 }

@@ -1,53 +1,41 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, startHost, surfaceUrl, type HostProcess } from '../helpers/host-process.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/host-process.js';
+import { useSurface } from '../helpers/surface.js';
 import { until } from '../helpers/until.js';
 
 // The real host (CLI) serving the built UI, driven by Debian's chromium through playwright-core.
-let host: HostProcess;
-let browser: Browser;
-let base = '';
+const surface = useSurface(['--size', '640x360', '--no-status']);
 const requests: string[] = [];
 const artifacts = path.join(repoRoot, 'tests', 'artifacts');
 
-beforeAll(async () => {
-  host = startHost(['--size', '640x360', '--no-status']);
-  base = await surfaceUrl(host);
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-});
-
 async function open(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const page = await (await surface.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto(`${base}/`);
+  await page.goto(`${surface.base}/`);
   await page.locator('input[data-path="/deck/a/fx/0/zoom"]').waitFor({ timeout: 10_000 });
   return page;
 }
 
-async function api(method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${base}/api${url}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
-  return (await response.json()) as Record<string, unknown>;
-}
+const { api } = surface;
 
 describe('the control surface in a real browser', () => {
   it('moving the zoom fader (a log fader: one step right of the middle doubles it) changes the host and the preview; a second page sees it move', async () => {
     const laptop = await open();
     const tablet = await open();
-    const frameBefore = Number(await laptop.locator('.preview img').getAttribute('data-frame'));
-    const srcBefore = await laptop.locator('.preview img').getAttribute('src');
+    // The picture's frame number and its source read together, from one render of the page.
+    const shown = () => laptop.locator('.preview img').evaluate((el) => {
+      const img = el as unknown as { getAttribute(name: string): string | null };
+      return { frame: Number(img.getAttribute('data-frame')), src: img.getAttribute('src') };
+    });
+    const before = await shown();
     await laptop.locator('input[data-path="/deck/a/fx/0/zoom"]').fill('1');
     await until(async () => (await api('GET', '/params/deck/a/fx/0/zoom')).base === 2, 5000, 'the host has zoom 2');
     await until(async () => (await tablet.locator('input[data-path="/deck/a/fx/0/zoom"]').inputValue()) === '1', 5000, 'the tablet fader one step right of the middle');
-    await until(async () => Number(await laptop.locator('.preview img').getAttribute('data-frame')) > frameBefore + 5, 5000, 'newer preview frames');
-    expect(await laptop.locator('.preview img').getAttribute('src')).not.toBe(srcBefore);
+    await until(async () => (await shown()).frame > before.frame + 5, 5000, 'newer preview frames');
+    expect((await shown()).src).not.toBe(before.src);
   });
 
   it('draws controls from the schema\'s hints: XY pads for the pairs it declares, a soft range for rotation, a log zoom fader', async () => {
@@ -98,7 +86,7 @@ describe('the control surface in a real browser', () => {
   });
 
   it('makes no request outside the host (everything bundled)', () => {
-    const outside = requests.filter((u) => !u.startsWith(base) && !u.startsWith(base.replace('http', 'ws')) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    const outside = requests.filter((u) => !u.startsWith(surface.base) && !u.startsWith(surface.base.replace('http', 'ws')) && !u.startsWith('blob:') && !u.startsWith('data:'));
     expect(requests.length).toBeGreaterThan(3);
     expect(outside).toEqual([]);
   });

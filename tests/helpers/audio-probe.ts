@@ -13,6 +13,8 @@ export interface AudioReport {
   bpmAt8s: number;
   bpm: number;
   onsets: number;
+  /** The engine's spectrum (what shaders read) at the end: its loudest bin. */
+  loudestBin: number;
 }
 
 /** Runs tests/fixtures/audio-probe.mjs (the host's real audio input) in its own process. */

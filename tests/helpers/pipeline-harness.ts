@@ -2,7 +2,8 @@ import { initialClockState, Tempo, updateClockState, type ClockState } from '../
 import { FramePool } from '../../core/frame-pool.js';
 import { silentLog, type Log } from '../../core/log.js';
 import { defaultParams } from '../../core/params.js';
-import type { AnyParams, AnyPipelineDefinition, PipelineInstance } from '../../pipelines/contract.js';
+import type { AnyParams, AnyPipelineDefinition, MediaOptions, PipelineInstance } from '../../pipelines/contract.js';
+import { defaultMediaOptions } from '../../pipelines/video/media-options.js';
 
 export interface Harness {
   instance: PipelineInstance<AnyParams>;
@@ -18,13 +19,13 @@ export async function harness(
   definition: AnyPipelineDefinition,
   size: { width: number; height: number },
   params: AnyParams = {},
-  options: { fps?: number; log?: Log; mediaDir?: string } = {},
+  options: { fps?: number; log?: Log; media?: Partial<MediaOptions> } = {},
 ): Promise<Harness> {
   const fps = options.fps ?? 30;
   const pool = new FramePool();
   const clock = initialClockState(fps);
   // The pipeline's clock is the harness's frame clock: time moves only when the test steps.
-  const instance = await definition.create({ ...size, fps, pool, log: options.log ?? silentLog, now: () => clock.time * 1000, mediaDir: options.mediaDir ?? '' });
+  const instance = await definition.create({ ...size, fps, pool, log: options.log ?? silentLog, now: () => clock.time * 1000, media: { ...defaultMediaOptions(), ...options.media } });
   const tempo = new Tempo();
   let frame = 0;
   return {

@@ -25,6 +25,10 @@ describe.concurrent('audio file source through ffmpeg', () => {
     expect(low.report.highMax).toBeLessThan(0.05);
     expect(high.report.highMax).toBeGreaterThan(0.5);
     expect(high.report.lowMax).toBeLessThan(0.05);
+    // The spectrum shaders read, in the engine: 6 kHz in bin 54 of 64, 60 Hz below bin 19 (200 Hz).
+    expect(Math.abs(high.report.loudestBin - 54)).toBeLessThanOrEqual(2);
+    expect(low.report.loudestBin).toBeLessThan(19);
+    expect(low.report.loudestBin).toBeGreaterThanOrEqual(0);
   });
 
   it('kicks every 500 ms (looped file): beats every 500 +- 20 ms, 120 +- 2 BPM within 8 s', async () => {

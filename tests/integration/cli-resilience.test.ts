@@ -99,8 +99,11 @@ describe('mDNS from inside the host', () => {
     } finally {
       bonjour.destroy();
     }
-    // No avahi-publish or any other child: a SIGKILL leaves nothing behind.
-    const children = spawnSync('ps', ['-o', 'comm=', '--ppid', String(host.child.pid)], { encoding: 'utf8' }).stdout.trim();
-    expect(children).toBe('');
+    // No avahi-publish or any other child but the spawner's helper, which goes with the host: a SIGKILL leaves nothing behind.
+    const children = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(host.child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    expect(children.map((c) => c.replace(/^\s*\d+\s+/, '').replace(/^.*\/dist\//, 'dist/'))).toEqual(['dist/core/spawner-helper.js']);
+    const helper = Number(/^\s*(\d+)/.exec(children[0]!)![1]);
+    host.child.kill('SIGKILL');
+    await until(() => !/^[^Z]/m.test(spawnSync('ps', ['-o', 'stat=', '-p', String(helper)], { encoding: 'utf8' }).stdout.trim()), 10_000, "the helper gone with the host");
   }, 30_000);
 });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { controlHarness, type ControlHarness } from '../helpers/control-harness.js';
 import { makeCodedClip } from '../helpers/coded-clip.js';
@@ -14,7 +15,7 @@ afterEach(async () => {
 describe('clip bank', () => {
   it('lists the media folder\'s clips with thumbnails made once and kept; a name outside it or not a clip is refused', async () => {
     h = await controlHarness();
-    const media = h.engine.mediaDir;
+    const media = h.engine.media.dir;
     const empty = (await h.server.app.inject({ method: 'GET', url: '/api/clips' })).json<{ clips: unknown[]; note: string }>();
     expect(empty).toMatchObject({ clips: [], note: expect.stringContaining('no media folder') as unknown });
 
@@ -36,7 +37,18 @@ describe('clip bank', () => {
     expect(second.rawPayload.equals(first.rawPayload)).toBe(true);
     expect(fs.statSync(path.join(media, '.vj-host-thumbnails', cached!)).mtimeMs).toBe(madeAt);
 
-    for (const bad of ['..%2F..%2Fetc%2Fpasswd', 'notes.txt', 'missing.mp4']) {
+    // A folder of pictures is a slideshow; its thumbnail is its first picture's.
+    fs.mkdirSync(path.join(media, 'stills'));
+    fs.mkdirSync(path.join(media, 'no-pictures'));
+    await sharp({ create: { width: 64, height: 36, channels: 3, background: { r: 255, g: 0, b: 0 } } }).png().toFile(path.join(media, 'stills', 'red.png'));
+    const withFolder = (await h.server.app.inject({ method: 'GET', url: '/api/clips' })).json<{ clips: { name: string; kind: string; thumbnail: string }[] }>();
+    expect(withFolder.clips.map((c) => [c.name, c.kind])).toEqual([['a-count.mkv', 'clip'], ['b-count.mp4', 'clip'], ['stills/', 'slideshow']]);
+    const folderThumb = await h.server.app.inject({ method: 'GET', url: withFolder.clips[2]!.thumbnail });
+    expect(folderThumb.statusCode).toBe(200);
+    const { data } = await sharp(folderThumb.rawPayload).raw().toBuffer({ resolveWithObject: true });
+    expect(data[0]).toBeGreaterThan(200);
+
+    for (const bad of ['..%2F..%2Fetc%2Fpasswd', 'notes.txt', 'missing.mp4', 'no-pictures%2F', '..%2F']) {
       const res = await h.server.app.inject({ method: 'GET', url: `/api/clips/${bad}/thumbnail` });
       expect(res.statusCode).toBe(404);
       expect(res.json()).toMatchObject({ error: 'VJ_CLIP_UNKNOWN' });

@@ -100,7 +100,7 @@ describe('OSCQuery server', () => {
     expect(await (await fetch(`${base}/deck/a/fx/0/zoom?VALUE`)).json()).toEqual({ VALUE: [2.5] });
     expect(await (await fetch(`${base}/deck/a/fx/0/zoom?RANGE`)).json()).toEqual({ RANGE: [{ MIN: 0.25, MAX: 4 }] });
     const deck = (await (await fetch(`${base}/deck/b`)).json()) as OscQueryNode;
-    expect(Object.keys(deck.CONTENTS ?? {}).sort()).toEqual(['fx', 'retrigger', 'source']);
+    expect(Object.keys(deck.CONTENTS ?? {}).sort()).toEqual(['chain', 'clip', 'fx', 'retrigger', 'source']);
     expect((await fetch(`${base}/deck/z`)).status).toBe(404);
     expect((await fetch(`${base}/deck/a/fx/0/zoom?COLOUR`)).status).toBe(400);
     expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(405);

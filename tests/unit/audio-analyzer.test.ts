@@ -28,6 +28,19 @@ describe('audio analysis (generated signals)', () => {
     expect(value('band0')).toBeGreaterThan(value('band7'));
   });
 
+  it('the spectrum shaders read: log-spaced bins, a 60 Hz tone near the left, a 6 kHz tone near the right', () => {
+    const low = analyse(tone(60, 2)).a.spectrum.values;
+    const high = analyse(tone(6000, 2)).a.spectrum.values;
+    const loudest = (bins: Float32Array) => bins.indexOf(Math.max(...bins));
+    // Bin b starts at 30 Hz x (16000 / 30)^(b / 64): 6 kHz falls in bin 54, 200 Hz in bin 19 (below
+    // that a 512-sample block's 94 Hz resolution spreads a tone over several bins).
+    expect(loudest(low)).toBeLessThan(19);
+    expect(Math.abs(loudest(high) - 54)).toBeLessThanOrEqual(2);
+    expect(Math.max(...low)).toBeGreaterThan(0.9);
+    expect(low[54]!).toBeLessThan(0.05);
+    expect(high[7]!).toBeLessThan(0.05);
+  });
+
   it('a 6 kHz tone raises the high band and not the low band', () => {
     const { value } = analyse(tone(6000, 2));
     expect(value('high')).toBeGreaterThan(0.5);

@@ -21,7 +21,7 @@ function controllableModel() {
     name: 'Slow model',
     kind: 'effect',
     execution: 'decoupled',
-    params: Param.object({ gain: Param.number({ default: 1, min: 0, max: 2 }) }),
+    params: Param.object({ gain: Param.number({ default: 1, min: 0, max: 2 }), targetFps: Param.number({ default: 0, min: 0, max: 120 }) }),
     create(ctx) {
       const out = ctx.pool.acquire(ctx.width, ctx.height);
       return {
@@ -139,6 +139,23 @@ describe('engine (manual clock)', () => {
     driver.tick(1);
     expect(output.frames.at(-1)!.pixel0).toEqual([9, 9, 9, 9]);
     expect(engine.stats().stages[1]).toMatchObject({ errors: 1, lastError: 'process() returned a 2x2 frame; the show is 64x36' });
+  });
+
+  it('a decoupled stage with a target rate runs no more often than that, however fast it answers', async () => {
+    const model = controllableModel();
+    const { driver } = await engineFor(
+      { fps: 30, decks: [{ id: 'a', source: { pipeline: 'solid', params: {} }, chain: [{ pipeline: 'slow-model', params: { targetFps: 10 } }] }] },
+      [model.definition],
+    );
+    const launchedAt: number[] = [];
+    for (let tick = 0; tick < 30; tick++) {
+      driver.tick(1);
+      if (model.pending.length) launchedAt.push(tick);
+      // Every run answers at once.
+      for (const run of model.pending.splice(0)) run.resolve(run.input!);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(launchedAt).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 24, 27]); // 10 a second at 30 fps
   });
 
   it('a decoupled stage slower than the tick never builds a backlog: one run in flight, newest input next, skips counted', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ClockState } from '../../core/clock.js';
 import { ManualDriver } from '../../core/driver.js';
 import { silentLog } from '../../core/log.js';
 import { buildEngine } from '../../host/build-engine.js';
@@ -186,6 +187,66 @@ describe('modulation matrix in the frame loop (manual clock)', () => {
     engine.modulation.bus.set(slot, 0.3, 0); // (0.3 - 0.2) / 0.4 = 0.25 -> inverted 0.75 -> squared 0.5625
     driver.tick();
     expect(engine.params.get('/deck/a/fx/0/decay')).toBeCloseTo(0.5625, 9);
+  });
+
+  it('a learned knob (absolute) holds the value until the surface moves it; then it takes it back by passing through the value, or (jump) by moving', async () => {
+    const { engine, driver } = await engineWith({
+      modulation: { routes: [{ id: 'knob', source: 'osc:/1/knob', target: '/deck/a/fx/0/decay', amount: 1, combine: 'last', absolute: true }] },
+    });
+    const { bus, matrix } = engine.modulation;
+    const knob = (v: number) => {
+      bus.set(bus.slot('osc:/1/knob')!, v, 0);
+      driver.tick();
+      return engine.params.get('/deck/a/fx/0/decay');
+    };
+    const holding = () => matrix.routeLevels().find((l) => l.id === 'knob')!.holding;
+    expect(knob(0.8)).toBeCloseTo(0.8, 9);
+    expect(holding()).toBe(true);
+    engine.params.set('/deck/a/fx/0/decay', 0.3); // the surface's fader
+    driver.tick();
+    expect(engine.params.get('/deck/a/fx/0/decay')).toBeCloseTo(0.3, 9);
+    expect(holding()).toBe(false);
+    // The knob, still far above, moves without the value leaping to it…
+    expect(knob(0.7)).toBeCloseTo(0.3, 9);
+    expect(knob(0.4)).toBeCloseTo(0.3, 9);
+    // …until it passes through the value (between two messages): from there it moves it again.
+    expect(knob(0.25)).toBeCloseTo(0.25, 9);
+    expect(holding()).toBe(true);
+    expect(knob(0.6)).toBeCloseTo(0.6, 9);
+    // Coming near the value counts too.
+    engine.params.set('/deck/a/fx/0/decay', 0.9);
+    driver.tick();
+    expect(knob(0.5)).toBeCloseTo(0.9, 9);
+    expect(knob(0.89)).toBeCloseTo(0.89, 9);
+
+    matrix.updateRoute('knob', { takeover: 'jump' });
+    engine.params.set('/deck/a/fx/0/decay', 0.2);
+    driver.tick();
+    driver.tick();
+    expect(engine.params.get('/deck/a/fx/0/decay')).toBeCloseTo(0.2, 9); // the resting knob leaves it
+    expect(knob(0.7)).toBeCloseTo(0.7, 9); // its next move takes it
+  });
+
+  it('tells the future of beat-locked signals: clock, synced and free LFOs, an envelope fired on the beat, as they are that much later', async () => {
+    const { engine, driver } = await engineWith({
+      modulation: { lfos: { lfo1: { sync: true, division: '1 bar', shape: 'triangle' }, lfo2: { rate: 0.7, shape: 'sine' } }, envelopes: { env1: { triggerOn: 'beat', attack: 0.05, decay: 0.3 } } },
+    });
+    const { bus, lookahead } = engine.modulation;
+    let clock: ClockState | null = null;
+    engine.addClockListener((c) => (clock = c));
+    const names = ['clock:beat', 'clock:bar', 'clock:pulse', 'lfo1:out', 'lfo2:out', 'env1:out'];
+    driver.tick(7);
+    // A lane half a second (15 frames) ahead of frame 7, as the host sets one for a model's stages.
+    lookahead.count = 1;
+    lookahead.delays[0] = 500;
+    lookahead.prepare(clock!, bus, engine.modulation.generatorList());
+    const predicted = names.map((n) => lookahead.values(0)[bus.slot(n)!]!);
+    driver.tick(15);
+    const actual = names.map((n) => bus.valueOf(n)!);
+    names.slice(0, 5).forEach((n, i) => expect([n, predicted[i]]).toEqual([n, expect.closeTo(actual[i]!, 6) as unknown]));
+    // The envelope itself runs frame by frame (its attack ends between frames): within one frame of its decay.
+    expect(Math.abs(predicted[5]! - actual[5]!)).toBeLessThanOrEqual(1 / 30 / 0.3);
+    expect(actual[5]).toBeGreaterThan(0); // the envelope did fire on the beat
   });
 
   it('is deterministic for a given clock, random shapes included', async () => {

@@ -26,6 +26,19 @@ function run(head: Playhead, p: PlayParams | ((tick: number) => PlayParams), tic
 }
 
 describe('playhead (which frame of a clip shows on each tick)', () => {
+  it('loops frame-exact when the clock\'s steps carry rounding errors (a show clock far from zero)', () => {
+    const clock = initialClockState(FPS);
+    const tempo = new Tempo(120);
+    const head = new Playhead(48, FPS);
+    const shown: number[] = [];
+    for (let frame = 0; frame < 48 * 10 + 1; frame++) {
+      // Times as a long-running show has them: frame steps that are not exactly 1/30 s apart in floating point.
+      updateClockState(clock, frame, 86_400.123456789 + frame / FPS, FPS, tempo);
+      shown.push(head.advance(clock, play()));
+    }
+    expect(shown).toEqual(Array.from({ length: 48 * 10 + 1 }, (_, i) => i % 48));
+  });
+
   it('plays frame-exact at speed 1, 2 and 0.5, and in reverse', () => {
     expect(run(new Playhead(10, FPS), play(), 12)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
     expect(run(new Playhead(10, FPS), play({ speed: 2 }), 7)).toEqual([0, 2, 4, 6, 8, 0, 2]);

@@ -56,5 +56,7 @@ describe('pipeline registry and plugin loader', () => {
       checkDefinition({ ...base, params: { type: 'object', properties: { g: { type: 'number', maximum: 1, default: 5 } } } }),
     ).toThrow(/params\(defaults\)\.g: must be <= 1/);
     expect(() => checkDefinition(null)).toThrow(/not a pipeline definition/);
+    // `bypass` beside an effect's parameters is the deck's own.
+    expect(() => checkDefinition({ ...base, params: { type: 'object', properties: { bypass: { type: 'boolean', default: false } } } })).toThrow(/params\.bypass: the name is the deck's own/);
   });
 });

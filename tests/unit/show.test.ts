@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultShow } from '../../host/default-show.js';
 import { checkShow, ShowError } from '../../host/show.js';
 import { registerBuiltins } from '../../pipelines/builtins/index.js';
+import { registerShippedModels } from '../../pipelines/onnx/register-models.js';
 import { PipelineRegistry } from '../../pipelines/registry.js';
 
 const registry = new PipelineRegistry();
@@ -20,11 +21,15 @@ function problems(show: unknown): string[] {
 const deck = (chain: unknown[] = []) => ({ id: 'a', source: { pipeline: 'test-pattern', params: {} }, chain });
 
 describe('show file checks', () => {
-  it('accepts the embedded default show and fills defaults', () => {
-    const show = checkShow(defaultShow, registry);
+  it('accepts the embedded default show (with the model that ships with the host) and fills defaults', () => {
+    const withModels = new PipelineRegistry();
+    registerBuiltins(withModels);
+    expect(registerShippedModels(withModels)).toContain('style-candy');
+    const show = checkShow(defaultShow, withModels);
     expect(show.frameSize).toEqual({ width: 1280, height: 720 });
     expect(show.decks[0]!.chain[0]!.params).toMatchObject({ zoom: 1.02, centerX: 0.5, translateX: 0 });
     expect(show.outputs[0]).toMatchObject({ type: 'shm', name: 'vj-host', slots: 3 });
+    expect(show.decks[1]!.chain[0]).toMatchObject({ pipeline: 'style-candy', params: { targetFps: 4, betweenResults: 'crossfade' } });
     expect(checkShow({ decks: [deck()] }, registry)).toMatchObject({ fps: 30, size: '1280x720', bpm: 120 });
   });
 

@@ -6,8 +6,13 @@ export const token = new URLSearchParams(location.search).get('token');
 
 export const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket'], auth: token ? { token } : {}, query: token ? { token } : {} });
 
+/**
+ * Moves made while the host cannot be reached are dropped, not kept for later: played into a restarted
+ * host they would land on a show the surface no longer shows (socket.io would buffer and replay them).
+ * On reconnect the host sends its state again and the surface shows that.
+ */
 export function setParams(changes: ParamChanges): void {
-  socket.emit('params:set', changes);
+  if (socket.connected) socket.emit('params:set', changes);
 }
 
 export function subscribe(subscription: Subscription): void {
@@ -16,7 +21,7 @@ export function subscribe(subscription: Subscription): void {
 
 /** Actions carry the moment they happened here, so a tap keeps the finger's rhythm whatever the network does. */
 export function action(path: string, args: (number | string | boolean)[] = []): void {
-  socket.emit('action', { path, args, at: performance.now() });
+  if (socket.connected) socket.emit('action', { path, args, at: performance.now() });
 }
 
 export interface ApiResult<T> {

@@ -1,7 +1,11 @@
-import { useSignal } from '@preact/signals';
+import { signal, useSignal } from '@preact/signals';
 import type { ParamView } from '../../protocol';
 import { api, setParams } from './connection';
-import { params, refreshRoutes, setLocal, signalNames } from './state';
+import { useDismiss, useLongPress } from './gestures';
+import { ValueLine } from './value-entry';
+import { ListedChoice } from './listed-choice';
+import { paramList, params, refreshRoutes, refreshRoutesSoon, routes, setLocal, signalNames } from './state';
+import { Mapped, useLearnConfirmation, type Learning } from './mapped';
 
 /** The range a surface plays: the schema's soft range where it declares one, else the whole range. */
 function playRange(p: ParamView): { min: number; max: number } {
@@ -28,86 +32,102 @@ function faderScale(p: ParamView): { min: number; max: number; step: number | 'a
 function change(path: string, value: unknown): void {
   setLocal(path, value);
   setParams({ [path]: value });
+  // A control held by a knob or tablet hands the value to this surface: say so without waiting for the poll.
+  if (routes.value.some((r) => r.target === path && r.holding)) refreshRoutesSoon();
 }
 
+/** The one control whose menu is open (a second one closes the first). */
+const openMenu = signal<string | null>(null);
 /**
  * One parameter, its control chosen by its kind (fader, toggle, choice, colour, text); a second marker
- * shows the modulated value apart from the base. Right-click or a long press opens: MIDI learn, the
- * OSC address, a modulation route, reset.
+ * shows the modulated value apart from the base. Right-click or a still long press opens: MIDI learn,
+ * the OSC address, a modulation route, reset (asked first). Escape or a tap outside closes it.
  */
-export function Control({ path }: { path: string }) {
+export function Control({ path, listed }: { path: string; /** The pipeline that lists this text parameter's values. */ listed?: string }) {
+  // Read the list too: a control drawn before the host's list arrived (the mixer's) appears with it.
+  void paramList.value;
   const p = params.get(path)?.value;
-  const menu = useSignal(false);
   const note = useSignal<string | null>(null);
+  const learning = useSignal<Learning | null>(null);
+  const hold = useLongPress(() => (openMenu.value = path));
+  useLearnConfirmation(path, learning.value, (n) => {
+    note.value = n;
+    learning.value = null;
+  });
   if (!p) return null;
   if (p.control === 'xy') return <VectorPad p={p} />;
-  let pressTimer: ReturnType<typeof setTimeout> | undefined;
   const open = (e: Event) => {
     e.preventDefault();
-    menu.value = true;
+    // A touch's own long press is ours (still holds only); the browser's context menu is the mouse's.
+    if ((e as PointerEvent).pointerType !== 'touch') openMenu.value = path;
   };
+  const menu = openMenu.value === path;
   const input = (() => {
     switch (p.control) {
       case 'fader': {
         const scale = faderScale(p);
         return (
           <div class="fader">
-            <input type="range" data-path={path} min={scale.min} max={scale.max} step={scale.step} value={scale.toInput(Number(p.base))} onInput={(e) => change(path, scale.fromInput(Number((e.target as HTMLInputElement).value)))} />
+            <input type="range" data-path={path} aria-label={p.label} aria-valuetext={valueText(p)} min={scale.min} max={scale.max} step={scale.step} value={scale.toInput(Number(p.base))} onInput={(e) => change(path, scale.fromInput(Number((e.target as HTMLInputElement).value)))} />
             {p.modulated && <div class="modulation" data-modulated={path} style={{ left: `${position(p, p.value) * 100}%` }} />}
           </div>
         );
       }
       case 'toggle':
-        return <button type="button" class={p.base ? 'toggle on' : 'toggle'} data-path={path} onClick={() => change(path, !p.base)}>{p.base ? 'on' : 'off'}</button>;
+        return <button type="button" class={p.base ? 'toggle on' : 'toggle'} data-path={path} aria-pressed={Boolean(p.base)} aria-label={`${p.label} ${p.base ? 'on' : 'off'}`} onClick={() => change(path, !p.base)}>{p.base ? 'on' : 'off'}</button>;
       case 'choice':
         return (
-          <select data-path={path} value={String(p.base)} onChange={(e) => change(path, (e.target as HTMLSelectElement).value)}>
+          <select data-path={path} aria-label={p.label} value={String(p.base)} onChange={(e) => change(path, (e.target as HTMLSelectElement).value)}>
             {(p.options ?? []).map((o) => <option key={o} value={o}>{o}</option>)}
           </select>
         );
       case 'colour':
-        return <input type="color" data-path={path} value={String(p.base)} onInput={(e) => change(path, (e.target as HTMLInputElement).value)} />;
-      case 'text':
-        return <input type="text" data-path={path} value={typeof p.base === 'string' ? p.base : ''} onChange={(e) => change(path, (e.target as HTMLInputElement).value)} />;
+        return <input type="color" data-path={path} aria-label={p.label} value={String(p.base)} onInput={(e) => change(path, (e.target as HTMLInputElement).value)} />;
+      case 'text': {
+        const text = typeof p.base === 'string' ? p.base : '';
+        if (listed) return <ListedChoice path={path} label={p.label} pipeline={listed} value={text} set={(v) => change(path, v)} />;
+        return <input type="text" data-path={path} aria-label={p.label} value={text} onChange={(e) => change(path, (e.target as HTMLInputElement).value)} />;
+      }
     }
   })();
-  const shown = typeof p.value === 'number' ? (Math.round(p.value * 1000) / 1000).toString() : String(p.value);
   return (
-    <div
-      class="control"
-      title={p.description}
-      onContextMenu={open}
-      onTouchStart={(e) => {
-        pressTimer = setTimeout(() => open(e), 600);
-      }}
-      onTouchEnd={() => clearTimeout(pressTimer)}
-    >
-      <label>
-        {p.label}
-        <span class="value">{shown}{p.unit && p.unit !== 'normalized' ? ` ${p.unit}` : ''}</span>
-      </label>
+    <div class={menu ? 'control menu-open' : 'control'} title={p.description} data-control={path} onContextMenu={open} {...hold}>
+      <ValueLine p={p} text={valueText(p)} set={(v) => change(path, v)} />
       {input}
-      {note.value && <div class="note">{note.value}</div>}
-      {menu.value && <ControlMenu p={p} close={() => (menu.value = false)} note={(n) => (note.value = n)} />}
+      <Mapped path={path} />
+      {note.value && <div class="note" role="status">{note.value}</div>}
+      {menu && <ControlMenu p={p} close={() => (openMenu.value = null)} note={(n) => (note.value = n)} learn={(l) => (learning.value = l)} />}
     </div>
   );
 }
 
-function ControlMenu({ p, close, note }: { p: ParamView; close: () => void; note: (n: string) => void }) {
+function valueText(p: ParamView): string {
+  const shown = typeof p.value === 'number' ? (Math.round(p.value * 1000) / 1000).toString() : String(p.value);
+  return `${shown}${p.unit && p.unit !== 'normalized' ? ` ${p.unit}` : ''}`;
+}
+
+function ControlMenu({ p, close, note, learn }: { p: ParamView; close: () => void; note: (n: string) => void; learn: (l: Learning) => void }) {
   const source = useSignal(signalNames.value.find((s) => s === 'lfo1:out') ?? signalNames.value[0] ?? 'lfo1:out');
+  const confirmReset = useSignal(false);
+  const ref = useDismiss(close);
   const run = async (what: () => Promise<string>) => {
     note(await what());
     close();
   };
   return (
-    <div class="menu" role="menu" onClick={(e) => e.stopPropagation()}>
+    <div class="menu" role="dialog" aria-label={`${p.label}: learn, address, modulation, reset`} ref={ref} onClick={(e) => e.stopPropagation()}>
+      <button type="button" class="close" onClick={close}>Close</button>
       <button type="button" onClick={() => void run(async () => {
-        const r = await api('POST', '/learn/midi', { path: p.path });
-        return r.ok ? 'move a MIDI control…' : (r.body.message ?? 'MIDI learn is not available');
+        const before = routes.value.map((x) => x.id);
+        const r = await api<{ hint: string }>('POST', '/learn/midi', { path: p.path });
+        if (r.ok) learn({ kind: 'MIDI', before });
+        return r.ok ? `${r.body.hint}…` : (r.body.message ?? 'MIDI learn is not available');
       })}>MIDI learn</button>
       <button type="button" onClick={() => void run(async () => {
-        const r = await api('POST', '/learn/osc', { path: p.path });
-        return r.ok ? 'move a control on the OSC surface…' : (r.body.message ?? 'OSC learn is not available');
+        const before = routes.value.map((x) => x.id);
+        const r = await api<{ hint: string }>('POST', '/learn/osc', { path: p.path });
+        if (r.ok) learn({ kind: 'OSC', before });
+        return r.ok ? `${r.body.hint}…` : (r.body.message ?? 'OSC learn is not available');
       })}>OSC learn</button>
       <button type="button" onClick={() => void run(async () => {
         await navigator.clipboard?.writeText(p.path).catch(() => {});
@@ -115,7 +135,7 @@ function ControlMenu({ p, close, note }: { p: ParamView; close: () => void; note
       })}>Copy OSC address</button>
       {p.modulatable && (
         <div class="route-add">
-          <select value={source.value} onChange={(e) => (source.value = (e.target as HTMLSelectElement).value)}>
+          <select aria-label="Modulation source" value={source.value} onChange={(e) => (source.value = (e.target as HTMLSelectElement).value)}>
             {signalNames.value.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
           <button type="button" onClick={() => void run(async () => {
@@ -125,11 +145,18 @@ function ControlMenu({ p, close, note }: { p: ParamView; close: () => void; note
           })}>Add modulation</button>
         </div>
       )}
-      <button type="button" onClick={() => void run(() => {
-        change(p.path, p.default);
-        return Promise.resolve('reset');
-      })}>Reset to default</button>
-      <button type="button" onClick={close}>Close</button>
+      {confirmReset.value ? (
+        <div class="confirm" role="group" aria-label="Reset?">
+          <span>Reset to {fmt(p.default)}?</span>
+          <button type="button" data-confirm="reset" onClick={() => void run(() => {
+            change(p.path, p.default);
+            return Promise.resolve('reset');
+          })}>Reset</button>
+          <button type="button" onClick={() => (confirmReset.value = false)}>Keep</button>
+        </div>
+      ) : (
+        <button type="button" data-action="reset" onClick={() => (confirmReset.value = true)}>Reset to default…</button>
+      )}
     </div>
   );
 }

@@ -1,9 +1,12 @@
-import { computed, useSignal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
-import type { PresetsResponse } from '../../protocol';
-import { action, api } from './connection';
+import { computed } from '@preact/signals';
+import { action } from './connection';
+import { ChainBrowser, EffectTools, pipelines } from './chain-editor';
+import { ClipGrid } from './clip-grid';
+import { Presets } from './presets';
+import { CuePanel, InputsPanel, OutputsPanel, TempoPanel } from './show-panels';
 import { Control, layout, XYPad } from './controls';
-import { meters, paramList, previewIndex, previewUrl, stats } from './state';
+import { BeatLight } from './beat-light';
+import { connected, meters, paramList, previewIndex, previewUrl, stats } from './state';
 
 /** Deck ids and each deck's stages (source, fx/0, …), read off the parameter paths. */
 const decks = computed(() => {
@@ -18,26 +21,75 @@ const decks = computed(() => {
   return byDeck;
 });
 
-function stageName(deck: string, stage: string): string {
+function pipelineOf(deck: string, stage: string): string | null {
+  return stats.value?.stages.find((x) => x.path === `/deck/${deck}/${stage}`)?.pipeline ?? null;
+}
+
+/** What a stage with a life of its own says of itself: a model's state, rate and latency, an error, a bypass for overrunning. */
+function StageState({ deck, stage }: { deck: string; stage: string }) {
   const s = stats.value?.stages.find((x) => x.path === `/deck/${deck}/${stage}`);
-  return s ? `${stage} · ${s.pipeline}` : stage;
+  if (!s) return null;
+  const parts = [
+    s.status && s.pipeline !== 'video' ? s.status.state : null,
+    s.status?.next ? `loading ${s.status.next}` : null,
+    governorText(s.status?.detail?.governor),
+    typeof s.status?.detail?.provider === 'string' ? `on ${s.status.detail.provider === 'webgpu' ? `the GPU (${typeof s.status.detail.adapter === 'string' ? s.status.detail.adapter : 'WebGPU'})` : s.status.detail.provider.toUpperCase()}` : null,
+    typeof s.rate === 'number' ? `${s.rate.toFixed(1)} fps` : null,
+    typeof s.latencyMs === 'number' ? `${Math.round(s.latencyMs)} ms` : null,
+    s.bypassed ? 'skipped: over its frame budget' : null,
+    s.gpu ? `GPU${s.gpu.gpuMs === null ? '' : ` ${s.gpu.gpuMs.toFixed(2)} ms`}` : null,
+  ].filter(Boolean);
+  const error = s.status?.error ?? s.lastError;
+  if (!parts.length && !error) return null;
+  return (
+    <div class="stage-state" data-stage-state={s.path} role="status">
+      {parts.join(' · ')}
+      {error ? <div class="error">{error}</div> : null}
+    </div>
+  );
+}
+
+/** The stage's pipeline, when it lists the values of this parameter (a model stage's model files). */
+function listedBy(deck: string, stage: string, path: string): string | undefined {
+  const id = pipelineOf(deck, stage);
+  const param = path.slice(path.lastIndexOf('/') + 1);
+  return id && pipelines.value.find((p) => p.id === id)?.choices.includes(param) ? id : undefined;
+}
+
+/** The size a model's target rate chose, and why. */
+function governorText(g: unknown): string | null {
+  if (typeof g !== 'object' || g === null) return null;
+  const { size, reason } = g as { size?: unknown; reason?: unknown };
+  return typeof size === 'string' && typeof reason === 'string' ? `working ${size}: ${reason}` : null;
+}
+
+function stageName(deck: string, stage: string): string {
+  const pipeline = pipelineOf(deck, stage);
+  return pipeline ? `${stage} · ${pipeline}` : stage;
 }
 
 export function Preview() {
+  const offline = !connected.value;
   return (
-    <div class="preview">
-      {previewUrl.value ? <img src={previewUrl.value} alt="output" data-frame={previewIndex.value} /> : <div class="no-preview">waiting for frames…</div>}
+    <div class={offline ? 'preview offline' : 'preview'}>
+      <button type="button" class="fullscreen" aria-label="Output full screen" onClick={(e) => void (e.currentTarget.parentElement as HTMLElement).requestFullscreen?.().catch(() => {})}>⛶</button>
+      {previewUrl.value ? <img src={previewUrl.value} alt="the output, live" data-frame={previewIndex.value} /> : <div class="no-preview">waiting for frames…</div>}
+      {offline && (
+        <div class="offline-overlay" role="alert">
+          <strong>OFFLINE</strong>
+          <span>the host is not answering: this picture is old, and moves are not sent</span>
+        </div>
+      )}
     </div>
   );
 }
 
 export function Tempo() {
   const s = stats.value;
-  const beat = s ? s.clock.beat % 1 : 0;
   return (
     <div class="tempo">
       <span class="bpm" data-bpm={s?.clock.bpm ?? ''}>{s ? s.clock.bpm.toFixed(1) : '—'} BPM</span>
-      <span class={beat < 0.2 ? 'beat-light lit' : 'beat-light'} />
+      <BeatLight />
       <button type="button" class="tap" onClick={() => action('/clock/tap')}>TAP</button>
     </div>
   );
@@ -57,104 +109,13 @@ function Meters() {
   );
 }
 
-function Outputs() {
-  return (
-    <ul class="outputs">
-      {(stats.value?.outputs ?? []).map((o) => (
-        <li key={o.id} class={`output ${o.state}`} data-output={o.id}>
-          <b>{o.id}</b> {o.state} · sent {o.sent} · dropped {o.dropped}
-          {typeof o.detail.encoderFps === 'number' && o.state === 'running' ? ` · ${o.detail.encoderFps} fps` : ''}
-          {typeof o.detail.connections === 'number' ? ` · ${o.detail.connections} receivers` : ''}
-          {o.lastError ? <div class="error">{o.lastError}</div> : null}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 export function Banners() {
   const s = stats.value;
   const errors = [
     ...(s?.stages.filter((x) => x.lastError).map((x) => `${x.path}: ${x.lastError}`) ?? []),
     ...(s?.outputs.filter((o) => o.state === 'failed').map((o) => `output ${o.id}: ${o.lastError ?? 'failed'}`) ?? []),
   ];
-  return <div class="banners">{errors.slice(0, 3).map((e) => <div key={e} class="banner">{e}</div>)}</div>;
-}
-
-const MORPHS = [0, 1, 2, 4];
-
-function Presets() {
-  const names = useSignal<Record<number, string>>({});
-  const banks = useSignal<string[]>(['default']);
-  const bank = useSignal('default');
-  const morph = useSignal(0);
-  const load = async () => {
-    const r = await api<PresetsResponse>('GET', '/presets');
-    if (!r.ok) return;
-    banks.value = [...new Set(['default', ...r.body.presets.map((p) => p.bank)])].sort();
-    const bySlot: Record<number, string> = {};
-    for (const p of r.body.presets) if (p.bank === bank.value && p.slot !== null) bySlot[p.slot] = p.name;
-    names.value = bySlot;
-  };
-  useEffect(() => {
-    void load();
-    const recallSlot = (e: Event) => recall(Number((e as CustomEvent<unknown>).detail));
-    addEventListener('vj-slot', recallSlot);
-    return () => removeEventListener('vj-slot', recallSlot);
-  }, []);
-  const recall = (slot: number) => {
-    const name = names.value[slot];
-    if (name) void api('POST', `/presets/${encodeURIComponent(bank.value)}/${encodeURIComponent(name)}/recall`, morph.value ? { mode: 'morph', duration: morph.value, unit: 'seconds' } : { mode: 'instant' });
-  };
-  const save = async (slot: number) => {
-    await api('POST', '/presets', { name: names.value[slot] ?? `Slot ${slot}`, slot, bank: bank.value });
-    await load();
-  };
-  return (
-    <div class="presets">
-      <div class="morph">
-        bank
-        <select value={bank.value} onChange={(e) => {
-          bank.value = (e.target as HTMLSelectElement).value;
-          void load();
-        }}>
-          {banks.value.map((b) => <option key={b} value={b}>{b}</option>)}
-        </select>
-        morph
-        {MORPHS.map((m) => <button type="button" key={m} class={morph.value === m ? 'on' : ''} onClick={() => (morph.value = m)}>{m ? `${m}s` : 'cut'}</button>)}
-      </div>
-      <div class="slots">
-        {[1, 2, 3, 4, 5, 6, 7, 8].map((slot) => <PresetSlot key={slot} slot={slot} name={names.value[slot]} onRecall={recall} onSave={(n) => void save(n)} />)}
-      </div>
-    </div>
-  );
-}
-
-/** A preset slot: a tap recalls it, a hold (700 ms) saves the show into it. */
-function PresetSlot({ slot, name, onRecall, onSave }: { slot: number; name: string | undefined; onRecall: (slot: number) => void; onSave: (slot: number) => void }) {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let held = false;
-  return (
-    <button
-      type="button"
-      class={name ? 'slot filled' : 'slot'}
-      data-slot={slot}
-      onPointerDown={() => {
-        held = false;
-        timer = setTimeout(() => {
-          held = true;
-          onSave(slot);
-        }, 700);
-      }}
-      onPointerUp={() => {
-        clearTimeout(timer);
-        if (!held) onRecall(slot);
-      }}
-    >
-      <span class="n">{slot}</span>
-      {name ?? 'hold to save'}
-    </button>
-  );
+  return <div class="banners" role="alert">{errors.slice(0, 3).map((e) => <div key={e} class="banner">{e}</div>)}</div>;
 }
 
 export function Performance() {
@@ -167,19 +128,28 @@ export function Performance() {
           <Control path="/mixer/crossfade" />
           <Control path="/mixer/mode" />
         </div>
+        <TempoPanel />
+        <CuePanel />
         <Meters />
-        <Outputs />
+        <InputsPanel />
+        <OutputsPanel />
       </section>
       <section class="decks">
         {[...decks.value].map(([deck, stages]) => (
           <div class="deck" key={deck} data-deck={deck}>
             <h2>Deck {deck.toUpperCase()}</h2>
             {[...stages].map(([stage, paths]) => (
-              <fieldset key={stage}>
-                <legend>{stageName(deck, stage)}</legend>
-                {layout(paths).map((item) => ('pad' in item ? <XYPad key={item.pad[0]} x={item.pad[0]} y={item.pad[1]} /> : <Control key={item.single} path={item.single} />))}
+              <fieldset key={stage} data-stage={stage}>
+                <legend>
+                  {stageName(deck, stage)}
+                  {stage.startsWith('fx/') ? <EffectTools deck={deck} index={Number(stage.slice(3))} count={[...stages.keys()].filter((k) => k.startsWith('fx/')).length} /> : null}
+                </legend>
+                <StageState deck={deck} stage={stage} />
+                {stage === 'source' && pipelineOf(deck, stage) === 'video' ? <ClipGrid deck={deck} /> : null}
+                {layout(paths).map((item) => ('pad' in item ? <XYPad key={item.pad[0]} x={item.pad[0]} y={item.pad[1]} /> : <Control key={item.single} path={item.single} listed={listedBy(deck, stage, item.single)} />))}
               </fieldset>
             ))}
+            <ChainBrowser deck={deck} source={pipelineOf(deck, 'source')} />
           </div>
         ))}
       </section>

@@ -15,7 +15,11 @@ export const connected = signal(false);
 export const problems = signal<string[]>([]);
 export const routes = signal<RouteView[]>([]);
 export const signalNames = signal<string[]>([]);
+/** Signals that swing both ways (-1..1): their routes' default input range. */
+export const bipolarSignals = signal<ReadonlySet<string>>(new Set());
 export const view = signal<'perform' | 'modulation'>('perform');
+/** The performance lock: while on, no control on this surface can be moved. */
+export const locked = signal(false);
 
 export const METER_SIGNALS = ['audio:low', 'audio:mid', 'audio:high', 'audio:onset', 'clock:pulse'];
 
@@ -53,15 +57,28 @@ export async function refreshRoutes(): Promise<void> {
   if (result.ok) routes.value = result.body.routes;
 }
 
+let soon: ReturnType<typeof setTimeout> | null = null;
+/** Routes read again shortly (once, however many changes ask meanwhile): after a change the host applies at its next frame. */
+export function refreshRoutesSoon(): void {
+  soon ??= setTimeout(() => {
+    soon = null;
+    void refreshRoutes();
+  }, 150);
+}
+
 export async function refreshSignals(): Promise<void> {
   const result = await api<SignalsResponse>('GET', '/signals');
-  if (result.ok) signalNames.value = result.body.signals.map((s) => s.name);
+  if (!result.ok) return;
+  signalNames.value = result.body.signals.map((s) => s.name);
+  bipolarSignals.value = new Set(result.body.signals.filter((s) => s.polarity === 'bipolar').map((s) => s.name));
 }
 
 let lastPreview: string | null = null;
 
 export function start(): void {
   socket.on('connect', () => {
+    // Whatever was said while it could not be reached no longer holds.
+    problems.value = [];
     connected.value = true;
     subscribe({ stats: true, signals: { names: METER_SIGNALS, rate: 20 }, preview: { width: 640, quality: 70, fps: 15 } });
     void refreshRoutes();

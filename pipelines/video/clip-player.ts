@@ -1,0 +1,88 @@
+import type { ClockState } from '../../core/clock.js';
+import { CachedClip } from './cached-clip.js';
+import { DiskClip } from './disk-clip.js';
+import { LiveFeed, type FeedState } from './live-feed.js';
+import { Playhead } from './playhead.js';
+import { FeedPlayer, type Player, type PlayerContext, type PlayerStatus } from './players.js';
+import type { VideoInput } from './video-input.js';
+import type { VideoParams } from './video-params.js';
+
+/**
+ * A clip: decoded into memory when it fits, else played from disk a window at a time; either way every
+ * parameter (speed, reverse, loop modes, in and out, scrub, beat sync) is frame-exact. A long clip whose
+ * length the container does not say is streamed forward at its own rate, looping.
+ */
+export class ClipPlayer implements Player {
+  private readonly clip: CachedClip;
+  private playhead: Playhead | null = null;
+  private windows: DiskClip | null = null;
+  private streamed: FeedPlayer | null = null;
+  private shown = 0;
+  private pendingSeek: number | null = null;
+  private held: Uint8Array | null = null;
+
+  constructor(input: VideoInput & { kind: 'clip' }, ctx: PlayerContext) {
+    this.clip = new CachedClip(input, ctx.setup, ctx.fps, ctx.clipCacheBytes);
+    void this.clip.load().then((state) => {
+      const frames = this.clip.expectedFrames;
+      if (state === 'ready') {
+        this.startPlayhead(this.clip.frames.length);
+        ctx.log.info(`video ${input.label}: ${this.clip.frames.length} frames at ${this.clip.fps} fps in memory`);
+      } else if (state === 'too-long' && frames) {
+        this.windows = new DiskClip({ input, setup: ctx.setup, fps: this.clip.fps, frames });
+        this.startPlayhead(frames);
+        ctx.log.info(`video ${input.label}: ${frames} frames, more than the clip cache holds; played from disk (forwards: decoded ahead; backwards: ${this.windows.windowFrames} frames at a time)`);
+      } else if (state === 'too-long') {
+        ctx.log.info(`video ${input.label}: longer than the clip cache holds and of unknown length; streamed from disk (forward, looping)`);
+        this.streamed = new FeedPlayer(new LiveFeed(input, ctx.setup, ctx.log), 'clip');
+      } else if (state === 'failed') {
+        ctx.log.error(`video ${input.label}: failed: ${this.clip.error}`);
+      }
+    });
+  }
+
+  frame(clock: ClockState, p: VideoParams): Uint8Array | null {
+    if (this.streamed) return this.streamed.frame(clock, p);
+    if (!this.playhead) return null;
+    // A streamed clip's last window can show the file to be shorter than its container said.
+    if (this.windows && this.windows.frames !== this.playhead.frames) this.startPlayhead(this.windows.frames, this.shown / this.playhead.frames);
+    this.shown = this.playhead.advance(clock, p);
+    if (!this.windows) return this.clip.frames[this.shown] ?? null;
+    // A frame whose window is still decoding: the last one stays up (a late frame, not a lost source).
+    const [lo, hi] = this.playhead.range(p);
+    this.held = this.windows.frameAt({ frame: this.shown, heading: this.playhead.heading, lo, hi, loop: p.loop }) ?? this.held;
+    return this.held;
+  }
+
+  retrigger(): void {
+    this.playhead?.retrigger();
+  }
+
+  seek(at: number): void {
+    if (this.playhead) this.playhead.seek(at);
+    else this.pendingSeek = at;
+  }
+
+  status(): PlayerStatus {
+    if (this.streamed) return this.streamed.status();
+    if (this.windows) {
+      const w = this.windows;
+      return { state: 'playing', kind: 'clip', lastError: w.lastError, decoded: w.decoded, dropped: 0, frames: w.frames, frame: this.shown, seeks: w.seeks, late: w.late, buffered: w.buffered };
+    }
+    const state: FeedState = this.clip.state === 'ready' ? 'playing' : this.clip.state === 'failed' ? 'failed' : 'starting';
+    const frames = this.clip.frames.length;
+    return { state, kind: 'cached-clip', lastError: this.clip.error, decoded: frames, dropped: 0, ...(frames ? { frames, frame: this.shown } : {}) };
+  }
+
+  dispose(): void {
+    this.clip.dispose();
+    this.windows?.dispose();
+    this.streamed?.dispose();
+  }
+
+  private startPlayhead(frames: number, at?: number): void {
+    this.playhead = new Playhead(frames, this.clip.fps);
+    const seek = at ?? this.pendingSeek;
+    if (seek !== null && seek !== undefined) this.playhead.seek(seek);
+  }
+}
