@@ -1,4 +1,5 @@
 import type { Log } from '../core/log.js';
+import { adapterKnown } from '../core/gpu-probe.js';
 import { describeGpu, GpuDevice } from '../gpu/gpu-device.js';
 import type { Engine } from '../host/engine.js';
 import type { GpuAccess } from '../pipelines/gpu/gpu-access.js';
@@ -11,6 +12,9 @@ import type { PipelineRegistry } from '../pipelines/registry.js';
 export async function openGpu(choice: string, access: GpuAccess, registry: PipelineRegistry, log: Log): Promise<void> {
   const { gpu, reason } = await GpuDevice.open(choice, log.child({ part: 'gpu' }));
   access.set(gpu, reason);
+  // What the GPU path found is what a model's `auto` would probe for (not with --gpu off: nothing was asked).
+  if (gpu?.adapter) adapterKnown({ adapter: { name: gpu.adapter.name, vendor: gpu.adapter.vendor, architecture: gpu.adapter.architecture, software: gpu.adapter.software } });
+  else if (choice === 'auto') adapterKnown({ adapter: null, ...(reason ? { reason } : {}) });
   if (gpu?.adapter) {
     log.info({ gpu: gpu.adapter }, `GPU: ${describeGpu(gpu.adapter)}`);
     return;

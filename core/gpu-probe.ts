@@ -53,6 +53,14 @@ export function probeGpu(): Promise<ProbeResult> {
   return probed;
 }
 
+/**
+ * The adapter this process has already opened (the GPU path's device), or why it has none: then a
+ * model's `auto` needs no probe child (a second Node process and a second Dawn, seconds on a busy machine).
+ */
+export function adapterKnown(result: ProbeResult): void {
+  probed ??= Promise.resolve(result);
+}
+
 /** How the adapter reads in a log line. */
 export function describeAdapter(adapter: GpuAdapter): string {
   return `${adapter.name}${adapter.software ? ' (software, on the CPU)' : ''}`;

@@ -54,7 +54,7 @@ describe('nobody gets in who should not, from a real browser', () => {
   it('a page on another origin cannot stop an output, save a preset, read parameters or open a socket', async () => {
     host = startHost(['--size', '320x180', '--no-status']);
     const control = await surfaceUrl(host);
-    await host.waitFor(/OSCQuery at http:\/\/127\.0\.0\.1:\d+\//, 15_000);
+    await host.waitFor(/OSCQuery at http:\/\/127\.0\.0\.1:\d+\//);
     const oscQuery = /OSCQuery at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.output())![1]!;
     attacker = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackPage(control, oscQuery)));
     await new Promise<void>((resolve) => attacker!.listen(0, '127.0.0.1', resolve));
@@ -76,7 +76,7 @@ describe('nobody gets in who should not, from a real browser', () => {
 
   it('--lan: a tablet opening the printed URL gets the whole surface (assets and socket through the token), touch included', async () => {
     host = startHost(['--size', '320x180', '--no-status', '--lan']);
-    await host.waitFor(/control surface on the network at http:\/\/[^ "]+\?token=[\w-]+/, 15_000);
+    await host.waitFor(/control surface on the network at http:\/\/[^ "]+\?token=[\w-]+/);
     const printed = /control surface on the network at (http:\/\/[^ "]+\?token=[\w-]+)/.exec(host.output())![1]!;
     // The tablet is this machine here: the same URL, with the loopback address the test can reach.
     const url = new URL(printed);

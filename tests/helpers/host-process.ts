@@ -49,7 +49,7 @@ export function startHost(args: string[], options: { cwd?: string; env?: NodeJS.
     child,
     output: () => out,
     exited,
-    waitFor(pattern, ms = 10_000) {
+    waitFor(pattern, ms = HOST_START_MS) {
       return new Promise((resolve, reject) => {
         const started = Date.now();
         const poll = setInterval(() => {
@@ -93,6 +93,13 @@ export function runCli(args: string[], options: { cwd?: string; timeoutMs?: numb
   });
 }
 
+/**
+ * How long a host may take to say it is up (or to say what the test waits for). A liveness bound, not a
+ * speed check: a host starts in about 3 s on a quiet machine, and up to five times that while the suite
+ * keeps both cores busy (a model and the GPU device open at every start of the default show).
+ */
+export const HOST_START_MS = 25_000;
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `vj-host-test-${prefix}-`));
 }
@@ -100,7 +107,7 @@ export function tempDir(prefix: string): string {
 const SURFACE_LINE = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//;
 
 /** The control surface's address, once the host has printed it. */
-export async function surfaceUrl(host: HostProcess, ms = 15_000): Promise<string> {
+export async function surfaceUrl(host: HostProcess, ms = HOST_START_MS): Promise<string> {
   await host.waitFor(SURFACE_LINE, ms);
   return SURFACE_LINE.exec(host.output())![1]!;
 }

@@ -47,7 +47,7 @@ describe('vj-host with plugins', () => {
     const shmName = uniqueShmName('broken');
     hosts.remove(path.join('/dev/shm', shmName));
     const host = hosts.start(['--plugins', path.join(repoRoot, 'tests', 'fixtures', 'plugins-broken'), '--shm-name', shmName]);
-    await host.waitFor(/vj-host running/, 20_000);
+    await host.waitFor(/vj-host running/);
     const out = host.output();
     expect(out).toMatch(/plugin failed to load: .*needs a default/);
     expect(out).toMatch(/"plugin":"[^"]*syntax-error\.mjs".*plugin failed to load/);

@@ -18,7 +18,7 @@ const hosts = hostPerTest();
 describe('start-up speaks in the host\'s own words', () => {
   it('no ALSA, PortAudio or RtMidi chatter before the first status line; one line each for audio and MIDI', async () => {
     const host = hosts.start(['--no-ui']);
-    await host.waitFor(/vj-host running/, 15_000);
+    await host.waitFor(/vj-host running/);
     const out = host.output();
     expect(out).not.toMatch(/ALSA lib|PortAudio V|MidiInAlsa|Input audio options/);
     const lines = out.trim().split('\n');
@@ -86,7 +86,7 @@ describe('an output that cannot start does not hold up the show', () => {
 describe('mDNS from inside the host', () => {
   it('advertises OSCQuery and OSC so a browser on this machine finds them, with no process of its own left to orphan', async () => {
     const host = hosts.start(['--no-ui', '--no-status']);
-    await host.waitFor(/OSCQuery at http:\/\/127\.0\.0\.1:(\d+)\//, 15_000);
+    await host.waitFor(/OSCQuery at http:\/\/127\.0\.0\.1:(\d+)\//);
     const queryPort = Number(/OSCQuery at http:\/\/127\.0\.0\.1:(\d+)\//.exec(host.output())![1]);
     const { Bonjour } = await import('bonjour-service');
     const bonjour = new Bonjour({}, () => {});
