@@ -53,16 +53,19 @@ export class FrameRenderer {
     const result = results[output.name];
     if (!result) throw new Error(`the model returned no "${output.name}"`);
     if (!allFinite(result.data)) throw new Error(`the model returned NaN or Infinity in "${output.name}"`);
-    if (this.styled.length !== bytes.length) this.styled = new Uint8Array(bytes.length);
-    const styled: Frame = { ...input, data: this.styled };
+    // Fully wet, an image or luma picture is written over the frame's own bytes (they are read before
+    // they are written): two whole-frame copies fewer on the model's thread. A mask needs the input whole.
+    const direct = job.mix >= 1 && output.role !== 'mask';
+    if (!direct && this.styled.length !== bytes.length) this.styled = new Uint8Array(bytes.length);
+    const styled: Frame = { ...input, data: direct ? bytes : this.styled };
     const inputSize = { w, h };
     switch (output.role) {
       case 'image':
-        styled.data.set(bytes); // what the model's picture does not cover (fill's margins) stays dry
+        if (!direct) styled.data.set(bytes); // what the model's picture does not cover (fill's margins) stays dry
         imageToFrame(result.data, result.dims, output, place, inputSize, styled, this.scratch);
         break;
       case 'luma':
-        styled.data.set(bytes);
+        if (!direct) styled.data.set(bytes);
         lumaToFrame(result.data, result.dims, output, input, place, inputSize, styled, this.scratch);
         break;
       case 'mask':
@@ -70,7 +73,7 @@ export class FrameRenderer {
         break;
     }
     // Dry (in place) to wet: mix 0 keeps the input exactly, mix 1 gives the model's picture exactly.
-    crossfadeInto(bytes, this.styled, job.mix, bytes);
+    if (!direct) crossfadeInto(bytes, this.styled, job.mix, bytes);
     return bytes;
   }
 }

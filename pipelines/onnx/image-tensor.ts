@@ -22,55 +22,98 @@ export function channelCount(spec: ImageInputSpec): number {
   return spec.channels === 'Y' ? 1 : 3;
 }
 
+/** Per tensor column: the two source pixels' byte offsets in a row, the weight of the second, and whether it is inside the frame. */
+interface ColumnTable {
+  i0: Int32Array;
+  i1: Int32Array;
+  wx: Float64Array;
+  inside: Uint8Array;
+}
+
+const columnTables = new Map<number, ColumnTable>();
+
+/** The columns' sampling for a tensor `w` wide over a frame `fw` wide, through the inverse placement. */
+function columnTable(w: number, fw: number, back: Placement): ColumnTable {
+  let t = columnTables.get(w);
+  if (!t) {
+    if (columnTables.size > 8) columnTables.clear();
+    t = { i0: new Int32Array(w), i1: new Int32Array(w), wx: new Float64Array(w), inside: new Uint8Array(w) };
+    columnTables.set(w, t);
+  }
+  for (let x = 0; x < w; x++) {
+    const fx = (x + 0.5) * back.scaleX + back.offsetX - 0.5;
+    t.inside[x] = fx < -0.5 || fx > fw - 0.5 ? 0 : 1;
+    const sx = Math.min(fw - 1, Math.max(0, fx));
+    const x0 = Math.floor(sx);
+    t.i0[x] = x0 * 4;
+    t.i1[x] = Math.min(fw - 1, x0 + 1) * 4;
+    t.wx[x] = sx - x0;
+  }
+  return t;
+}
+
 /**
  * Frame (RGBA8, any size) -> image tensor (w x h, layout, channel order or luma, range) in one pass over
  * the tensor's pixels, bilinear-sampled through the placement (stretch / fit / fill), into a reused
- * buffer. Tensor pixels outside the frame (fit's letterbox) are black.
+ * buffer. Tensor pixels outside the frame (fit's letterbox) are black. The columns' sampling is worked
+ * out once per call, so the per-pixel loop is only loads, blends and stores (it runs on the model's
+ * thread between two inferences: its time is time the model does not run).
  */
 export function frameToTensor(frame: Frame, spec: ImageInputSpec, w: number, h: number, place: Placement, out: Float32Array): void {
   const { scale, offset } = inputMapping(spec.range);
-  const luma = spec.channels === 'Y';
-  const order = spec.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
-  const channels = luma ? 1 : 3;
   const src = frame.data;
   const fw = frame.width;
   const fh = frame.height;
+  const back = inverse(place);
+  const { i0, i1, wx, inside } = columnTable(w, fw, back);
+  // Tensor channel c reads source channel ch[c]; it lands at base[c] + p * step.
+  const luma = spec.channels === 'Y';
+  const ch = spec.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
   const plane = w * h;
   const nchw = spec.layout === 'NCHW';
-  const back = inverse(place);
+  const step = luma ? 1 : nchw ? 1 : 3;
+  const base = nchw ? [0, plane, 2 * plane] : [0, 1, 2];
+  const [c0, c1, c2] = ch as [number, number, number];
+  const [b0, b1, b2] = base as [number, number, number];
+  const [s0, s1, s2] = scale as [number, number, number];
+  const [o0, o1, o2] = offset as [number, number, number];
   for (let y = 0; y < h; y++) {
     const fy = (y + 0.5) * back.scaleY + back.offsetY - 0.5;
     const outsideY = fy < -0.5 || fy > fh - 0.5;
     const sy = Math.min(fh - 1, Math.max(0, fy));
     const y0 = Math.floor(sy);
-    const y1 = Math.min(fh - 1, y0 + 1);
+    const r0 = y0 * fw * 4;
+    const r1 = Math.min(fh - 1, y0 + 1) * fw * 4;
     const wy = sy - y0;
     for (let x = 0; x < w; x++) {
-      const p = y * w + x;
-      const fx = (x + 0.5) * back.scaleX + back.offsetX - 0.5;
-      if (outsideY || fx < -0.5 || fx > fw - 0.5) {
-        for (let c = 0; c < channels; c++) out[nchw ? c * plane + p : p * channels + c] = offset[c]!;
+      const at = (y * w + x) * step;
+      if (outsideY || inside[x] === 0) {
+        out[b0 + at] = o0;
+        if (!luma) {
+          out[b1 + at] = o1;
+          out[b2 + at] = o2;
+        }
         continue;
       }
-      const sx = Math.min(fw - 1, Math.max(0, fx));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(fw - 1, x0 + 1);
-      const wx = sx - x0;
-      const i00 = (y0 * fw + x0) * 4, i10 = (y0 * fw + x1) * 4, i01 = (y1 * fw + x0) * 4, i11 = (y1 * fw + x1) * 4;
-      const sample = (ch: number): number => {
-        const top = src[i00 + ch]! + (src[i10 + ch]! - src[i00 + ch]!) * wx;
-        const bottom = src[i01 + ch]! + (src[i11 + ch]! - src[i01 + ch]!) * wx;
-        return top + (bottom - top) * wy;
-      };
+      const a = r0 + i0[x]!, b = r0 + i1[x]!, c = r1 + i0[x]!, d = r1 + i1[x]!;
+      const f = wx[x]!;
+      let t = src[a + c0]! + (src[b + c0]! - src[a + c0]!) * f;
+      let u = src[c + c0]! + (src[d + c0]! - src[c + c0]!) * f;
+      const v0 = t + (u - t) * wy;
+      t = src[a + c1]! + (src[b + c1]! - src[a + c1]!) * f;
+      u = src[c + c1]! + (src[d + c1]! - src[c + c1]!) * f;
+      const v1 = t + (u - t) * wy;
+      t = src[a + c2]! + (src[b + c2]! - src[a + c2]!) * f;
+      u = src[c + c2]! + (src[d + c2]! - src[c + c2]!) * f;
+      const v2 = t + (u - t) * wy;
       if (luma) {
-        out[p] = (0.299 * sample(0) + 0.587 * sample(1) + 0.114 * sample(2)) * scale[0]! + offset[0]!;
+        // Luma weights apply to R, G, B (ch is the identity for Y).
+        out[at] = (0.299 * v0 + 0.587 * v1 + 0.114 * v2) * s0 + o0;
         continue;
       }
-      for (let c = 0; c < 3; c++) {
-        const v = sample(order[c]!) * scale[c]! + offset[c]!;
-        if (nchw) out[c * plane + p] = v;
-        else out[p * 3 + c] = v;
-      }
+      out[b0 + at] = v0 * s0 + o0;
+      out[b1 + at] = v1 * s1 + o1;
+      out[b2 + at] = v2 * s2 + o2;
     }
   }
 }
@@ -96,14 +139,19 @@ export function imageToFrame(data: Float32Array, dims: readonly number[], spec: 
   const plane = w * h;
   const [lo, hi] = spec.range === '0..1' ? [0, 1] : spec.range === '0..255' ? [0, 255] : [-1, 1];
   const k = 255 / (hi - lo);
-  const order = spec.channels === 'RGB' ? [0, 1, 2] : [2, 1, 0];
+  // Tensor channel c is at base[c] + p * step and lands in byte order[c] of the pixel.
+  const [d0, d1, d2] = spec.channels === 'RGB' ? [0, 1, 2] : [2, 1, 0];
+  const step = nchw ? 1 : 3;
+  const [b0, b1, b2] = nchw ? [0, plane, 2 * plane] : [0, 1, 2];
   const work = sized(scratch, 'work', plane * 4);
+  const level = (v: number): number => ((v < lo ? lo : v > hi ? hi : v) - lo) * k + 0.5;
   for (let p = 0; p < plane; p++) {
-    for (let c = 0; c < 3; c++) {
-      const v = nchw ? data[c * plane + p]! : data[p * 3 + c]!;
-      work[p * 4 + order[c]!] = ((v < lo ? lo : v > hi ? hi : v) - lo) * k + 0.5;
-    }
-    work[p * 4 + 3] = 255;
+    const at = p * step;
+    const q = p * 4;
+    work[q + d0] = level(data[b0 + at]!);
+    work[q + d1] = level(data[b1 + at]!);
+    work[q + d2] = level(data[b2 + at]!);
+    work[q + 3] = 255;
   }
   resampleRgba(work, w, h, out.data, out.width, out.height, frameToOutput(place, w, h, inputSize));
 }
@@ -121,16 +169,17 @@ export function lumaToFrame(data: Float32Array, dims: readonly number[], spec: L
   const chroma = sized(scratch, 'chroma', plane * 4);
   resampleRgba(input.data, input.width, input.height, chroma, w, h, inverse(toTensor));
   const work = sized(scratch, 'work', plane * 4);
-  for (let p = 0; p < plane; p++) {
-    const r = chroma[p * 4]!, g = chroma[p * 4 + 1]!, b = chroma[p * 4 + 2]!;
-    const cb = -0.168736 * r - 0.331264 * g + 0.5 * b;
-    const cr = 0.5 * r - 0.418688 * g - 0.081312 * b;
+  // BT.601 full range: putting the input's Cb and Cr around a new luma Y' gives each channel
+  // Y' + (channel - Y of the input), so no Cb/Cr is computed. The clamped view rounds and clamps.
+  const out8 = new Uint8ClampedArray(work.buffer, work.byteOffset, work.length);
+  for (let p = 0, q = 0; p < plane; p++, q += 4) {
+    const r = chroma[q]!, g = chroma[q + 1]!, b = chroma[q + 2]!;
     const yv = data[p]! * k;
-    const y = yv < 0 ? 0 : yv > 255 ? 255 : yv;
-    work[p * 4] = clamp8(y + 1.402 * cr);
-    work[p * 4 + 1] = clamp8(y - 0.344136 * cb - 0.714136 * cr);
-    work[p * 4 + 2] = clamp8(y + 1.772 * cb);
-    work[p * 4 + 3] = 255;
+    const shift = (yv < 0 ? 0 : yv > 255 ? 255 : yv) - (0.299 * r + 0.587 * g + 0.114 * b);
+    out8[q] = shift + r;
+    out8[q + 1] = shift + g;
+    out8[q + 2] = shift + b;
+    out8[q + 3] = 255;
   }
   resampleRgba(work, w, h, out.data, out.width, out.height, toTensor);
 }
@@ -201,10 +250,6 @@ export function maskToFrame(data: Float32Array, dims: readonly number[], spec: M
 /** Frame -> output tensor: the input's placement, scaled when the output's size differs from the input's. */
 function frameToOutput(place: Placement, w: number, h: number, inputSize: { w: number; h: number }): Placement {
   return scaled(place, w / inputSize.w, h / inputSize.h);
-}
-
-function clamp8(v: number): number {
-  return v < 0 ? 0 : v > 255 ? 255 : v + 0.5;
 }
 
 function sized(scratch: Scratch, key: keyof Scratch, length: number): Uint8Array {
