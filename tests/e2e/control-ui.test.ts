@@ -53,18 +53,25 @@ describe('the control surface in a real browser', () => {
     await api('PATCH', '/params', { changes: { '/deck/a/fx/0/rotation': 0 } });
   });
 
-  it('tapping the tempo four times shows about 120 BPM', async () => {
+  it('tapping the tempo four times shows the tempo of the taps (about 120 BPM)', async () => {
     await api('PATCH', '/params', { changes: { '/clock/bpm': 90 } });
     const page = await open();
     await until(async () => (await page.locator('.bpm').getAttribute('data-bpm')) === '90', 5000, '90 BPM shown');
-    // Four taps on the TAP button, 500 ms apart, timed in the page as a finger would be.
-    await page.locator('button.tap').evaluate(async (button) => {
+    // Four taps on the TAP button, 500 ms apart, timed in the page as a finger would be. A busy machine
+    // makes the page's timers late, so the taps' own times (read where they happen) say what was tapped.
+    const times = await page.locator('button.tap').evaluate(async (button) => {
+      const at: number[] = [];
       for (let i = 0; i < 4; i++) {
+        at.push(performance.now());
         (button as unknown as { click(): void }).click();
         if (i < 3) await new Promise((r) => setTimeout(r, 500));
       }
+      return at;
     });
-    await until(async () => Math.abs(Number(await page.locator('.bpm').getAttribute('data-bpm')) - 120) < 4, 5000, 'about 120 BPM shown');
+    const intervals = times.slice(1).map((t, i) => t - times[i]!).sort((a, b) => a - b);
+    const tapped = 60_000 / intervals[1]!; // the median of three
+    expect(tapped).toBeGreaterThan(60); // the taps were one tempo, not a pause and a restart
+    await until(async () => Math.abs(Number(await page.locator('.bpm').getAttribute('data-bpm')) - tapped) < 2, 5000, `${tapped.toFixed(1)} BPM shown`);
   });
 
   it('a route added in the modulation view moves the control\'s modulation indicator; a screenshot of the performance view', async () => {
