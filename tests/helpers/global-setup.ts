@@ -8,19 +8,22 @@ import path from 'node:path';
  * start — temp folders (`vj-host-*`), shared-memory files (`/dev/shm/vj-host*`), child processes of the
  * run (ffmpeg, nginx, a host) — fails the run, named, and is removed so the next run starts clean.
  *
- * One exception is removed without failing: the NDI runtime leaves an empty marker file in the temp
+ * Two exceptions are removed without failing: the NDI runtime leaves an empty marker file in the temp
  * folder for every sender and receiver name it has seen (`NTK_SEND_<name>`, `NTK_RECV_<name>`), and
- * no API of its removes them.
+ * onnxruntime's bundled telemetry library leaves an empty `mat-debug-<pid>.log` for some processes that
+ * load it; neither has an API that turns it off or removes it.
  */
 const ours = /^vj-host/;
 const ndiMarker = /^NTK_(SEND|RECV)_/;
+const ortMarker = /^mat-debug-\d+\.log$/;
+const quietlyRemoved = (name: string): boolean => ndiMarker.test(name) || ortMarker.test(name);
 const places = [os.tmpdir(), '/dev/shm'];
 let before = new Set<string>();
 
 function present(): string[] {
   return places.flatMap((dir) => {
     try {
-      return fs.readdirSync(dir).filter((name) => ours.test(name) || ndiMarker.test(name)).map((name) => path.join(dir, name));
+      return fs.readdirSync(dir).filter((name) => ours.test(name) || quietlyRemoved(name)).map((name) => path.join(dir, name));
     } catch {
       return [];
     }
@@ -48,7 +51,7 @@ export async function teardown(): Promise<void> {
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline && children().some((c) => !childrenBefore.has(c.pid))) await new Promise((r) => setTimeout(r, 100));
   const left = present().filter((p) => !before.has(p));
-  const marked = left.filter((p) => ndiMarker.test(path.basename(p)));
+  const marked = left.filter((p) => quietlyRemoved(path.basename(p)));
   const stray = left.filter((p) => !marked.includes(p));
   for (const p of left) fs.rmSync(p, { recursive: true, force: true });
   const orphans = children().filter((c) => !childrenBefore.has(c.pid));
