@@ -80,6 +80,10 @@ export const Action = Type.Object(
 );
 export type Action = Static<typeof Action>;
 
+/** The client's performance.now(), sent as it connects and every second after: the host learns the
+ * clocks' offset before the first tap, so the first taps of a freshly opened page keep their rhythm too. */
+export const ClockSample = Type.Number({ minimum: 0, maximum: 1e12 });
+
 /** A parameter as a control surface shows it: what it is (from its schema) and where it stands. */
 export interface ParamView {
   path: string;
@@ -189,4 +193,5 @@ export interface ClientToServer {
   'params:set': (changes: ParamChanges) => void;
   subscribe: (subscription: Subscription) => void;
   action: (action: Action) => void;
+  clock: (at: number) => void;
 }

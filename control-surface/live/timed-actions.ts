@@ -1,9 +1,10 @@
 import type { ActionSpace } from '../../params/actions.js';
 import { compileSchema, formatErrors } from '../../core/validation.js';
-import { Action } from '../protocol.js';
+import { Action, ClockSample } from '../protocol.js';
 import type { LiveClient, Refuse } from './client.js';
 
 const validAction = compileSchema(Action);
+const validClock = compileSchema(ClockSample);
 const CLOCK_JUMP_MS = 2000;
 
 /**
@@ -22,6 +23,10 @@ export class TimedActions {
 
   join(client: LiveClient): void {
     client.socket.on('action', (action: unknown) => this.run(client, action));
+    // Clock samples only teach the offset (the least transit); one that is not a time is ignored.
+    client.socket.on('clock', (at: unknown) => {
+      if (validClock(at)) this.hostTime(client, at as number, performance.now());
+    });
   }
 
   leave(client: LiveClient): void {

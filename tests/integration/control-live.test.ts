@@ -121,6 +121,25 @@ describe('live channel (socket.io)', () => {
     expect(Math.abs((h.engine.params.get('/clock/bpm') as number) - 150)).toBeLessThan(3);
   });
 
+  it('a page\'s clock samples set the mapping before the first tap: taps that reach the host late keep their rhythm', async () => {
+    h = await controlHarness();
+    const url = await listen(h.server, '127.0.0.1', 0);
+    const tablet = await client(url);
+    // The tablet's clock runs 10 s ahead of the host's. Its four taps, 500 ms apart, all reach the host
+    // now, the first 1.6 s late (a busy tablet or network). With nothing but the taps to go by, the host
+    // can only take them as they arrive (intervals too short to be taps); with the samples a page sends
+    // as it connects, each lands at its own moment: 120 BPM.
+    const clock = (): number => performance.now() + 10_000;
+    for (let i = 0; i < 3; i++) tablet.emit('clock', clock());
+    tablet.emit('clock', -5); // not a time: ignored
+    h.engine.params.set('/clock/bpm', 90);
+    h.driver.tick();
+    const now = clock();
+    for (const ago of [1600, 1100, 600, 100]) tablet.emit('action', { path: '/clock/tap', at: now - ago });
+    await until(() => h.engine.params.get('/clock/bpm') !== 90, 2000, 'the taps applied', () => h.driver.tick());
+    expect(Math.abs((h.engine.params.get('/clock/bpm') as number) - 120)).toBeLessThan(1);
+  });
+
   it('previews: JPEGs at the asked size to subscribers; a client that does not keep up gets fewer, the other is not slowed', async () => {
     h = await controlHarness();
     const url = await listen(h.server, '127.0.0.1', 0);
