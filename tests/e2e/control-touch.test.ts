@@ -78,6 +78,7 @@ describe('touch on the control surface', () => {
 
     // Reset asks first: the value stays until the reset is confirmed.
     await api('PATCH', '/params', { changes: { '/deck/a/fx/0/decay': 0.5 } });
+    await until(async () => (await base0('/deck/a/fx/0/decay')) === 0.5, 5000, 'decay 0.5');
     const decay = await t.centre('[data-control="/deck/a/fx/0/decay"] label');
     await t.touch('touchStart', decay.x, decay.y);
     await t.page.clock.runFor(700);
@@ -157,7 +158,10 @@ describe('touch on the control surface', () => {
     await until(async () => (await t.page.locator('[data-slot="3"]').textContent())?.includes('Keyed') === true, 5000, 'slot 3 listed');
     await t.page.keyboard.press('3');
     await until(async () => (await api<{ sections: { presets: { current: string } } }>('GET', '/stats')).sections.presets.current === 'Keyed', 5000, 'slot 3 recalled by its key');
+    // The move must have landed before Enter: otherwise the old value passes the check below at once, and
+    // the recall lands later, over the next test's changes.
     await api('PATCH', '/params', { changes: { '/mixer/crossfade': 0.9 } });
+    await until(async () => (await base0('/mixer/crossfade')) === 0.9, 5000, 'crossfade 0.9');
     await t.page.locator('[data-slot="3"]').focus();
     await t.page.keyboard.press('Enter');
     await until(async () => (await base0('/mixer/crossfade')) !== 0.9, 5000, 'Enter on the slot recalls it');
@@ -166,6 +170,7 @@ describe('touch on the control surface', () => {
 
   it('the beat light flashes on every beat, drawn in the page from BPM and beat phase', async () => {
     await api('PATCH', '/params', { changes: { '/clock/bpm': 128 } });
+    await until(async () => (await base0('/clock/bpm')) === 128, 5000, '128 BPM on the host');
     // Real time here (no page clock): the host's beats and the page's flashes are counted over the same stretch.
     const page = await (await surface.browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
     await page.goto(`${surface.base}/`);
