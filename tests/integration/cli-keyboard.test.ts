@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliPath, HOST_START_MS, uniqueShmName } from '../helpers/host-process.js';
+import { cliPath, HOST_START_MS, uniqueShmName, writeJson } from '../helpers/host-process.js';
 import { until } from '../helpers/until.js';
 
 // A real terminal for the host: `script` gives it a pseudo-terminal, so the host sees a TTY (raw-mode
@@ -12,7 +12,10 @@ describe('keyboard in the terminal', () => {
   it('space taps the tempo (four taps 400 ms apart: their tempo, about 150 BPM instead of the default 120, on the status line) and q quits cleanly', async () => {
     const shmName = uniqueShmName('keys');
     const presets = fs.mkdtempSync(path.join(os.tmpdir(), 'vj-host-test-presets-'));
-    const command = [process.execPath, cliPath, '--shm-name', shmName, '--size', '160x90', '--osc-port', '0', '--oscquery-port', '0', '--ui-port', '0', '--presets', presets].join(' ');
+    // A show without the default show's model: the keys are under test, and a model busy on one of the
+    // machine's two cores would only make the moment a key is read later.
+    const show = writeJson(presets, 'keys-show.json', { decks: [{ id: 'a', source: { pipeline: 'test-pattern' } }] });
+    const command = [process.execPath, cliPath, '--show', show, '--shm-name', shmName, '--size', '160x90', '--osc-port', '0', '--oscquery-port', '0', '--ui-port', '0', '--presets', presets].join(' ');
     const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
