@@ -50,6 +50,13 @@ export interface PipelineInstance<P> {
   dispose(): void | Promise<void>;
   /** Optional: what a pipeline with a life of its own (a model loading, swapping) is doing now. */
   status?(): PipelineStatus;
+  /**
+   * Optional, for decoupled stages: asked on each tick while one run is in flight, whether the next input
+   * should be handed over now because the run will end before the next tick can (a model whose next
+   * inference then starts at once, its pixel work overlapping the run before). Saying yes means taking a
+   * second `process` call before the first has settled: the two must settle in call order.
+   */
+  wantsNextInput?(): boolean;
   /** Optional: start over (a clip from its in point); the deck's /deck/<id>/retrigger action calls it. */
   retrigger?(): void;
   /** Optional: a cue of the show fired (a clip set to retrigger on cues starts over on the next frame). */

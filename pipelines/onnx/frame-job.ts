@@ -24,32 +24,72 @@ export interface Tensor {
   dims: readonly number[];
 }
 
+/** One frame's inputs for the session: its tensors stay untouched until the run that reads them is over. */
+interface InputSlot {
+  tensor: Float32Array;
+  scalars: Map<string, Float32Array>;
+}
+
+/** A frame on its way through the model: what `prepare` made of it, for `finish` after the run. */
+export interface PreparedFrame {
+  job: FrameJob;
+  bytes: Uint8Array;
+  place: ReturnType<typeof placement>;
+  feeds: Record<string, Tensor>;
+  slot: InputSlot;
+}
+
 /**
- * Frame in -> model -> frame out, all of it on the model's own thread: pre-processing into a reused
- * tensor, the run, the NaN check, post-processing by the output's role, and the dry/wet mix, written
- * back into the frame's own bytes. The frame loop's thread only copies a frame in and one out.
+ * Frame in -> model -> frame out, on the model's pixel thread, in two halves around the run: `prepare`
+ * (pre-processing into tensors of its own) and `finish` (the NaN check, post-processing by the output's
+ * role, the dry/wet mix, written back into the frame's own bytes). The run itself happens on the
+ * session's thread meanwhile, so the model never waits for pixel work. The frame loop's thread only
+ * copies a frame in and one out.
  */
 export class FrameRenderer {
-  private tensor = new Float32Array(0);
+  /** Input tensors not in use: a frame holds one from `prepare` until its run is over. */
+  private readonly freeSlots: InputSlot[] = [];
   private styled = new Uint8Array(0);
   private readonly scratch: Scratch = { work: new Uint8Array(0), chroma: new Uint8Array(0) };
-  private readonly scalarData = new Map<string, Float32Array>();
 
-  async render(job: FrameJob, bytes: Uint8Array, run: (feeds: Record<string, Tensor>) => Promise<Record<string, Tensor>>): Promise<Uint8Array> {
-    const { image, output, w, h } = job;
+  prepare(job: FrameJob, bytes: Uint8Array): PreparedFrame {
+    const { image, w, h } = job;
     const input: Frame = { width: job.width, height: job.height, data: bytes, index: 0, time: 0 };
     const channels = channelCount(image);
-    if (this.tensor.length !== channels * w * h) this.tensor = new Float32Array(channels * w * h);
+    const slot = this.freeSlots.pop() ?? { tensor: new Float32Array(0), scalars: new Map<string, Float32Array>() };
+    if (slot.tensor.length !== channels * w * h) slot.tensor = new Float32Array(channels * w * h);
     const place = placement(image.size.fit, job.width, job.height, w, h);
-    frameToTensor(input, image, w, h, place, this.tensor);
-    const feeds: Record<string, Tensor> = { [image.name]: { data: this.tensor, dims: image.layout === 'NCHW' ? [1, channels, h, w] : [1, h, w, channels] } };
+    frameToTensor(input, image, w, h, place, slot.tensor);
+    const feeds: Record<string, Tensor> = { [image.name]: { data: slot.tensor, dims: image.layout === 'NCHW' ? [1, channels, h, w] : [1, h, w, channels] } };
     for (const s of job.scalars) {
-      let data = this.scalarData.get(s.name);
-      if (!data) this.scalarData.set(s.name, (data = new Float32Array(1)));
+      let data = slot.scalars.get(s.name);
+      if (!data) slot.scalars.set(s.name, (data = new Float32Array(1)));
       data[0] = s.value;
       feeds[s.name] = { data, dims: [1] };
     }
-    const results = await run(feeds);
+    return { job, bytes, place, feeds, slot };
+  }
+
+  /**
+   * The run that read the frame's tensors is over (done or failed) and gave them back (they travelled to
+   * the session's thread and back): they may be written again.
+   */
+  ran(prepared: PreparedFrame, returned: Record<string, Tensor>): void {
+    const { slot, job } = prepared;
+    const image = returned[job.image.name];
+    if (!image) return;
+    slot.tensor = image.data;
+    for (const s of job.scalars) {
+      const data = returned[s.name]?.data;
+      if (data) slot.scalars.set(s.name, data);
+    }
+    if (this.freeSlots.length < 8) this.freeSlots.push(slot);
+  }
+
+  finish(prepared: PreparedFrame, results: Record<string, Tensor>): Uint8Array {
+    const { job, bytes, place } = prepared;
+    const { output, w, h } = job;
+    const input: Frame = { width: job.width, height: job.height, data: bytes, index: 0, time: 0 };
     const result = results[output.name];
     if (!result) throw new Error(`the model returned no "${output.name}"`);
     if (!allFinite(result.data)) throw new Error(`the model returned NaN or Infinity in "${output.name}"`);
@@ -77,7 +117,6 @@ export class FrameRenderer {
     return bytes;
   }
 }
-
 
 function allFinite(data: Float32Array): boolean {
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return false;

@@ -1,22 +1,24 @@
 import { createRequire } from 'node:module';
-import { parentPort } from 'node:worker_threads';
-import { FrameRenderer, type FrameJob } from './frame-job.js';
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import type { Tensor } from './frame-job.js';
+import type { InferReply, InferRequest, SessionReply, SessionRequest } from './worker-messages.js';
 
 /**
  * One model's session on its own thread. onnxruntime-node's run() keeps the calling thread busy for the
- * whole inference, so it never runs on the frame loop's thread: the loop hands over input tensors and
- * picks up results, and keeps its frame rate whatever the model's.
+ * whole inference, so it never runs on the frame loop's thread, nor on the thread that makes tensors of
+ * frames and pictures of results (pixel-worker.ts): inferences follow each other with no pixel work in
+ * between, and the frame loop keeps its rate whatever the model's.
  */
-interface Tensor {
+interface OrtTensor {
   data: Float32Array;
-  dims: number[];
+  dims: readonly number[];
 }
 interface Session {
   inputNames: string[];
   outputNames: string[];
   inputMetadata?: unknown;
   outputMetadata?: unknown;
-  run(feeds: Record<string, unknown>): Promise<Record<string, Tensor>>;
+  run(feeds: Record<string, unknown>): Promise<Record<string, OrtTensor>>;
   release(): Promise<void>;
 }
 interface Ort {
@@ -25,89 +27,89 @@ interface Ort {
   listSupportedBackends?: () => { name: string }[];
 }
 
-export type WorkerRequest =
-  | { type: 'open'; file: string; options: Record<string, unknown>; provider: string }
-  | { type: 'run'; id: number; feeds: Record<string, Tensor> }
-  | { type: 'frame'; id: number; job: FrameJob; frame: Uint8Array }
-  | { type: 'release' };
-
-export type WorkerReply =
-  | { type: 'opened'; inputNames: string[]; outputNames: string[]; inputMetadata: unknown; outputMetadata: unknown; providerWarning: string | null; provider: string }
-  | { type: 'released' }
-  | { type: 'result'; id: number; outputs: Record<string, Tensor> }
-  | { type: 'frame'; id: number; frame: Uint8Array }
-  | { type: 'error'; id?: number; message: string };
-
 const ort = createRequire(import.meta.url)('onnxruntime-node') as Ort;
-const renderer = new FrameRenderer();
 let session: Session | null = null;
 const port = parentPort!;
+/** Inferences run one after another, in the order the pixel thread asked for them. */
+let queue: Promise<void> = Promise.resolve();
 
-port.on('message', (request: WorkerRequest) => {
-  void handle(request).catch((error: unknown) =>
-    port.postMessage({ type: 'error', id: 'id' in request ? request.id : undefined, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
-  );
+port.on('message', (request: SessionRequest) => {
+  void handle(request).catch((error: unknown) => port.postMessage({ type: 'error', message: describe(error) } satisfies SessionReply));
 });
 
-async function handle(request: WorkerRequest): Promise<void> {
+async function handle(request: SessionRequest): Promise<void> {
   switch (request.type) {
-    case 'open': {
-      // A provider this build or machine lacks falls back to the CPU, with a warning naming it.
-      let providers = ['cpu'];
-      let providerWarning: string | null = null;
-      if (request.provider !== 'cpu') {
-        const available = (ort.listSupportedBackends?.() ?? []).map((b) => b.name);
-        if (available.includes(request.provider)) providers = [request.provider, 'cpu'];
-        else providerWarning = `execution provider "${request.provider}" is not available here (available: ${available.join(', ') || 'cpu'}); using the CPU`;
-      }
-      try {
-        session = await ort.InferenceSession.create(request.file, { ...request.options, executionProviders: providers });
-      } catch (error) {
-        if (providers[0] === 'cpu') throw error;
-        // The provider is there but cannot start (no adapter, a driver error): the CPU, saying why.
-        providerWarning = `execution provider "${providers[0]}" could not start (${error instanceof Error ? error.message : String(error)}); using the CPU`;
-        providers = ['cpu'];
-        session = await ort.InferenceSession.create(request.file, { ...request.options, executionProviders: providers });
-      }
-      port.postMessage({
-        type: 'opened', inputNames: [...session.inputNames], outputNames: [...session.outputNames],
-        inputMetadata: JSON.parse(JSON.stringify(session.inputMetadata ?? [])) as unknown,
-        outputMetadata: JSON.parse(JSON.stringify(session.outputMetadata ?? [])) as unknown,
-        providerWarning,
-        provider: providers[0]!,
-      } satisfies WorkerReply);
-      return;
-    }
-    case 'run': {
-      if (!session) throw new Error('no session');
-      const feeds = Object.fromEntries(Object.entries(request.feeds).map(([name, t]) => [name, new ort.Tensor('float32', t.data, t.dims)]));
-      const results = await session.run(feeds);
-      const outputs: Record<string, Tensor> = {};
-      const transfer: ArrayBuffer[] = [];
-      for (const [name, t] of Object.entries(results)) {
-        const data = new Float32Array(t.data); // own copy: ORT may reuse its buffer
-        outputs[name] = { data, dims: [...t.dims] };
-        transfer.push(data.buffer);
-      }
-      port.postMessage({ type: 'result', id: request.id, outputs } satisfies WorkerReply, transfer);
-      return;
-    }
-    case 'frame': {
-      const current = session;
-      if (!current) throw new Error('no session');
-      const frame = await renderer.render(request.job, request.frame, async (feeds) => {
-        const tensors = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor('float32', t.data, [...t.dims])]));
-        return current.run(tensors);
+    case 'open':
+      return open(request.file, request.options, request.provider);
+    case 'connect':
+      request.port.on('message', (infer: InferRequest) => {
+        queue = queue.then(() => run(request.port, infer));
       });
-      port.postMessage({ type: 'frame', id: request.id, frame } satisfies WorkerReply, [frame.buffer as ArrayBuffer]);
       return;
-    }
     case 'release':
       // Released here, on the session's own thread, before the thread is ended: ending a thread
       // while onnxruntime still holds a session aborts the whole process.
+      await queue;
       await session?.release();
       session = null;
-      port.postMessage({ type: 'released' } satisfies WorkerReply);
+      port.postMessage({ type: 'released' } satisfies SessionReply);
       return;
   }
+}
+
+async function open(file: string, options: Record<string, unknown>, provider: string): Promise<void> {
+  // A provider this build or machine lacks falls back to the CPU, with a warning naming it.
+  let providers = ['cpu'];
+  let providerWarning: string | null = null;
+  if (provider !== 'cpu') {
+    const available = (ort.listSupportedBackends?.() ?? []).map((b) => b.name);
+    if (available.includes(provider)) providers = [provider, 'cpu'];
+    else providerWarning = `execution provider "${provider}" is not available here (available: ${available.join(', ') || 'cpu'}); using the CPU`;
+  }
+  try {
+    session = await ort.InferenceSession.create(file, { ...options, executionProviders: providers });
+  } catch (error) {
+    if (providers[0] === 'cpu') throw error;
+    // The provider is there but cannot start (no adapter, a driver error): the CPU, saying why.
+    providerWarning = `execution provider "${providers[0]}" could not start (${describe(error)}); using the CPU`;
+    providers = ['cpu'];
+    session = await ort.InferenceSession.create(file, { ...options, executionProviders: providers });
+  }
+  port.postMessage({
+    type: 'opened', inputNames: [...session.inputNames], outputNames: [...session.outputNames],
+    inputMetadata: JSON.parse(JSON.stringify(session.inputMetadata ?? [])) as unknown,
+    outputMetadata: JSON.parse(JSON.stringify(session.outputMetadata ?? [])) as unknown,
+    providerWarning,
+    provider: providers[0]!,
+  } satisfies SessionReply);
+}
+
+/** One inference for the pixel thread; its input tensors go back with the result (or the failure) for reuse. */
+async function run(pixels: MessagePort, { id, feeds, preMs }: InferRequest): Promise<void> {
+  const inputs = transferable(feeds);
+  try {
+    if (!session) throw new Error('no session');
+    const tensors = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor('float32', t.data, [...t.dims])]));
+    const start = performance.now();
+    port.postMessage({ type: 'started', id, at: performance.timeOrigin + start, preMs } satisfies SessionReply);
+    const results = await session.run(tensors);
+    const runMs = performance.now() - start;
+    port.postMessage({ type: 'ran', id, runMs } satisfies SessionReply);
+    // Own copies: onnxruntime may reuse its buffers.
+    const outputs = transferable(Object.fromEntries(Object.entries(results).map(([name, t]) => [name, { data: new Float32Array(t.data), dims: [...t.dims] }])));
+    pixels.postMessage({ type: 'inferred', id, outputs: outputs.tensors, inputs: inputs.tensors, runMs } satisfies InferReply, [...outputs.buffers, ...inputs.buffers]);
+  } catch (error) {
+    pixels.postMessage({ type: 'failed', id, message: describe(error), inputs: inputs.tensors } satisfies InferReply, inputs.buffers);
+  }
+}
+
+/** Tensors and the distinct buffers to transfer with them (two views may share one). */
+function transferable(tensors: Record<string, Tensor>): { tensors: Record<string, Tensor>; buffers: ArrayBuffer[] } {
+  const buffers = new Set<ArrayBuffer>();
+  for (const t of Object.values(tensors)) buffers.add(t.data.buffer as ArrayBuffer);
+  return { tensors, buffers: [...buffers] };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -6,30 +6,11 @@ import type { Log } from '../../core/log.js';
 import { validate } from '../../core/validation.js';
 import { ManifestSchema, type Manifest } from './manifest.js';
 import { MANIFEST_KEY, readMetadataProps } from './onnx-metadata.js';
-import { Worker } from 'node:worker_threads';
-import { distPath } from '../../core/dist-path.js';
-import type { WorkerReply, WorkerRequest } from './inference-worker.js';
-import type { FrameJob } from './frame-job.js';
 import { chooseProvider, type Provider } from './providers.js';
+import { WorkerSession, type OrtSession } from './worker-session.js';
 
-/** The parts of onnxruntime-node used here. */
-export interface OrtTensor {
-  data: Float32Array;
-  dims: readonly number[];
-}
-export interface OrtSession {
-  inputNames: readonly string[];
-  outputNames: readonly string[];
-  inputMetadata?: readonly { name: string; type?: string; shape?: readonly (number | string)[] }[];
-  outputMetadata?: readonly { name: string; type?: string; shape?: readonly (number | string)[] }[];
-  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
-  /** Pre-processing, the run, post-processing and the mix on the model's thread: a frame in, a frame out. */
-  renderFrame(job: FrameJob, frame: Uint8Array): Promise<Uint8Array>;
-  release(): Promise<void>;
-  /** The provider it runs on (after any fallback) and its adapter (webgpu); absent: the CPU. */
-  readonly provider?: string;
-  readonly adapter?: string | null;
-}
+export type { OrtSession } from './worker-session.js';
+
 /**
  * Reads and checks a manifest: a JSON file, or the manifest a model carries in its metadata
  * (`vj-host.manifest`); throws naming every bad field.
@@ -83,115 +64,6 @@ export async function openSession(manifest: Manifest & { modelPath: string }, lo
     throw new Error(`manifest ${manifest.id} does not match the model: ${problems.join('; ')}`);
   }
   return session;
-}
-
-/** A session living on its own thread (inference-worker.ts), with the session interface the pipeline uses. */
-class WorkerSession implements OrtSession {
-  private readonly pending = new Map<number, { resolve: (o: Record<string, OrtTensor>) => void; reject: (e: Error) => void }>();
-  private readonly pendingFrames = new Map<number, { resolve: (f: Uint8Array) => void; reject: (e: Error) => void }>();
-  private nextId = 1;
-  inputNames: string[] = [];
-  outputNames: string[] = [];
-  inputMetadata: OrtSession['inputMetadata'] = [];
-  outputMetadata: OrtSession['outputMetadata'] = [];
-  providerWarning: string | null = null;
-  /** The provider the session runs on (the CPU after a fallback), and its adapter (webgpu). */
-  provider = 'cpu';
-  adapter: string | null = null;
-  private released: (() => void) | null = null;
-
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (reply: WorkerReply) => {
-      if (reply.type === 'result') this.settle(reply.id, (p) => p.resolve(reply.outputs));
-      else if (reply.type === 'frame') this.settleFrame(reply.id, (p) => p.resolve(reply.frame));
-      else if (reply.type === 'error' && reply.id !== undefined) {
-        const error = new Error(reply.message);
-        this.settle(reply.id, (p) => p.reject(error));
-        this.settleFrame(reply.id, (p) => p.reject(error));
-      }
-      else if (reply.type === 'released') this.released?.();
-    });
-    worker.on('error', (error) => this.failAll(error));
-    worker.on('exit', () => this.failAll(new Error('the inference thread stopped')));
-  }
-
-  static open(file: string, provider: string, options: Record<string, unknown>): Promise<WorkerSession> {
-    const worker = new Worker(distPath(import.meta.url, 'pipelines', 'onnx', 'inference-worker.js'));
-    worker.unref();
-    const session = new WorkerSession(worker);
-    return new Promise((resolve, reject) => {
-      const onMessage = (reply: WorkerReply): void => {
-        if (reply.type === 'opened') {
-          Object.assign(session, {
-            inputNames: reply.inputNames, outputNames: reply.outputNames, inputMetadata: reply.inputMetadata,
-            outputMetadata: reply.outputMetadata, providerWarning: reply.providerWarning, provider: reply.provider,
-          });
-          worker.off('message', onMessage);
-          resolve(session);
-        } else if (reply.type === 'error' && reply.id === undefined) {
-          worker.off('message', onMessage);
-          void session.release(); // end the thread the orderly way, even after a failed open
-          reject(new Error(reply.message));
-        }
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-      worker.postMessage({ type: 'open', file, options, provider } satisfies WorkerRequest);
-    });
-  }
-
-  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const plain = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, { data: t.data, dims: [...t.dims] }]));
-      this.worker.postMessage({ type: 'run', id, feeds: plain } satisfies WorkerRequest);
-    });
-  }
-
-  renderFrame(job: FrameJob, frame: Uint8Array): Promise<Uint8Array> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pendingFrames.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'frame', id, job, frame } satisfies WorkerRequest, [frame.buffer as ArrayBuffer]);
-    });
-  }
-
-  private settleFrame(id: number, fn: (p: { resolve: (f: Uint8Array) => void; reject: (e: Error) => void }) => void): void {
-    const p = this.pendingFrames.get(id);
-    if (!p) return;
-    this.pendingFrames.delete(id);
-    fn(p);
-  }
-
-  /** Lets a run in flight finish, releases the session on its thread, then ends the thread. */
-  async release(): Promise<void> {
-    const deadline = Date.now() + 3000;
-    while ((this.pending.size || this.pendingFrames.size) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 3000);
-      this.released = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.worker.postMessage({ type: 'release' } satisfies WorkerRequest);
-    });
-    await this.worker.terminate();
-  }
-
-  private settle(id: number, fn: (p: { resolve: (o: Record<string, OrtTensor>) => void; reject: (e: Error) => void }) => void): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    this.pending.delete(id);
-    fn(p);
-  }
-
-  private failAll(error: Error): void {
-    for (const p of this.pending.values()) p.reject(error);
-    for (const p of this.pendingFrames.values()) p.reject(error);
-    this.pending.clear();
-    this.pendingFrames.clear();
-  }
 }
 
 /** The manifest's promises against the session's real inputs and outputs: names, element type, rank, layout, fixed sizes. */

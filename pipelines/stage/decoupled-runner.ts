@@ -15,22 +15,26 @@ const RETRY_MAX_MS = 30_000;
 
 /**
  * Runs the pipeline beside the frame loop with latest-wins: while it is busy, newer inputs replace each
- * other and are counted as skipped; the loop always uses the newest finished result. A run that stalls
- * is abandoned, and a failing pipeline is retried with backoff, so the picture never goes black.
+ * other and are counted as skipped; the loop always uses the newest finished result. A pipeline that asks
+ * for its next input while a run is in flight (`wantsNextInput`: a model whose run ends before the next
+ * tick) gets it then, so its next run starts the moment the last ends. A run that stalls is abandoned,
+ * and a failing pipeline is retried with backoff, so the picture never goes black.
  */
 export class DecoupledRunner implements StageRunner {
-  private busy = false;
+  /** Runs launched and not settled, oldest first: when each started, and which input copy it reads. */
+  private readonly inFlight: { launchedAt: number; copy: 0 | 1 }[] = [];
   private disposed = false;
-  private inputCopy: Frame | null = null;
-  private clockCopy: ClockState | null = null;
+  /** The stage's own copies of its inputs: the second only for a run launched while another is in flight. */
+  private readonly inputCopies: [Frame | null, Frame | null] = [null, null];
+  private readonly clockCopies: [ClockState | null, ClockState | null] = [null, null];
   private latestResult: Frame | null = null;
   private skippedInputs = 0;
   private readonly completions = new RateMeter(256);
   private readonly latencies = new RollingSamples(120);
-  // A token per launch (results of abandoned runs are ignored), when the current run started, and when
-  // the next try may start.
-  private runToken = 0;
-  private launchedAt = 0;
+  // Runs of an older generation (abandoned as stalled) are ignored when they settle; the show time the
+  // last run was launched at, and when the next try may start.
+  private generation = 0;
+  private launched = false;
   private launchedShowTime = 0;
   /** The newest result's run started at this show time; `shownYet`: the output has had it. */
   private resultShowTime = 0;
@@ -52,10 +56,11 @@ export class DecoupledRunner implements StageRunner {
 
   run(input: Frame | null, clock: ClockState, size: Size): Frame | null {
     const now = this.hooks.now();
-    if (this.busy && now - this.launchedAt > this.stallTimeoutMs) {
-      // Never go black: give up on this run, show the last good result (or the input), try again later.
-      this.busy = false;
-      this.runToken++;
+    const oldest = this.inFlight[0];
+    if (oldest && now - oldest.launchedAt > this.stallTimeoutMs) {
+      // Never go black: give up on the runs in flight, show the last good result (or the input), try again later.
+      this.inFlight.length = 0;
+      this.generation++;
       this.failed(new Error(`stalled: no result after ${this.stallTimeoutMs} ms; bypassed, retrying`));
     }
     if (!this.shownYet) {
@@ -64,10 +69,16 @@ export class DecoupledRunner implements StageRunner {
       const sample = clock.time - this.resultShowTime;
       this.delay = this.delay > 0 ? this.delay + (sample - this.delay) * DELAY_SMOOTHING : sample;
     }
-    if (this.busy || now < this.retryAt || this.paced(clock)) this.skippedInputs++;
+    if (!this.ready() || now < this.retryAt || this.paced(clock)) this.skippedInputs++;
     else this.launch(input, clock, size);
     if (this.latestResult && this.params.betweenResults === 'crossfade') return this.results.at(now) ?? this.latestResult;
     return this.latestResult;
+  }
+
+  /** Free for an input: nothing in flight, or one run the pipeline wants its next input behind. */
+  private ready(): boolean {
+    if (this.inFlight.length === 0) return true;
+    return this.inFlight.length === 1 && this.instance.wantsNextInput?.() === true;
   }
 
   /**
@@ -76,7 +87,7 @@ export class DecoupledRunner implements StageRunner {
    */
   private paced(clock: ClockState): boolean {
     const target = Number(this.params.targetFps);
-    if (!(target > 0) || this.runToken === 0) return false;
+    if (!(target > 0) || !this.launched) return false;
     // On the show's clock (the manual driver's in tests), as the rate is meant.
     return clock.time + clock.dt / 2 < this.launchedShowTime + 1 / target;
   }
@@ -89,13 +100,13 @@ export class DecoupledRunner implements StageRunner {
     stats.rate = round3(this.completions.rate(this.hooks.now()));
     stats.latencyMs = round3(this.latencies.last());
     stats.skippedInputs = this.skippedInputs;
-    stats.busy = this.busy;
+    stats.busy = this.inFlight.length > 0;
   }
 
   dispose(): void {
     this.disposed = true;
-    if (this.inputCopy) this.pool.release(this.inputCopy);
-    this.inputCopy = null;
+    for (const copy of this.inputCopies) if (copy) this.pool.release(copy);
+    this.inputCopies.fill(null);
     this.results.dispose();
   }
 
@@ -106,44 +117,50 @@ export class DecoupledRunner implements StageRunner {
   }
 
   private launch(input: Frame | null, clock: ClockState, size: Size): void {
-    const ownInput = input ? this.copyInput(input) : null;
-    this.clockCopy = Object.assign(this.clockCopy ?? ({} as ClockState), clock);
+    // A run launched behind another reads the copy that one does not.
+    const copy: 0 | 1 = this.inFlight.length === 0 ? 0 : this.inFlight[0]!.copy === 0 ? 1 : 0;
+    const ownInput = input ? this.copyInput(input, copy) : null;
+    const ownClock = (this.clockCopies[copy] = Object.assign(this.clockCopies[copy] ?? ({} as ClockState), clock));
     const launchedAt = this.hooks.now();
     const launchedShowTime = clock.time;
-    const token = ++this.runToken;
-    this.launchedAt = launchedAt;
+    const generation = this.generation;
+    this.launched = true;
     this.launchedShowTime = clock.time;
-    this.busy = true;
+    const entry = { launchedAt, copy };
+    this.inFlight.push(entry);
+    const settled = (): boolean => {
+      if (generation !== this.generation || this.disposed) return false; // an abandoned (stalled) run
+      const at = this.inFlight.indexOf(entry);
+      if (at >= 0) this.inFlight.splice(at, 1);
+      return true;
+    };
     let pending: Frame | Promise<Frame>;
     try {
-      pending = this.instance.process(ownInput, this.params, this.clockCopy);
+      pending = this.instance.process(ownInput, this.params, ownClock);
     } catch (error) {
-      this.busy = false;
+      settled();
       this.failed(error);
       return;
     }
     Promise.resolve(pending).then(
       (result) => {
-        if (token !== this.runToken || this.disposed) return; // an abandoned (stalled) run
-        this.busy = false;
-        this.finished(result, size, launchedAt, launchedShowTime);
+        if (settled()) this.finished(result, size, launchedAt, launchedShowTime);
       },
       (error: unknown) => {
-        if (token !== this.runToken || this.disposed) return;
-        this.busy = false;
-        this.failed(error);
+        if (settled()) this.failed(error);
       },
     );
   }
 
   /** The stage's own copy of the input: the pipeline reads it after the tick that lent the frame. */
-  private copyInput(input: Frame): Frame {
-    if (!this.inputCopy || !sameSize(this.inputCopy, input)) {
-      if (this.inputCopy) this.pool.release(this.inputCopy);
-      this.inputCopy = this.pool.acquire(input.width, input.height);
+  private copyInput(input: Frame, copy: 0 | 1): Frame {
+    let own = this.inputCopies[copy];
+    if (!own || !sameSize(own, input)) {
+      if (own) this.pool.release(own);
+      own = this.inputCopies[copy] = this.pool.acquire(input.width, input.height);
     }
-    copyFrameInto(input, this.inputCopy);
-    return this.inputCopy;
+    copyFrameInto(input, own);
+    return own;
   }
 
   private finished(result: Frame, size: Size, launchedAt: number, launchedShowTime: number): void {

@@ -22,6 +22,7 @@ import { until } from '../helpers/until.js';
 import { expectRendering } from '../helpers/engine-rate.js';
 
 // Real models (the project's models/, copied from the shared set with their licences in models/MODELS.md) through the real onnxruntime-node: swaps, shared sessions, a stalled session.
+// Pictures compared with a reference use the test pattern without its disc, whose hue cycles with the clock.
 const models = path.join(repoRoot, 'models');
 const dir = tempDir('onnx-lifecycle');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -43,7 +44,7 @@ function styleManifest(id: string, model = 'style-candy-9.onnx'): string {
 const SIZE = { width: 160, height: 90 };
 
 async function patternFrame(): Promise<Frame> {
-  const h = await harness(testPattern, SIZE, { speed: 0, frameCode: false });
+  const h = await harness(testPattern, SIZE, { speed: 0, frameCode: false, disc: false });
   const frame = h.instance.process(null, h.params, h.step()) as Frame;
   return { ...frame, data: frame.data.slice() };
 }
@@ -73,7 +74,7 @@ describe('model hot-swap (manual clock)', () => {
     registry.register(onnxPipeline(styleManifest('style-live')), 'test');
     const show = checkShow({
       size: `${SIZE.width}x${SIZE.height}`,
-      decks: [{ id: 'a', source: { pipeline: 'test-pattern', params: { speed: 0, frameCode: false } }, chain: [{ pipeline: 'style-live', params: { swapFade: 0 } }] }],
+      decks: [{ id: 'a', source: { pipeline: 'test-pattern', params: { speed: 0, frameCode: false, disc: false } }, chain: [{ pipeline: 'style-live', params: { swapFade: 0 } }] }],
       osc: { enabled: false },
     }, registry);
     const driver = new ManualDriver();
@@ -140,6 +141,54 @@ describe('shared sessions', () => {
   });
 });
 
+describe('a model kept busy', () => {
+  it('the next frame reaches the model while its run is in flight (the pixel work beside it), and results come back in frame order', { timeout: 60_000 }, async () => {
+    // The real pipeline inside a wrapper that notes each frame handed over, and whether another was still
+    // in flight then; the frames carry their index as the test pattern's code, so each result is known.
+    const real = onnxPipeline(styleManifest('style-busy'));
+    const calls: { index: number; behind: boolean }[] = [];
+    const results: number[] = [];
+    let inFlight = 0;
+    const watched = definePipeline({
+      ...real, id: 'watched-style',
+      async create(ctx) {
+        const inner = await real.create(ctx);
+        return {
+          wantsNextInput: () => inner.wantsNextInput?.() === true,
+          async process(input, p, clock) {
+            calls.push({ index: input!.index, behind: inFlight > 0 });
+            inFlight++;
+            try {
+              const out = await inner.process(input, p, clock);
+              results.push(out.index);
+              return out;
+            } finally {
+              inFlight--;
+            }
+          },
+          dispose: () => inner.dispose(),
+        };
+      },
+    });
+    const registry = new PipelineRegistry();
+    registerBuiltins(registry);
+    registry.register(watched, 'test');
+    // A working size that keeps the model busy for a few frames a run, as a show's would.
+    const show = checkShow({ size: '320x180', fps: 30, decks: [{ id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'watched-style', params: { workingWidth: 256, workingHeight: 144 } }] }], osc: { enabled: false } }, registry);
+    const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log: silentLog });
+    await engine.start();
+    try {
+      await until(() => results.length >= 10 && calls.some((c) => c.behind), 40_000, 'ten results, a frame handed over behind a run');
+    } finally {
+      await engine.stop();
+    }
+    expect(engine.stats().stages[1]!.errors).toBe(0);
+    // Each result is the frame it was asked for, in the order asked.
+    expect(results).toEqual(calls.slice(0, results.length).map((c) => c.index));
+    for (let i = 1; i < results.length; i++) expect(results[i]).toBeGreaterThan(results[i - 1]!);
+  });
+});
+
 describe('a stalled model', () => {
   it('a real session whose run never resolves is bypassed after its timeout (last good picture), and the output keeps rendering', async () => {
     const manifest = readManifest(styleManifest('style-stall'));
@@ -170,7 +219,7 @@ describe('a stalled model', () => {
     registerBuiltins(registry);
     registry.register(stalling, 'test');
     const candy = await styled('style-candy-9.onnx');
-    const show = checkShow({ size: '160x90', fps: 30, decks: [{ id: 'a', source: { pipeline: 'test-pattern', params: { speed: 0, frameCode: false } }, chain: [{ pipeline: 'stalling-style' }] }], osc: { enabled: false } }, registry);
+    const show = checkShow({ size: '160x90', fps: 30, decks: [{ id: 'a', source: { pipeline: 'test-pattern', params: { speed: 0, frameCode: false, disc: false } }, chain: [{ pipeline: 'stalling-style' }] }], osc: { enabled: false } }, registry);
     const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log: silentLog });
     await engine.start();
     const shownNow = (): Uint8Array | null => engine.lastFrame?.data ?? null;

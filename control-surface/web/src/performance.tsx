@@ -35,6 +35,7 @@ function StageState({ deck, stage }: { deck: string; stage: string }) {
     governorText(s.status?.detail?.governor),
     typeof s.status?.detail?.provider === 'string' ? `on ${s.status.detail.provider === 'webgpu' ? `the GPU (${typeof s.status.detail.adapter === 'string' ? s.status.detail.adapter : 'WebGPU'})` : s.status.detail.provider.toUpperCase()}` : null,
     typeof s.rate === 'number' ? `${s.rate.toFixed(1)} fps` : null,
+    typeof s.status?.detail?.inferenceMs === 'number' ? `inference ${Math.round(s.status.detail.inferenceMs)} ms` : null,
     typeof s.latencyMs === 'number' ? `${Math.round(s.latencyMs)} ms` : null,
     s.bypassed ? 'skipped: over its frame budget' : null,
     s.gpu ? `GPU${s.gpu.gpuMs === null ? '' : ` ${s.gpu.gpuMs.toFixed(2)} ms`}` : null,
