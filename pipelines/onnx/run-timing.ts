@@ -1,5 +1,7 @@
-/** Each new sample moves the smoothed run and pre-processing times this far towards it. */
+/** Each new sample moves the smoothed pre-processing time this far towards it. */
 const SMOOTHING = 0.3;
+/** A run's expected length is the median of this many last runs: an odd slow one does not move it. */
+const RECENT_RUNS = 5;
 /** What a frame's way to the model's thread costs beyond its pre-processing (a message, a transfer). */
 const HANDOVER_MS = 2;
 
@@ -13,6 +15,9 @@ export class RunTiming {
   /** Frames sent whose inference has not started. */
   private readonly queued = new Set<number>();
   private running: { id: number; since: number } | null = null;
+  /** The last runs' times, the session's first (it warms up: twice as long here) left out. */
+  private readonly recent: number[] = [];
+  private runs = 0;
   private runMs = 0;
   private preMs = 0;
 
@@ -28,10 +33,14 @@ export class RunTiming {
 
   ran(id: number, runMs: number): void {
     if (this.running?.id === id) this.running = null;
-    this.runMs = this.runMs > 0 ? this.runMs + (runMs - this.runMs) * SMOOTHING : runMs;
+    if (this.runs++ === 0) return;
+    this.recent.push(runMs);
+    if (this.recent.length > RECENT_RUNS) this.recent.shift();
+    const sorted = [...this.recent].sort((a, b) => a - b);
+    this.runMs = sorted[sorted.length >> 1]!;
   }
 
-  /** How long an inference takes (smoothed, ms); 0 before the first. */
+  /** How long an inference takes (the median of the last few, ms); 0 before the second. */
   get inferenceMs(): number {
     return this.runMs;
   }
@@ -44,8 +53,8 @@ export class RunTiming {
 
   /**
    * Whether a frame handed over now would find the session free (or about to be) before a frame handed
-   * over at the next tick could reach it: never while another frame waits for it, nor before a first run
-   * has said how long runs take.
+   * over at the next tick could reach it: never while another frame waits for it, nor before the runs
+   * after the first have said how long runs take.
    */
   wantsNextInput(framePeriodMs: number, now = epochNow()): boolean {
     if (this.queued.size > 0) return false;
