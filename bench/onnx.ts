@@ -26,10 +26,9 @@ import type { BareWorkerData } from './onnx-bare-worker.js';
 import { higherIsBetter, info, lowerIsBetter, median, type Bench, type Metric } from './result.js';
 
 const modelsDir = process.env.VJ_HOST_MODELS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
-const RUNS = Number(process.env.BENCH_ONNX_RUNS ?? 12);
-/** Bare and pipeline runs take turns in this many blocks. */
+/** Bare and pipeline runs take turns in this many blocks, each about this long (at least 3 runs). */
 const BLOCKS = 4;
-const PER_BLOCK = Math.max(1, Math.round(RUNS / BLOCKS));
+const BLOCK_MS = Number(process.env.BENCH_ONNX_BLOCK_MS ?? 1500);
 const SHOW = { width: 1280, height: 720 };
 // Made when the bench runs, not when the bench runner imports this file.
 let tmpDir: string | null = null;
@@ -75,15 +74,16 @@ async function oneCase(c: ModelCase, w: number, h: number, input: Frame, provide
 
   const bare = await bareSession({ model: path.join(modelsDir, c.model), provider, input: c.input.name, output: c.output.name, tensor, dims: [1, channels, h, w] });
   const piped = await stageRunner(c, w, h, input, provider);
-  await bare.run(1);
+  const [warm] = await bare.run(2).then((t) => t.slice(1));
   await piped.results(3);
+  const perBlock = Math.max(3, Math.round(BLOCK_MS / warm!));
   // Bare runs and the pipeline take turns, so whatever else the machine does in the meantime weighs on both alike.
   const bareMs: number[] = [];
   const intervals: number[] = [];
   const ownInference: number[] = [];
   for (let block = 0; block < BLOCKS; block++) {
-    bareMs.push(...(await bare.run(PER_BLOCK)));
-    intervals.push(...(await piped.results(PER_BLOCK + 1)));
+    bareMs.push(...(await bare.run(perBlock)));
+    intervals.push(...(await piped.results(perBlock + 1)));
     ownInference.push(piped.inferenceMs());
   }
   const lastOutput = await bare.output();
@@ -92,6 +92,7 @@ async function oneCase(c: ModelCase, w: number, h: number, input: Frame, provide
   const ratio = median(bareMs) / median(intervals);
   const common = [
     info(`${label}: inference, bare session.run (median)`, median(bareMs), 'ms'),
+    info(`${label}: runs timed, each side`, bareMs.length, 'runs'),
     info(`${label}: model fps through the pipeline`, 1000 / median(intervals), 'fps', 'higher'),
     higherIsBetter(`${label}: pipeline fps / bare session.run fps`, ratio, 'ratio', 0.95),
     info(`${label}: model latency through the pipeline (frame in -> its result)`, median(piped.latencies), 'ms'),
@@ -269,7 +270,7 @@ export const onnxBench: Bench = {
         notes: [
           ...providers.notes,
           'the three style models (candy, mosaic, udnie) are one network with other weights: candy stands for them; the DeepLab mask has its own output path and is not in this bench',
-          `${BLOCKS * PER_BLOCK} timed runs per case after a warm-up, bare and pipeline in ${BLOCKS} alternating blocks; one inference thread (intraOpNumThreads 1) for both`,
+          `bare and pipeline in ${BLOCKS} alternating blocks of about ${BLOCK_MS} ms each (at least 3 runs) after a warm-up; one inference thread (intraOpNumThreads 1) for both`,
           'bare: session.run back to back on a thread of its own, the input tensor made once. Pipeline: the stage as a show runs it, ticked at 30 fps with a 720p frame (decoupled, latest wins), its rate the median interval between results; its pixel work (tensor in, picture out) runs on a thread beside the session\'s, and the next frame is handed over while a run is in flight, so that work and the tick wait are hidden behind the inference',
         ],
       };
