@@ -54,7 +54,8 @@ export interface PipelineInstance<P> {
    * Optional, for decoupled stages: asked on each tick while one run is in flight, whether the next input
    * should be handed over now because the run will end before the next tick can (a model whose next
    * inference then starts at once, its pixel work overlapping the run before). Saying yes means taking a
-   * second `process` call before the first has settled: the two must settle in call order.
+   * second `process` call before the first has settled: the first must not settle with a picture older
+   * than the second's (settle in call order, or answer with the newer picture).
    */
   wantsNextInput?(): boolean;
   /** Optional: start over (a clip from its in point); the deck's /deck/<id>/retrigger action calls it. */

@@ -17,8 +17,8 @@ export interface ModelIo {
  * A model effect running in a stage: each frame copied into a buffer that travels to the model's threads
  * and back (transferred, not copied), the result written into one of two frames of its own. Two runs can
  * be in flight (the next handed over before the last came back): results alternate between the frames,
- * so the one the stage shows is never the one being written, and are handed back in the order asked,
- * even across a model swap.
+ * so the one the stage shows is never the one being written, and an older result never replaces a newer
+ * one. Nothing waits on another run: a run that never comes back holds up no other.
  */
 export class ModelEffect implements PipelineInstance<AnyParams> {
   private readonly outs: [Frame, Frame];
@@ -26,7 +26,9 @@ export class ModelEffect implements PipelineInstance<AnyParams> {
   private readonly fade: SwapFade;
   private readonly spare: Uint8Array[] = [];
   private readonly sizes: WorkingSize;
-  private lastWrite: Promise<void> = Promise.resolve();
+  /** The number of the last run asked for, and of the newest whose result was written. */
+  private asked = 0;
+  private written = 0;
 
   constructor(
     private readonly ctx: PipelineContext,
@@ -63,24 +65,24 @@ export class ModelEffect implements PipelineInstance<AnyParams> {
     let bytes = this.spare.pop();
     if (!bytes || bytes.length !== input.data.length) bytes = new Uint8Array(input.data.length);
     bytes.set(input.data);
-    const before = this.lastWrite;
-    let written!: () => void;
-    this.lastWrite = new Promise<void>((resolve) => (written = resolve));
-    try {
-      const { frame, costMs } = await session.renderFrame(job, bytes);
-      await before;
-      this.sizes.finished([w, h], costMs, this.ctx.now());
-      this.newest = this.newest === 0 ? 1 : 0;
-      const out = this.outs[this.newest];
-      out.data.set(frame);
+    const asked = ++this.asked;
+    const { frame, costMs } = await session.renderFrame(job, bytes);
+    // A result that comes back after a newer one (a run on the model being swapped out, behind one on the
+    // new model) is dropped: the newer picture stays.
+    if (asked < this.written) {
       this.spare.push(frame);
-      this.fade.apply(out.data, Number(values.swapFade));
-      out.index = input.index;
-      out.time = input.time;
-      return out;
-    } finally {
-      written();
+      return this.outs[this.newest];
     }
+    this.written = asked;
+    this.sizes.finished([w, h], costMs, this.ctx.now());
+    this.newest = this.newest === 0 ? 1 : 0;
+    const out = this.outs[this.newest];
+    out.data.set(frame);
+    this.spare.push(frame);
+    this.fade.apply(out.data, Number(values.swapFade));
+    out.index = input.index;
+    out.time = input.time;
+    return out;
   }
 
   async dispose(): Promise<void> {
