@@ -140,6 +140,23 @@ describe('live channel (socket.io)', () => {
     expect(Math.abs((h.engine.params.get('/clock/bpm') as number) - 120)).toBeLessThan(1);
   });
 
+  it('taps held up and let through together keep the intervals the tablet measured, though each arrives quicker than the last', async () => {
+    h = await controlHarness();
+    const url = await listen(h.server, '127.0.0.1', 0);
+    const tablet = await client(url);
+    // Everything the tablet sends is held up 2.1 s (its clock samples too), then its four taps, 700 ms
+    // apart, come through at once: each arrives quicker than the one before, and each lowers the offset
+    // learnt. Mapped with that falling offset they would all land at their arrival (a bounce, no tempo);
+    // mapped with the burst's first offset they keep the tablet's 700 ms: 85.7 BPM.
+    for (let i = 0; i < 3; i++) tablet.emit('clock', performance.now() - 2100);
+    h.engine.params.set('/clock/bpm', 120);
+    h.driver.tick();
+    const now = performance.now();
+    for (const ago of [2100, 1400, 700, 0]) tablet.emit('action', { path: '/clock/tap', at: now - ago });
+    await until(() => h.engine.params.get('/clock/bpm') !== 120, 2000, 'the taps applied', () => h.driver.tick());
+    expect(Math.abs((h.engine.params.get('/clock/bpm') as number) - 60_000 / 700)).toBeLessThan(1);
+  });
+
   it('previews: JPEGs at the asked size to subscribers; a client that does not keep up gets fewer, the other is not slowed', async () => {
     h = await controlHarness();
     const url = await listen(h.server, '127.0.0.1', 0);
