@@ -24,6 +24,11 @@ export interface Tensor {
   dims: readonly number[];
 }
 
+/** The distinct buffers under some tensors (two views may share one), to transfer them between threads. */
+export function tensorBuffers(tensors: Record<string, Tensor>): ArrayBuffer[] {
+  return [...new Set(Object.values(tensors).map((t) => t.data.buffer as ArrayBuffer))];
+}
+
 /** One frame's inputs for the session: its tensors stay untouched until the run that reads them is over. */
 interface InputSlot {
   tensor: Float32Array;

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import type { Tensor } from './frame-job.js';
+import { tensorBuffers } from './frame-job.js';
 import type { InferReply, InferRequest, SessionReply, SessionRequest } from './worker-messages.js';
 
 /**
@@ -86,7 +86,7 @@ async function open(file: string, options: Record<string, unknown>, provider: st
 
 /** One inference for the pixel thread; its input tensors go back with the result (or the failure) for reuse. */
 async function run(pixels: MessagePort, { id, feeds, preMs }: InferRequest): Promise<void> {
-  const inputs = transferable(feeds);
+  const inputs = tensorBuffers(feeds);
   try {
     if (!session) throw new Error('no session');
     const tensors = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor('float32', t.data, [...t.dims])]));
@@ -96,18 +96,11 @@ async function run(pixels: MessagePort, { id, feeds, preMs }: InferRequest): Pro
     const runMs = performance.now() - start;
     port.postMessage({ type: 'ran', id, runMs } satisfies SessionReply);
     // Own copies: onnxruntime may reuse its buffers.
-    const outputs = transferable(Object.fromEntries(Object.entries(results).map(([name, t]) => [name, { data: new Float32Array(t.data), dims: [...t.dims] }])));
-    pixels.postMessage({ type: 'inferred', id, outputs: outputs.tensors, inputs: inputs.tensors, runMs } satisfies InferReply, [...outputs.buffers, ...inputs.buffers]);
+    const outputs = Object.fromEntries(Object.entries(results).map(([name, t]) => [name, { data: new Float32Array(t.data), dims: [...t.dims] }]));
+    pixels.postMessage({ type: 'inferred', id, outputs, inputs: feeds, runMs } satisfies InferReply, [...tensorBuffers(outputs), ...inputs]);
   } catch (error) {
-    pixels.postMessage({ type: 'failed', id, message: describe(error), inputs: inputs.tensors } satisfies InferReply, inputs.buffers);
+    pixels.postMessage({ type: 'failed', id, message: describe(error), inputs: feeds } satisfies InferReply, inputs);
   }
-}
-
-/** Tensors and the distinct buffers to transfer with them (two views may share one). */
-function transferable(tensors: Record<string, Tensor>): { tensors: Record<string, Tensor>; buffers: ArrayBuffer[] } {
-  const buffers = new Set<ArrayBuffer>();
-  for (const t of Object.values(tensors)) buffers.add(t.data.buffer as ArrayBuffer);
-  return { tensors, buffers: [...buffers] };
 }
 
 function describe(error: unknown): string {

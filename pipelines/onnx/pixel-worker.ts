@@ -1,5 +1,5 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import { FrameRenderer, type PreparedFrame } from './frame-job.js';
+import { FrameRenderer, tensorBuffers, type PreparedFrame } from './frame-job.js';
 import type { InferReply, InferRequest, PixelReply, PixelRequest } from './worker-messages.js';
 
 /**
@@ -26,8 +26,7 @@ port.on('message', (request: PixelRequest) => {
         const preMs = performance.now() - start;
         if (!session) throw new Error('no session');
         waiting.set(request.id, { prepared, preMs });
-        const buffers = [...new Set(Object.values(prepared.feeds).map((t) => t.data.buffer as ArrayBuffer))];
-        session.postMessage({ type: 'infer', id: request.id, feeds: prepared.feeds, preMs } satisfies InferRequest, buffers);
+        session.postMessage({ type: 'infer', id: request.id, feeds: prepared.feeds, preMs } satisfies InferRequest, tensorBuffers(prepared.feeds));
       } catch (error) {
         fail(request.id, error);
       }
