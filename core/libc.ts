@@ -3,11 +3,13 @@ import koffi from 'koffi';
 
 /**
  * The few libc calls Node has no API for, through FFI: close-on-exec marking, named pipes and their
- * buffer size. Each returns a "could not" value where the platform has no such call (Windows).
+ * buffer size, huge pages for pixel buffers. Each returns a "could not" value where the platform has no such call (Windows).
  */
 const F_SETFD = 2;
 const FD_CLOEXEC = 1;
 const F_SETPIPE_SZ = 1031;
+const MADV_HUGEPAGE = 14;
+export const HUGE_PAGE_BYTES = 2 * 1024 * 1024;
 
 interface Libc {
   fcntl(fd: number, cmd: number, arg: number): number;
@@ -16,6 +18,7 @@ interface Libc {
   dup2(from: number, to: number): number;
   close(fd: number): number;
   fflush(stream: null): number;
+  madvise(address: bigint, length: number, advice: number): number;
 }
 
 let libc: Libc | null | undefined;
@@ -32,6 +35,7 @@ function load(): Libc | null {
       dup2: lib.func('int dup2(int from, int to)') as unknown as Libc['dup2'],
       close: lib.func('int close(int fd)') as unknown as Libc['close'],
       fflush: lib.func('int fflush(void *stream)') as unknown as Libc['fflush'],
+      madvise: lib.func('int madvise(uintptr_t address, size_t length, int advice)') as unknown as Libc['madvise'],
     };
   } catch {
     libc = null;
@@ -78,6 +82,23 @@ export function growPipe(fd: number, bytes: number): number {
   if (!c) return 0;
   const size = c.fcntl(fd, F_SETPIPE_SZ, bytes);
   return size > 0 ? size : 0;
+}
+
+/**
+ * Asks Linux to back `length` bytes of `buffer` with 2 MB pages (transparent huge pages on request),
+ * starting at the first 2 MB boundary inside it; returns that offset, or null where it cannot (another
+ * platform, no room after the boundary, or the kernel said no). The buffer must not have been written yet.
+ */
+export function adviseHugePages(buffer: ArrayBuffer, length: number): number | null {
+  if (process.platform !== 'linux') return null;
+  const c = load();
+  if (!c) return null;
+  const address = BigInt(koffi.address(buffer));
+  const page = BigInt(HUGE_PAGE_BYTES);
+  const offset = Number((page - (address % page)) % page);
+  const span = Math.ceil(length / HUGE_PAGE_BYTES) * HUGE_PAGE_BYTES;
+  if (offset + span > buffer.byteLength) return null;
+  return c.madvise(address + BigInt(offset), span, MADV_HUGEPAGE) === 0 ? offset : null;
 }
 
 /**

@@ -46,7 +46,10 @@ export class ClipPlayer implements Player {
     if (!this.playhead) return null;
     // A streamed clip's last window can show the file to be shorter than its container said.
     if (this.windows && this.windows.frames !== this.playhead.frames) this.startPlayhead(this.windows.frames, this.shown / this.playhead.frames);
-    this.shown = this.playhead.advance(clock, p);
+    // A clip from disk starts on its first frame: until ffmpeg has it, a free-running playhead waits at its
+    // start (as if paused) instead of running on without pictures; a beat-synced one keeps to the clock.
+    const cueing = this.windows && !this.windows.started && p.beatSync === 0;
+    this.shown = this.playhead.advance(clock, cueing ? { ...p, playing: false } : p);
     if (!this.windows) return this.clip.frames[this.shown] ?? null;
     // A frame whose window is still decoding: the last one stays up (a late frame, not a lost source).
     const [lo, hi] = this.playhead.range(p);
@@ -67,7 +70,7 @@ export class ClipPlayer implements Player {
     if (this.streamed) return this.streamed.status();
     if (this.windows) {
       const w = this.windows;
-      return { state: 'playing', kind: 'clip', lastError: w.lastError, decoded: w.decoded, dropped: 0, frames: w.frames, frame: this.shown, seeks: w.seeks, late: w.late, buffered: w.buffered };
+      return { state: w.started ? 'playing' : 'starting', kind: 'clip', lastError: w.lastError, decoded: w.decoded, dropped: 0, frames: w.frames, frame: this.shown, seeks: w.seeks, late: w.late, buffered: w.buffered };
     }
     const state: FeedState = this.clip.state === 'ready' ? 'playing' : this.clip.state === 'failed' ? 'failed' : 'starting';
     const frames = this.clip.frames.length;

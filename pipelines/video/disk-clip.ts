@@ -34,6 +34,8 @@ export class DiskClip {
   private heading: 1 | -1 = 1;
   private next: DiskCue | null = null;
   late = 0;
+  /** A frame has been there to show (the clip has started). */
+  started = false;
   private runSeeks = 0;
   private runDecoded = 0;
 
@@ -77,15 +79,21 @@ export class DiskClip {
       this.retire(this.run);
       this.run = null;
       const data = this.windows.frameAt(cue.frame, cue.lo, cue.hi);
-      if (!data) this.late++;
+      this.count(data !== null, data);
       this.prepareTurn(cue);
       return data;
     }
     const run = this.runFor(cue.frame);
     const data = run.frameAt(cue.frame);
-    if (run.at !== cue.frame) this.late++;
+    this.count(run.at === cue.frame, data);
     this.prepareTurn(cue);
     return data;
+  }
+
+  /** A frame not there in time is late once the clip has shown one (before that it is starting, with nothing to hold). */
+  private count(onTime: boolean, data: Uint8Array | null): void {
+    if (!onTime && this.started) this.late++;
+    if (data) this.started = true;
   }
 
   dispose(): void {

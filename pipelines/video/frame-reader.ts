@@ -29,6 +29,9 @@ export interface FrameReaderOptions {
   ahead?: number;
 }
 
+/** A clip kept whole is read in slabs of about this size: few buffers, each mostly whole 2 MB pages. */
+const SLAB_BYTES = 64 * 1024 * 1024;
+
 export type ReaderEnd =
   | { kind: 'ended'; frames: number }
   /** `lasting`: trying again will not help (no ffmpeg on this machine). */
@@ -106,11 +109,19 @@ export class FrameReader {
   }
 
   private startThread(fifo: string): void {
-    const workerData: ReaderThreadData = { fifo, frameBytes: this.frameBytes, ...(this.credits ? { credits: this.credits.buffer as SharedArrayBuffer } : {}) };
+    const { keepAll, maxFrames } = this.options;
+    const slabFrames = keepAll ? Math.max(1, Math.min(maxFrames ?? Infinity, Math.floor(SLAB_BYTES / this.frameBytes))) : undefined;
+    const workerData: ReaderThreadData = {
+      fifo,
+      frameBytes: this.frameBytes,
+      ...(this.credits ? { credits: this.credits.buffer as SharedArrayBuffer } : {}),
+      ...(slabFrames ? { slabFrames } : {}),
+    };
     const thread = new Worker(distPath(import.meta.url, 'pipelines', 'video', 'frame-reader-worker.js'), { workerData });
     this.thread = thread;
     thread.on('message', (m: ReaderThreadMessage) => {
       if (m.type === 'frame') this.completed(m.data);
+      else if (m.type === 'frames') for (let i = 0; i < m.count; i++) this.completed(m.data.subarray(i * this.frameBytes, (i + 1) * this.frameBytes));
       else if (m.error) this.end({ kind: 'failed', message: `reading decoded frames: ${m.error}` });
       else this.end(this.exitCode ? { kind: 'failed', message: this.lastLine() ?? 'ffmpeg stopped' } : { kind: 'ended', frames: this.decoded });
     });

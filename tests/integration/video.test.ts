@@ -213,6 +213,15 @@ describe('video source: a clip longer than the cache, played from disk', () => {
     expect(await diskCodes(2)).toEqual([5, 5]);
   });
 
+  it('starts on its first frame however long ffmpeg takes to deliver it, and says it is starting meanwhile', async () => {
+    await start({ source: 'count.mp4' });
+    // Ticks with no chance for a decoded frame to arrive (the reader's messages need this event loop).
+    for (let i = 0; i < 6; i++) driver.tick();
+    expect(stage().status).toMatchObject({ state: 'loading', detail: { state: 'starting', kind: 'clip', late: 0 } });
+    expect(await diskCodes(3)).toEqual([0, 1, 2]);
+    expect(stage().status).toMatchObject({ state: 'loaded', detail: { state: 'playing', late: 0 } });
+  });
+
   it('shows a frame whose window is not decoded yet as late, holding the last one', async () => {
     await makeCodedClip(path.join(media, 'long.mp4'), { frames: 100, width: W, height: H, fps: 30 });
     await start({ source: 'long.mp4', playing: false });
