@@ -2,7 +2,7 @@ import { decodeCommand, type DecodeSetup, type VideoInput } from './video-input.
 import { FrameReader } from './frame-reader.js';
 
 /** The most decoded video one window holds; a long clip keeps two (the one playing and the next). */
-export const WINDOW_BYTES = 64 * 1024 * 1024;
+export const WINDOW_BYTES = 128 * 1024 * 1024;
 /** A window is at least this many frames, so even 4K plays a few frames per ffmpeg start. */
 const MIN_WINDOW_FRAMES = 4;
 
