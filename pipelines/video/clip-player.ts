@@ -53,7 +53,7 @@ export class ClipPlayer implements Player {
     if (!this.windows) return this.clip.frames[this.shown] ?? null;
     // A frame whose window is still decoding: the last one stays up (a late frame, not a lost source).
     const [lo, hi] = this.playhead.range(p);
-    this.held = this.windows.frameAt({ frame: this.shown, heading: this.playhead.heading, lo, hi, loop: p.loop }) ?? this.held;
+    this.held = this.windows.frameAt({ frame: this.shown, heading: this.playhead.heading, lo, hi, loop: p.loop, time: clock.time }) ?? this.held;
     return this.held;
   }
 
@@ -70,7 +70,7 @@ export class ClipPlayer implements Player {
     if (this.streamed) return this.streamed.status();
     if (this.windows) {
       const w = this.windows;
-      return { state: w.started ? 'playing' : 'starting', kind: 'clip', lastError: w.lastError, decoded: w.decoded, dropped: 0, frames: w.frames, frame: this.shown, seeks: w.seeks, late: w.late, buffered: w.buffered };
+      return { state: w.started ? 'playing' : 'starting', kind: 'clip', lastError: w.lastError, decoded: w.decoded, dropped: 0, frames: w.frames, frame: this.shown, seeks: w.seeks, late: w.late, buffered: w.buffered, windowLead: w.windowLead };
     }
     const state: FeedState = this.clip.state === 'ready' ? 'playing' : this.clip.state === 'failed' ? 'failed' : 'starting';
     const frames = this.clip.frames.length;

@@ -5,12 +5,29 @@ import { FrameReader } from './frame-reader.js';
 export const WINDOW_BYTES = 128 * 1024 * 1024;
 /** A window is at least this many frames, so even 4K plays a few frames per ffmpeg start. */
 const MIN_WINDOW_FRAMES = 4;
+/** The furthest ahead the next window is fetched (windows skipped while decoding cannot keep up). */
+const MAX_LEAD = 3;
+/** Headroom on a window's decode time when working out how far ahead to fetch. */
+const LEAD_MARGIN = 1.25;
 
 interface Window {
   start: number;
   reader: FrameReader;
   frames: Uint8Array[] | null;
   error: string | null;
+  /** performance.now() when its decoding started. */
+  startedAt: number;
+}
+
+/**
+ * How many windows ahead of the playing one the next is fetched, from how long one takes to decode and
+ * how long one takes to play: one while a window decodes within the playing of one; more while it does
+ * not, so that the window fetched is ready when the playhead reaches it (the ones skipped are late)
+ * rather than every window arriving after its time.
+ */
+export function windowLead(decodeMs: number, playMs: number): number {
+  if (!(playMs > 0) || !(decodeMs > 0)) return 1;
+  return Math.max(1, Math.min(MAX_LEAD, Math.ceil((decodeMs * LEAD_MARGIN) / playMs)));
 }
 
 export interface ClipWindowsOptions {
@@ -37,8 +54,14 @@ export class ClipWindows {
   decoded = 0;
   /** Window decodes started: each is one ffmpeg seek. */
   seeks = 0;
-  /** Frames asked for before their window was decoded (the deck held the previous one). */
   private readonly windows = new Map<number, Window>();
+  /** Windows fetched ahead of the playing one (windowLead). */
+  lead = 1;
+  /** The last window's decode time (ms of wall time), and the play time of one window (ms of show time). */
+  private decodeMs = 0;
+  private playMs = 0;
+  /** The window the playhead last moved into: where, at which frame, and when (show time, s). */
+  private entered: { start: number; frame: number; at: number } | null = null;
 
   constructor(private readonly o: ClipWindowsOptions) {
     const frameBytes = o.setup.size.width * o.setup.size.height * 4;
@@ -47,18 +70,60 @@ export class ClipWindows {
   }
 
   /**
-   * Frame `n`'s pixels if its window is decoded (else null, and it is on its way); the window before it
-   * is fetched ahead (before the range [lo, hi), the last one of the range: a reverse loop wraps there).
+   * Frame `n`'s pixels if its window is decoded (else null, and it is on its way); a window before it is
+   * fetched ahead, `lead` windows back (before the range [lo, hi), the last one of the range: a reverse
+   * loop wraps there). `at`: the show's time (s), which paces how far ahead that is.
    */
-  frameAt(n: number, lo = 0, hi = this.frames): Uint8Array | null {
+  frameAt(n: number, lo = 0, hi = this.frames, at?: number): Uint8Array | null {
     const start = this.startOf(n);
-    const current = this.window(start);
-    const before = start - this.windowFrames;
-    const next = before < this.startOf(lo) ? this.startOf(hi - 1) : before;
+    if (at !== undefined) this.pace(start, n, at);
+    const current = this.windows.get(start) ?? (this.worthDecoding(at) ? this.window(start) : null);
+    // One window on its way ahead at a time: the first one found on the walk back, else the lead-th.
+    let next = start;
+    for (let i = 0; i < this.lead; i++) {
+      const before = this.before(next, lo, hi);
+      if (before === start) break;
+      next = before;
+      if (this.windows.has(next)) break;
+    }
     if (next !== start) this.window(next);
     this.evict([start, next]);
-    if (!current.frames) return null;
+    if (!current?.frames) return null;
     return current.frames[Math.min(n - start, current.frames.length - 1)] ?? null;
+  }
+
+  /**
+   * Whether to start decoding the window the playhead is in: not while decoding is behind and the
+   * playhead will have left it before it could be ready (the window ahead gets the time instead); yes
+   * once it stays longer than a window plays (paused, or slowed down).
+   */
+  private worthDecoding(at: number | undefined): boolean {
+    if (this.lead === 1 || at === undefined || !this.entered) return true;
+    const stayedMs = (at - this.entered.at) * 1000;
+    return stayedMs >= this.playMs || stayedMs + this.decodeMs * LEAD_MARGIN <= this.playMs;
+  }
+
+  /** The window before the one at `start`, wrapping from the range's first to its last. */
+  private before(start: number, lo: number, hi: number): number {
+    const before = start - this.windowFrames;
+    return before < this.startOf(lo) ? this.startOf(hi - 1) : before;
+  }
+
+  /**
+   * On moving into another window: how long a window takes to play at this pace, and so how far ahead to
+   * fetch. Only a window fetched ahead says so: found late, the lead grows to what the pace needs; found
+   * ready, it shrinks to that (a window skipped on purpose says nothing). A lead only grows after a late
+   * window because one slow window (far from its keyframe) is no reason to skip any.
+   */
+  private pace(start: number, frame: number, at: number): void {
+    if (this.entered?.start === start) return;
+    const passed = this.entered ? Math.abs(frame - this.entered.frame) : 0;
+    if (this.entered && passed > 0) this.playMs = ((at - this.entered.at) * 1000 * this.windowFrames) / passed;
+    this.entered = { start, frame, at };
+    const fetched = this.windows.get(start);
+    if (!fetched) return;
+    const needed = windowLead(this.decodeMs, this.playMs);
+    this.lead = fetched.frames ? Math.min(this.lead, needed) : Math.max(this.lead, needed);
   }
 
   /** Every window asked for is decoded (nothing on its way). */
@@ -95,7 +160,7 @@ export class ClipWindows {
       keepAll: true,
       maxFrames: this.windowFrames,
     });
-    const w: Window = { start, reader, frames: null, error: null };
+    const w: Window = { start, reader, frames: null, error: null, startedAt: performance.now() };
     this.windows.set(start, w);
     this.seeks++;
     reader.start();
@@ -109,6 +174,7 @@ export class ClipWindows {
       }
       w.frames = reader.all;
       this.decoded += reader.all.length;
+      this.decodeMs = performance.now() - w.startedAt;
       // The file's real length: its last window was shorter than the container said.
       if (reader.all.length < this.windowFrames && start + reader.all.length < this.frames) this.frames = Math.max(1, start + reader.all.length);
       if (reader.all.length === 0) {

@@ -18,6 +18,8 @@ export interface DiskCue {
   lo: number;
   hi: number;
   loop: LoopMode;
+  /** The show's time (s): paces how far ahead windows are fetched. */
+  time?: number;
 }
 
 /**
@@ -59,6 +61,11 @@ export class DiskClip {
     return this.runDecoded + (this.run?.decoded ?? 0) + this.windows.decoded;
   }
 
+  /** How many windows ahead backwards play fetches (ClipWindows.lead). */
+  get windowLead(): number {
+    return this.windows.lead;
+  }
+
   get lastError(): string | null {
     return this.run?.error ?? this.windows.lastError;
   }
@@ -78,7 +85,7 @@ export class DiskClip {
     if (cue.heading < 0) {
       this.retire(this.run);
       this.run = null;
-      const data = this.windows.frameAt(cue.frame, cue.lo, cue.hi);
+      const data = this.windows.frameAt(cue.frame, cue.lo, cue.hi, cue.time);
       this.count(data !== null, data);
       this.prepareTurn(cue);
       return data;

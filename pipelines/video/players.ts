@@ -20,6 +20,8 @@ export interface PlayerStatus {
   seeks?: number;
   late?: number;
   buffered?: boolean;
+  /** Backwards from disk: how many windows ahead the next is fetched (above 1: decoding is behind, windows are skipped). */
+  windowLead?: number;
 }
 
 /** One source being played: a clip in memory, or a live feed. */
