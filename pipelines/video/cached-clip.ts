@@ -4,7 +4,10 @@ import { probeClip } from './probe.js';
 
 export type ClipState = 'loading' | 'ready' | 'too-long' | 'failed';
 
-/** A short clip decoded once, every frame in memory at the show size. */
+/**
+ * A short clip decoded once, every frame in memory at the show size. While it loads, `frames` already
+ * holds the frames decoded so far (in order), so the clip can start before it is all in.
+ */
 export class CachedClip {
   state: ClipState = 'loading';
   frames: Uint8Array[] = [];
@@ -35,10 +38,12 @@ export class CachedClip {
     if (this.expectedFrames !== null && this.expectedFrames > maxFrames) return (this.state = 'too-long');
     const reader = new FrameReader({ args: (out) => decodeCommand(this.input, this.setup, out), ...this.setup.size, keepAll: true, maxFrames });
     this.reader = reader;
+    this.frames = reader.all;
     reader.start();
     const end = await reader.done;
     this.reader = null;
     if (this.state !== 'loading') return this.state;
+    if (end.kind !== 'ended') this.frames = [];
     if (end.kind === 'failed') {
       this.error = end.message;
       return (this.state = 'failed');
@@ -48,7 +53,6 @@ export class CachedClip {
       this.error = `${this.input.label}: no video frames in it`;
       return (this.state = 'failed');
     }
-    this.frames = reader.all;
     return (this.state = 'ready');
   }
 

@@ -19,14 +19,20 @@ export class ClipPlayer implements Player {
   private streamed: FeedPlayer | null = null;
   private shown = 0;
   private pendingSeek: number | null = null;
+  /** The last frame shown: held while the next is not decoded yet. */
   private held: Uint8Array | null = null;
+  /** Frames due before they were decoded (a clip still loading into memory; from disk, DiskClip counts). */
+  private late = 0;
 
   constructor(input: VideoInput & { kind: 'clip' }, ctx: PlayerContext) {
     this.clip = new CachedClip(input, ctx.setup, ctx.fps, ctx.clipCacheBytes);
     void this.clip.load().then((state) => {
       const frames = this.clip.expectedFrames;
       if (state === 'ready') {
-        this.startPlayhead(this.clip.frames.length);
+        // Started while loading: the container's count may have been a frame or two off.
+        const started = this.playhead;
+        if (!started) this.startPlayhead(this.clip.frames.length);
+        else if (started.frames !== this.clip.frames.length) this.startPlayhead(this.clip.frames.length, this.shown / Math.max(1, started.frames - 1));
         ctx.log.info(`video ${input.label}: ${this.clip.frames.length} frames at ${this.clip.fps} fps in memory`);
       } else if (state === 'too-long' && frames) {
         this.windows = new DiskClip({ input, setup: ctx.setup, fps: this.clip.fps, frames });
@@ -43,17 +49,27 @@ export class ClipPlayer implements Player {
 
   frame(clock: ClockState, p: VideoParams): Uint8Array | null {
     if (this.streamed) return this.streamed.frame(clock, p);
+    // A clip loading into memory plays from its first frame, at the length its container says.
+    if (!this.playhead && this.clip.state === 'loading' && this.clip.expectedFrames && this.clip.frames.length > 0) this.startPlayhead(this.clip.expectedFrames);
     if (!this.playhead) return null;
     // A streamed clip's last window can show the file to be shorter than its container said.
     if (this.windows && this.windows.frames !== this.playhead.frames) this.startPlayhead(this.windows.frames, this.shown / this.playhead.frames);
-    // A clip from disk starts on its first frame: until ffmpeg has it, a free-running playhead waits at its
-    // start (as if paused) instead of running on without pictures; a beat-synced one keeps to the clock.
-    const cueing = this.windows && !this.windows.started && p.beatSync === 0;
+    // A clip starts on its first frame: until it is decoded, a free-running playhead waits at its start
+    // (as if paused) instead of running on without pictures; a beat-synced one keeps to the clock.
+    const cueing = !this.held && p.beatSync === 0;
     this.shown = this.playhead.advance(clock, cueing ? { ...p, playing: false } : p);
-    if (!this.windows) return this.clip.frames[this.shown] ?? null;
+    if (!this.windows) return this.fromMemory();
     // A frame whose window is still decoding: the last one stays up (a late frame, not a lost source).
     const [lo, hi] = this.playhead.range(p);
     this.held = this.windows.frameAt({ frame: this.shown, heading: this.playhead.heading, lo, hi, loop: p.loop, time: clock.time }) ?? this.held;
+    return this.held;
+  }
+
+  /** The frame showing, from memory; one not decoded yet (the clip still loading) holds the last one, late. */
+  private fromMemory(): Uint8Array | null {
+    const data = this.clip.frames[this.shown];
+    if (data) this.held = data;
+    else if (this.held) this.late++;
     return this.held;
   }
 
@@ -72,9 +88,10 @@ export class ClipPlayer implements Player {
       const w = this.windows;
       return { state: w.started ? 'playing' : 'starting', kind: 'clip', lastError: w.lastError, decoded: w.decoded, dropped: 0, frames: w.frames, frame: this.shown, seeks: w.seeks, late: w.late, buffered: w.buffered, windowLead: w.windowLead };
     }
-    const state: FeedState = this.clip.state === 'ready' ? 'playing' : this.clip.state === 'failed' ? 'failed' : 'starting';
-    const frames = this.clip.frames.length;
-    return { state, kind: 'cached-clip', lastError: this.clip.error, decoded: frames, dropped: 0, ...(frames ? { frames, frame: this.shown } : {}) };
+    const clip = this.clip;
+    const state: FeedState = clip.state === 'failed' ? 'failed' : clip.state === 'ready' || (this.playhead && this.held) ? 'playing' : 'starting';
+    const frames = this.playhead?.frames ?? clip.frames.length;
+    return { state, kind: 'cached-clip', lastError: clip.error, decoded: clip.frames.length, dropped: 0, late: this.late, ...(frames ? { frames, frame: this.shown } : {}) };
   }
 
   dispose(): void {

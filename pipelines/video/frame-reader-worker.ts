@@ -17,7 +17,7 @@ export interface ReaderThreadData {
    */
   credits?: SharedArrayBuffer;
   /**
-   * Every frame is kept (a clip decoded into memory): frames are read into slabs of this many, one
+   * Every frame is kept (a clip decoded into memory): frames are read into slabs of up to this many, one
    * buffer each, handed over whole once full (or at the end). Nothing comes back to be filled again.
    */
   slabFrames?: number;
@@ -70,8 +70,9 @@ function readEach(fd: number): void {
   }
 }
 
-function readSlabs(fd: number, perSlab: number): void {
-  for (;;) {
+/** Slabs of 1, 2, 4… frames up to `most`: the first frames are there at once (a clip can start playing), the rest in few buffers. */
+function readSlabs(fd: number, most: number): void {
+  for (let perSlab = 1; ; perSlab = Math.min(most, perSlab * 2)) {
     const slab = pixelBuffer(perSlab * frameBytes);
     let count = 0;
     while (count < perSlab && readFrame(fd, slab.subarray(count * frameBytes, (count + 1) * frameBytes))) count++;
