@@ -85,7 +85,7 @@ async function decodeRate(clip: string, width: number, height: number): Promise<
   const cached = new CachedClip(input, { fit: 'fit', size: { width, height }, hwDecode: false }, 30, 4 * 1024 * 1024 * 1024);
   // A clip in memory plays from its first frame while the rest loads: what a switch to it waits for.
   const firstFrame = new Promise<number>((resolve) => {
-    const poll = setInterval(() => cached.frames.length > 0 && (clearInterval(poll), resolve(performance.now() - t0)), 1);
+    const poll = setInterval(() => cached.frames.length > 0 && cached.expectedFrames !== null && (clearInterval(poll), resolve(performance.now() - t0)), 1);
   });
   await cached.load();
   const hostMs = performance.now() - t0;
