@@ -25,9 +25,9 @@ interface Window {
  * not, so that the window fetched is ready when the playhead reaches it (the ones skipped are late)
  * rather than every window arriving after its time.
  */
-export function windowLead(decodeMs: number, playMs: number): number {
+export function windowLead(decodeMs: number, playMs: number, margin = LEAD_MARGIN): number {
   if (!(playMs > 0) || !(decodeMs > 0)) return 1;
-  return Math.max(1, Math.min(MAX_LEAD, Math.ceil((decodeMs * LEAD_MARGIN) / playMs)));
+  return Math.max(1, Math.min(MAX_LEAD, Math.ceil((decodeMs * margin) / playMs)));
 }
 
 export interface ClipWindowsOptions {
@@ -111,9 +111,10 @@ export class ClipWindows {
 
   /**
    * On moving into another window: how long a window takes to play at this pace, and so how far ahead to
-   * fetch. Only a window fetched ahead says so: found late, the lead grows to what the pace needs; found
-   * ready, it shrinks to that (a window skipped on purpose says nothing). A lead only grows after a late
-   * window because one slow window (far from its keyframe) is no reason to skip any.
+   * fetch. Only a window fetched ahead says so (a window skipped on purpose says nothing): found late, the
+   * lead grows to what the pace needs with some headroom; found ready, it shrinks to what it needs without.
+   * A lead only grows after a late window, and shrinks without the headroom, because a window that is slow
+   * once (far from its keyframe) is no reason to skip any: each skip holds a whole window's frames.
    */
   private pace(start: number, frame: number, at: number): void {
     if (this.entered?.start === start) return;
@@ -122,8 +123,7 @@ export class ClipWindows {
     this.entered = { start, frame, at };
     const fetched = this.windows.get(start);
     if (!fetched) return;
-    const needed = windowLead(this.decodeMs, this.playMs);
-    this.lead = fetched.frames ? Math.min(this.lead, needed) : Math.max(this.lead, needed);
+    this.lead = fetched.frames ? Math.min(this.lead, windowLead(this.decodeMs, this.playMs, 1)) : Math.max(this.lead, windowLead(this.decodeMs, this.playMs));
   }
 
   /** Every window asked for is decoded (nothing on its way). */

@@ -36,6 +36,9 @@ describe('how far ahead backwards play fetches', () => {
     // Nothing measured yet: the window before.
     expect(windowLead(0, 1000)).toBe(1);
     expect(windowLead(500, 0)).toBe(1);
+    // Without headroom (how far a lead comes back down): a window decoding in 90% of its play time needs one.
+    expect(windowLead(900, 1000)).toBe(2);
+    expect(windowLead(900, 1000, 1)).toBe(1);
   });
 });
 
