@@ -30,9 +30,8 @@ export class ClipPlayer implements Player {
       const frames = this.clip.expectedFrames;
       if (state === 'ready') {
         // Started while loading: the container's count may have been a frame or two off.
-        const started = this.playhead;
-        if (!started) this.startPlayhead(this.clip.frames.length);
-        else if (started.frames !== this.clip.frames.length) this.startPlayhead(this.clip.frames.length, this.shown / Math.max(1, started.frames - 1));
+        if (!this.playhead) this.startPlayhead(this.clip.frames.length);
+        else this.resize(this.clip.frames.length);
         ctx.log.info(`video ${input.label}: ${this.clip.frames.length} frames at ${this.clip.fps} fps in memory`);
       } else if (state === 'too-long' && frames) {
         this.windows = new DiskClip({ input, setup: ctx.setup, fps: this.clip.fps, frames });
@@ -53,7 +52,7 @@ export class ClipPlayer implements Player {
     if (!this.playhead && this.clip.state === 'loading' && this.clip.expectedFrames && this.clip.frames.length > 0) this.startPlayhead(this.clip.expectedFrames);
     if (!this.playhead) return null;
     // A streamed clip's last window can show the file to be shorter than its container said.
-    if (this.windows && this.windows.frames !== this.playhead.frames) this.startPlayhead(this.windows.frames, this.shown / this.playhead.frames);
+    if (this.windows) this.resize(this.windows.frames);
     // A clip starts on its first frame: until it is decoded, a free-running playhead waits at its start
     // (as if paused) instead of running on without pictures; a beat-synced one keeps to the clock.
     const cueing = !this.held && p.beatSync === 0;
@@ -98,6 +97,13 @@ export class ClipPlayer implements Player {
     this.clip.dispose();
     this.windows?.dispose();
     this.streamed?.dispose();
+  }
+
+  /** The clip turned out `frames` long: the playhead starts over at that length, where it was (as a scrub puts it). */
+  private resize(frames: number): void {
+    const playhead = this.playhead;
+    if (!playhead || playhead.frames === frames) return;
+    this.startPlayhead(frames, this.shown / Math.max(1, playhead.frames - 1));
   }
 
   private startPlayhead(frames: number, at?: number): void {
