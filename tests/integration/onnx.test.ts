@@ -103,7 +103,10 @@ describe('ONNX model pipelines (real models, real onnxruntime)', () => {
   it('a slow model in a show: the output holds 30 fps while the model runs at its own rate, shown in the stats', async () => {
     const registry = new PipelineRegistry();
     registerBuiltins(registry);
-    registry.register(onnxPipeline(manifest('candy-show', candy({ id: 'candy-live' }))), 'test');
+    // Slow beside the show: at 384x216 a run takes about nine times the default working size's (about 20 ms here,
+    // fast enough to keep up with 30 fps, where nothing would show the output not waiting for it).
+    const slowInput = { ...candy().inputs[0]!, size: { mode: 'dynamic', width: 384, height: 216, multipleOf: 4 } };
+    registry.register(onnxPipeline(manifest('candy-show', candy({ id: 'candy-live', inputs: [slowInput] }))), 'test');
     const show = checkShow({ size: '320x180', fps: 30, decks: [{ id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'candy-live' }] }] }, registry);
     const { RealtimeDriver } = await import('../../core/driver.js');
     const engine = await buildEngine(show, registry, { driver: new RealtimeDriver(), log: silentLog });
@@ -123,7 +126,8 @@ describe('ONNX model pipelines (real models, real onnxruntime)', () => {
     if (stage.rate! < 20) expect(fps).toBeGreaterThan(stage.rate! * 1.3);
     expect(stage.execution).toBe('decoupled');
     expect(stage.rate!).toBeGreaterThan(1);
-    expect(stage.rate!).toBeLessThan(fps);
+    // Fed at most once a frame; rate and output are counted over different windows, hence the margin.
+    expect(stage.rate!).toBeLessThanOrEqual(fps * 1.05);
     expect(stage.latencyMs!).toBeGreaterThan(20);
     expect(stage.errors).toBe(0);
   });
