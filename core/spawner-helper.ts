@@ -8,8 +8,12 @@ import type { HelperEvent, HelperRequest } from './spawner.js';
  * whatever the host holds. When the host goes (its channel closes), every child goes with it.
  */
 const children = new Map<number, ChildProcess>();
+/**
+ * A child that ends while the host is going (its channel closing) has nobody left to tell: the write's
+ * error goes to the callback, where it is dropped, instead of crashing this process with EPIPE.
+ */
 const send = (event: HelperEvent): void => {
-  process.send?.(event);
+  if (process.connected) process.send?.(event, undefined, undefined, () => {});
 };
 
 process.on('message', (request: HelperRequest) => {
