@@ -23,8 +23,13 @@ export class ClipPlayer implements Player {
   private held: Uint8Array | null = null;
   /** Frames due before they were decoded (a clip still loading into memory; from disk, DiskClip counts). */
   private late = 0;
+  /** Backwards from disk has fallen behind, and the log has said so (once a clip: it says what to change). */
+  private behindSaid = false;
 
-  constructor(input: VideoInput & { kind: 'clip' }, ctx: PlayerContext) {
+  constructor(
+    private readonly input: VideoInput & { kind: 'clip' },
+    private readonly ctx: PlayerContext,
+  ) {
     this.clip = new CachedClip(input, ctx.setup, ctx.fps, ctx.clipCacheBytes);
     void this.clip.load().then((state) => {
       const frames = this.clip.expectedFrames;
@@ -61,7 +66,18 @@ export class ClipPlayer implements Player {
     // A frame whose window is still decoding: the last one stays up (a late frame, not a lost source).
     const [lo, hi] = this.playhead.range(p);
     this.held = this.windows.frameAt({ frame: this.shown, heading: this.playhead.heading, lo, hi, loop: p.loop, time: clock.time }) ?? this.held;
+    if (this.windows.windowLead > 1 && !this.behindSaid) this.sayBehind(this.windows.frames);
     return this.held;
+  }
+
+  /** Once: backwards from disk cannot keep up on this machine, and the cache size that would hold the clip in memory instead. */
+  private sayBehind(frames: number): void {
+    this.behindSaid = true;
+    const { width, height } = this.ctx.setup.size;
+    const neededMB = Math.ceil((frames * width * height * 4) / (1024 * 1024));
+    this.ctx.log.warn(
+      `video ${this.input.label}: played backwards from disk, decoding cannot keep up here: whole windows are skipped (the last frame held). A media.clipCacheMB of ${neededMB} or more keeps this clip in memory, where reverse costs nothing.`,
+    );
   }
 
   /** The frame showing, from memory; one not decoded yet (the clip still loading) holds the last one, late. */

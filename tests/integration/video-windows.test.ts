@@ -1,9 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initialClockState } from '../../core/clock.js';
 import { readFrameCode } from '../../core/frame-code.js';
+import { silentLog, type Log } from '../../core/log.js';
+import { defaultParams } from '../../core/params.js';
+import { ClipPlayer } from '../../pipelines/video/clip-player.js';
 import { ClipWindows, windowLead } from '../../pipelines/video/clip-windows.js';
 import { resolveVideoInput } from '../../pipelines/video/video-input.js';
+import { videoParams } from '../../pipelines/video/video-params.js';
 import { makeCodedClip } from '../helpers/coded-clip.js';
 import { tempDir } from '../helpers/host-process.js';
 import { until } from '../helpers/until.js';
@@ -14,6 +19,7 @@ const W = 160;
 const H = 90;
 const media = tempDir('media-windows');
 let windows: ClipWindows | null = null;
+let player: ClipPlayer | null = null;
 
 beforeAll(async () => {
   await makeCodedClip(path.join(media, 'long.mp4'), { frames: 300, width: W, height: H, fps: 30 });
@@ -21,6 +27,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   windows?.dispose();
+  player?.dispose();
   fs.rmSync(media, { recursive: true, force: true });
 });
 
@@ -77,5 +84,36 @@ describe('a clip backwards from disk when decoding cannot keep up', () => {
     await until(() => w.settled, 20_000, 'the window ahead decoded');
     expect(codeOf(w.frameAt(59, 0, 300, 2.5))).toBe(59);
     expect(w.lead).toBe(1);
+  });
+});
+
+describe('a clip played backwards from disk that falls behind', () => {
+  it('says so once in the log, with the clip cache size that would hold it in memory', async () => {
+    const input = resolveVideoInput('long.mp4', media);
+    if (input.kind !== 'clip') throw new Error('not a clip');
+    const warnings: string[] = [];
+    const log: Log = { ...silentLog, warn: (message: unknown) => void warnings.push(String(message)) };
+    // A 1 MB cache: the 300 frames of 160x90 (17 MB decoded) play from disk.
+    player = new ClipPlayer(input, { setup: { fit: 'fit', size: { width: W, height: H }, hwDecode: false }, fps: 30, log, clipCacheBytes: 1024 * 1024 });
+    const p = player;
+    const params = { ...defaultParams(videoParams), reverse: true };
+    const clock = initialClockState(30);
+    /** A tick a whole window (1 s of the clip) on, in 1 ms of show time: a pace no decoding keeps up with. */
+    const tick = (dt: number): void => {
+      clock.frame++;
+      clock.dt = dt;
+      clock.time += 0.001;
+      p.frame(clock, params);
+    };
+    await until(() => p.status().kind === 'clip', 20_000, 'the clip found too long for the cache', () => p.frame(clock, params));
+    await until(() => p.status().buffered === true, 20_000, 'the last windows decoded', () => p.frame(clock, params));
+    p.frame(clock, params);
+    expect(p.status()).toMatchObject({ state: 'playing', frame: 299, windowLead: 1 });
+    tick(1);
+    expect(warnings).toEqual([]);
+    for (let i = 0; i < 4; i++) tick(1);
+    expect(p.status().windowLead).toBeGreaterThan(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/long\.mp4: played backwards from disk, decoding cannot keep up here.*media\.clipCacheMB of 17 or more keeps this clip in memory/);
   });
 });
