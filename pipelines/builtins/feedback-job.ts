@@ -23,36 +23,47 @@ export const Slot = {
   mix: 14,
   key: 15,
   hue: 16, // 9 ints
+  /** Where in the kernel's memory this frame's origin, cos and sin are (four f64). */
+  transform: 25,
   doneFlags: 32, // one int per chunk from here
 } as const;
 
 export const MAX_CHUNKS = 1024;
-const FLOAT_OFFSET_BYTES = (Slot.doneFlags + MAX_CHUNKS) * 4;
 
 export interface JobViews {
   ints: Int32Array;
-  /** ox, oy, cos, sin */
-  floats: Float64Array;
 }
 
 export function createJobBuffer(): SharedArrayBuffer {
-  return new SharedArrayBuffer(FLOAT_OFFSET_BYTES + 4 * 8);
+  return new SharedArrayBuffer((Slot.doneFlags + MAX_CHUNKS) * 4);
 }
 
 export function jobViews(buffer: SharedArrayBuffer): JobViews {
-  return { ints: new Int32Array(buffer, 0, Slot.doneFlags + MAX_CHUNKS), floats: new Float64Array(buffer, FLOAT_OFFSET_BYTES, 4) };
+  return { ints: new Int32Array(buffer, 0, Slot.doneFlags + MAX_CHUNKS) };
+}
+
+/** The frame's buffers and where its transform's floats are, all addresses in the kernel's memory. */
+export interface FrameArgs {
+  src: number;
+  inp: number;
+  dst: number;
+  width: number;
+  height: number;
+  chunkRows: number;
+  transform: number;
 }
 
 export interface KernelRender {
   setHue(h0: number, h1: number, h2: number, h3: number, h4: number, h5: number, h6: number, h7: number, h8: number): void;
   render(
     src: number, inp: number, dst: number, width: number, height: number,
-    ox: number, oy: number, cos: number, sin: number, stepX: number, stepY: number,
+    transform: number, stepX: number, stepY: number,
     useHue: number, keep: number, mix: number, key: number, rowStart: number, rowEnd: number,
   ): void;
 }
 
-export function writeJob(v: JobViews, t: FeedbackTransform, frame: { src: number; inp: number; dst: number; width: number; height: number; chunkRows: number }): number {
+/** Writes the frame's integers into the job (its floats are already in the kernel's memory, at `frame.transform`). */
+export function writeJob(v: JobViews, t: FeedbackTransform, frame: FrameArgs): number {
   const i = v.ints;
   const chunks = Math.ceil(frame.height / frame.chunkRows);
   // No band may be taken while the job is half written: close the counter first, reopen it last.
@@ -72,10 +83,7 @@ export function writeJob(v: JobViews, t: FeedbackTransform, frame: { src: number
   i[Slot.key] = t.key;
   i.set(t.hue, Slot.hue);
   i.fill(0, Slot.doneFlags, Slot.doneFlags + chunks);
-  v.floats[0] = t.ox;
-  v.floats[1] = t.oy;
-  v.floats[2] = t.cos;
-  v.floats[3] = t.sin;
+  i[Slot.transform] = frame.transform;
   Atomics.store(i, Slot.nextChunk, 0);
   return chunks;
 }
@@ -87,7 +95,6 @@ export function writeJob(v: JobViews, t: FeedbackTransform, frame: { src: number
  */
 export function renderChunks(v: JobViews, kernel: KernelRender): number {
   const i = v.ints;
-  const f = v.floats;
   let done = 0;
   for (;;) {
     const chunk = Atomics.add(i, Slot.nextChunk, 1);
@@ -100,7 +107,7 @@ export function renderChunks(v: JobViews, kernel: KernelRender): number {
     }
     kernel.render(
       i[Slot.src]!, i[Slot.inp]!, i[Slot.dst]!, i[Slot.width]!, height,
-      f[0]!, f[1]!, f[2]!, f[3]!, i[Slot.stepX]!, i[Slot.stepY]!,
+      i[Slot.transform]!, i[Slot.stepX]!, i[Slot.stepY]!,
       i[Slot.useHue]!, i[Slot.keep]!, i[Slot.mix]!, i[Slot.key]!,
       chunk * rows, Math.min(height, (chunk + 1) * rows),
     );

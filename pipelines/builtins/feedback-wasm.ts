@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { distPath } from '../../core/dist-path.js';
 import type { Log } from '../../core/log.js';
-import { createJobBuffer, jobViews, renderChunks, Slot, writeJob, type JobViews, type KernelRender } from './feedback-job.js';
+import { createJobBuffer, jobViews, renderChunks, Slot, writeJob, type FrameArgs, type JobViews, type KernelRender } from './feedback-job.js';
 import type { FeedbackTransform } from './feedback-kernel.js';
 
 const PAGE = 65536;
@@ -11,6 +11,10 @@ const FIRST_BUFFER = PAGE;
 /** The module declares this maximum; shared memory reserves it up front (address space, not RAM). */
 const MAX_PAGES = 32768;
 const CHUNK_ROWS = 16;
+const TRANSFORM_FLOATS = 4;
+
+/** Where the transform's floats go: after the three frames, 8-byte aligned. */
+const transformAt = (frameBytes: number): number => Math.ceil((FIRST_BUFFER + 3 * frameBytes) / 8) * 8;
 /** How long the frame loop waits for the helper's bands before rendering them itself. */
 const HELPER_TIMEOUT_MS = 100;
 const HELPER_START_TIMEOUT_MS = 3000;
@@ -46,7 +50,9 @@ export class WasmFeedbackKernel {
   private readonly pointers: [number, number];
   private readonly inputPointer: number;
   /** The kernel's arguments for one frame, reused: rendering allocates nothing per frame. */
-  private readonly frameArgs: { src: number; inp: number; dst: number; width: number; height: number; chunkRows: number };
+  private readonly frameArgs: FrameArgs;
+  /** The frame's origin, cos and sin, in the kernel's memory after the three frames (it reads them there). */
+  private readonly transform: Float64Array;
   private current = 0;
   private helper: Worker | null = null;
   private job: JobViews | null = null;
@@ -64,12 +70,14 @@ export class WasmFeedbackKernel {
     this.pointers = [FIRST_BUFFER + bytes, FIRST_BUFFER + 2 * bytes];
     this.input = new Uint8Array(memory.buffer, this.inputPointer, bytes);
     this.buffers = [new Uint8Array(memory.buffer, this.pointers[0], bytes), new Uint8Array(memory.buffer, this.pointers[1], bytes)];
-    this.frameArgs = { src: 0, inp: this.inputPointer, dst: 0, width, height, chunkRows: CHUNK_ROWS };
+    const transformPointer = transformAt(bytes);
+    this.transform = new Float64Array(memory.buffer, transformPointer, TRANSFORM_FLOATS);
+    this.frameArgs = { src: 0, inp: this.inputPointer, dst: 0, width, height, chunkRows: CHUNK_ROWS, transform: transformPointer };
   }
 
   static async create(module: WebAssembly.Module, width: number, height: number, options: { helperThread: boolean; log: Log }): Promise<WasmFeedbackKernel> {
     const bytes = width * height * 4;
-    const pages = Math.ceil((FIRST_BUFFER + 3 * bytes) / PAGE);
+    const pages = Math.ceil((transformAt(bytes) + TRANSFORM_FLOATS * 8) / PAGE);
     if (pages > MAX_PAGES) throw new Error(`frame ${width}x${height} is too large for the feedback kernel`);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
     const kernel = new WasmFeedbackKernel(module, memory, width, height, options.log);
@@ -124,18 +132,23 @@ export class WasmFeedbackKernel {
     const frame = this.frameArgs;
     frame.src = this.pointers[src]!;
     frame.dst = this.pointers[dst]!;
+    const transform = this.transform;
+    transform[0] = t.ox;
+    transform[1] = t.oy;
+    transform[2] = t.cos;
+    transform[3] = t.sin;
     if (this.job) {
       this.renderWithHelper(this.job, t, frame);
     } else {
       const h = t.hue;
       if (t.useHue) this.kernel.setHue(h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, h[8]!);
-      this.kernel.render(frame.src, frame.inp, frame.dst, frame.width, frame.height, t.ox, t.oy, t.cos, t.sin, t.stepX, t.stepY, t.useHue ? 1 : 0, t.keep, t.mix, t.key, 0, frame.height);
+      this.kernel.render(frame.src, frame.inp, frame.dst, frame.width, frame.height, frame.transform, t.stepX, t.stepY, t.useHue ? 1 : 0, t.keep, t.mix, t.key, 0, frame.height);
     }
     this.current = src;
     return this.buffers[dst]!;
   }
 
-  private renderWithHelper(job: JobViews, t: FeedbackTransform, frame: { src: number; inp: number; dst: number; width: number; height: number; chunkRows: number }): void {
+  private renderWithHelper(job: JobViews, t: FeedbackTransform, frame: FrameArgs): void {
     const chunks = writeJob(job, t, frame);
     Atomics.add(job.ints, Slot.generation, 1);
     Atomics.notify(job.ints, Slot.generation);
@@ -153,13 +166,13 @@ export class WasmFeedbackKernel {
   }
 
   /** The helper stalled mid-frame: render every unfinished band here (same bytes if it wakes) and drop it. */
-  private rescue(job: JobViews, t: FeedbackTransform, frame: { src: number; inp: number; dst: number; width: number; height: number }, chunks: number): void {
+  private rescue(job: JobViews, t: FeedbackTransform, frame: FrameArgs, chunks: number): void {
     this.log.warn(`feedback helper thread stalled for ${HELPER_TIMEOUT_MS} ms; continuing on one thread`);
     const h = t.hue;
     if (t.useHue) this.kernel.setHue(h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, h[8]!);
     for (let c = 0; c < chunks; c++) {
       if (Atomics.load(job.ints, Slot.doneFlags + c) === 0) {
-        this.kernel.render(frame.src, frame.inp, frame.dst, frame.width, frame.height, t.ox, t.oy, t.cos, t.sin, t.stepX, t.stepY, t.useHue ? 1 : 0, t.keep, t.mix, t.key, c * CHUNK_ROWS, Math.min(frame.height, (c + 1) * CHUNK_ROWS));
+        this.kernel.render(frame.src, frame.inp, frame.dst, frame.width, frame.height, frame.transform, t.stepX, t.stepY, t.useHue ? 1 : 0, t.keep, t.mix, t.key, c * CHUNK_ROWS, Math.min(frame.height, (c + 1) * CHUNK_ROWS));
       }
     }
     this.dropHelper();

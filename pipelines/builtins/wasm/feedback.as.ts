@@ -85,11 +85,20 @@ export function setHue(h0: i32, h1: i32, h2: i32, h3: i32, h4: i32, h5: i32, h6:
   return i16x8.min_s(i16x8.max_s(n16, i16x8.splat(0)), i16x8.splat(255));
 }
 
+/**
+ * `transform` points at four f64 in this memory (origin x, y; cos, sin), not four arguments: a float
+ * argument is boxed on the heap whenever V8 calls the export generically (one call site serving two
+ * kernels, as in a deck swap's fade), and the kernel is called once a band.
+ */
 export function render(
   src: usize, inp: usize, dst: usize, width: i32, height: i32,
-  ox: f64, oy: f64, cos: f64, sin: f64, stepX: i32, stepY: i32,
+  transform: usize, stepX: i32, stepY: i32,
   useHue: bool, keep: i32, mix: i32, key: i32, rowStart: i32, rowEnd: i32,
 ): void {
+  const ox = load<f64>(transform);
+  const oy = load<f64>(transform, 8);
+  const cos = load<f64>(transform, 16);
+  const sin = load<f64>(transform, 24);
   const maxX = width - 1;
   const maxY = height - 1;
   const rowBytes = <usize>width << 2;
