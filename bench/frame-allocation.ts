@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { ManualDriver } from '../core/driver.js';
 import { silentLog } from '../core/log.js';
@@ -98,7 +99,13 @@ export async function allocationMetrics(): Promise<Metric[]> {
     for (const c of CASES) metrics.push(lowerIsBetter(`bytes allocated per frame: ${c.name}`, await bytesPerFrame(c, session), 'bytes', 4096));
   } finally {
     session.disconnect();
-    for (const c of CASES) for (const o of c.outputs) if (o.type === 'shm') fs.rmSync(path.join(defaultShmDir(), String(o.name)), { force: true });
+    for (const c of CASES) {
+      for (const o of c.outputs) {
+        if (o.type === 'shm') fs.rmSync(path.join(defaultShmDir(), String(o.name)), { force: true });
+        // The NDI runtime marks every sender name it has seen with an empty file, and never removes it.
+        if (o.type === 'ndi') fs.rmSync(path.join(os.tmpdir(), `NTK_SEND_${String(o.name)}`), { force: true });
+      }
+    }
   }
   metrics.push(info('frames per allocation case', FRAMES, 'frames'), info('frames before measuring, per case', WARM_FRAMES, 'frames'));
   return metrics;
