@@ -9,6 +9,7 @@ import { registerClipActions } from './clip-actions.js';
 import { registerChainActions } from './chain-actions.js';
 import { outputId, type Show } from './show.js';
 import type { MediaOptions } from '../pipelines/contract.js';
+import { clipCacheBytes } from '../pipelines/video/media-options.js';
 
 export interface BuildOptions {
   driver: FrameDriver;
@@ -47,5 +48,5 @@ export async function buildEngine(show: Show, registry: PipelineRegistry, option
 
 /** The show's media section as the video sources take it (an empty folder: the default one). */
 function mediaOptions(media: Show['media']): Partial<MediaOptions> {
-  return { ...(media.dir ? { dir: path.resolve(media.dir) } : {}), clipCacheBytes: media.clipCacheMB * 1024 * 1024, hwDecode: media.hwDecode };
+  return { ...(media.dir ? { dir: path.resolve(media.dir) } : {}), clipCacheBytes: clipCacheBytes(media.clipCacheMB), hwDecode: media.hwDecode };
 }

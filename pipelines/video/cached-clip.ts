@@ -1,5 +1,6 @@
 import { decodeCommand, type DecodeSetup, type VideoInput } from './video-input.js';
 import { FrameReader } from './frame-reader.js';
+import { framesInCache } from './media-options.js';
 import { probeClip } from './probe.js';
 
 export type ClipState = 'loading' | 'ready' | 'too-long' | 'failed';
@@ -29,7 +30,7 @@ export class CachedClip {
 
   /** Resolves once the clip is in memory, too long for it, or failed. */
   async load(): Promise<ClipState> {
-    const maxFrames = Math.floor(this.limitBytes / (this.setup.size.width * this.setup.size.height * 4));
+    const maxFrames = framesInCache(this.limitBytes, this.setup.size);
     // Decoding starts beside the probe, not after it: each is a process start (about 0.2 s on the machines
     // measured), and the clip can play once the probe has said its length and the first frame is in.
     const reader = new FrameReader({ args: (out) => decodeCommand(this.input, this.setup, out), ...this.setup.size, keepAll: true, maxFrames });

@@ -2,6 +2,7 @@ import type { ClockState } from '../../core/clock.js';
 import { CachedClip } from './cached-clip.js';
 import { DiskClip } from './disk-clip.js';
 import { LiveFeed, type FeedState } from './live-feed.js';
+import { clipCacheMBFor } from './media-options.js';
 import { Playhead } from './playhead.js';
 import { FeedPlayer, type Player, type PlayerContext, type PlayerStatus } from './players.js';
 import type { VideoInput } from './video-input.js';
@@ -73,10 +74,8 @@ export class ClipPlayer implements Player {
   /** Once: backwards from disk cannot keep up on this machine, and the cache size that would hold the clip in memory instead. */
   private sayBehind(frames: number): void {
     this.behindSaid = true;
-    const { width, height } = this.ctx.setup.size;
-    const neededMB = Math.ceil((frames * width * height * 4) / (1024 * 1024));
     this.ctx.log.warn(
-      `video ${this.input.label}: played backwards from disk, decoding cannot keep up here: whole windows are skipped (the last frame held). A media.clipCacheMB of ${neededMB} or more keeps this clip in memory, where reverse costs nothing.`,
+      `video ${this.input.label}: played backwards from disk, decoding cannot keep up here: whole windows are skipped (the last frame held). A media.clipCacheMB of ${clipCacheMBFor(frames, this.ctx.setup.size)} or more keeps this clip in memory, where reverse costs nothing.`,
     );
   }
 

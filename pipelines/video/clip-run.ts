@@ -1,4 +1,4 @@
-import { decodeCommand, type DecodeSetup, type VideoInput } from './video-input.js';
+import { decodeCommand, decodedFrameBytes, type DecodeSetup, type VideoInput } from './video-input.js';
 import { FrameReader } from './frame-reader.js';
 
 /** Frames a run decodes ahead of the one showing: enough to ride out a busy moment, few enough to stay small. */
@@ -30,7 +30,7 @@ export class ClipRun {
 
   constructor(o: ClipRunOptions) {
     this.start = o.start;
-    const frameBytes = o.setup.size.width * o.setup.size.height * 4;
+    const frameBytes = decodedFrameBytes(o.setup.size);
     this.ahead = Math.max(MIN_AHEAD, Math.min(MAX_AHEAD, Math.floor(AHEAD_BYTES / frameBytes)));
     // Half a frame early: the first frame at or after the seek point is frame `start`, whatever the rounding.
     const seek = o.start > 0 ? ['-ss', ((o.start - 0.5) / o.fps).toFixed(6)] : [];

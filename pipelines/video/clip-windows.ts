@@ -1,4 +1,4 @@
-import { decodeCommand, type DecodeSetup, type VideoInput } from './video-input.js';
+import { decodeCommand, decodedFrameBytes, type DecodeSetup, type VideoInput } from './video-input.js';
 import { FrameReader } from './frame-reader.js';
 
 /** The most decoded video one window holds; a long clip keeps two (the one playing and the next). */
@@ -64,7 +64,7 @@ export class ClipWindows {
   private entered: { start: number; frame: number; at: number } | null = null;
 
   constructor(private readonly o: ClipWindowsOptions) {
-    const frameBytes = o.setup.size.width * o.setup.size.height * 4;
+    const frameBytes = decodedFrameBytes(o.setup.size);
     this.windowFrames = Math.max(MIN_WINDOW_FRAMES, Math.min(Math.ceil(o.fps), Math.floor((o.windowBytes ?? WINDOW_BYTES) / frameBytes)));
     this.frames = o.frames;
   }
