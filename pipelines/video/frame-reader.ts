@@ -5,6 +5,7 @@ import { makeFifoFolder, type FifoFolder } from '../../core/fifo-folder.js';
 import { spawner, type Spawned } from '../../core/spawner.js';
 import { describeError } from '../../core/errors.js';
 import type { ReaderThreadData, ReaderThreadMessage, ReaderThreadRequest } from './frame-reader-worker.js';
+import { decodedFrameBytes } from './video-input.js';
 
 /** A decoded RGBA frame from the reader, with its number in the decoder's output (0-based). */
 export interface DecodedFrame {
@@ -68,7 +69,7 @@ export class FrameReader {
   readonly done: Promise<ReaderEnd>;
 
   constructor(private readonly options: FrameReaderOptions) {
-    this.frameBytes = options.width * options.height * 4;
+    this.frameBytes = decodedFrameBytes(options);
     this.credits = options.ahead ? new Int32Array(new SharedArrayBuffer(4)) : null;
     if (this.credits) this.credits[0] = options.ahead!;
     this.done = new Promise((resolve) => (this.finish = resolve));
