@@ -36,10 +36,14 @@ export class ModelSlot {
     const old = this.current;
     this.current = { file, ...next };
     this.failed = null;
-    if (old) {
-      this.swappedIn = true;
-      await old.release();
-    }
+    // The new model plays from here: the swap is over before the old session is let go, which can take a
+    // while (its thread finishing a run), and must neither show the stage as loading nor hold its input.
+    if (this.loading === file) this.loading = null;
+    if (!old) return;
+    this.swappedIn = true;
+    await old.release().catch((error: unknown) => {
+      this.log.warn({ model: old.file }, `releasing the model swapped out: ${describeError(error)}`);
+    });
   }
 
   /**
@@ -49,10 +53,7 @@ export class ModelSlot {
   want(file: string): boolean {
     if (this.current && file !== this.current.file && file !== this.loading && file !== this.failed?.file) {
       this.loading = file;
-      this.load(file).then(
-        () => {
-          if (this.loading === file) this.loading = null;
-        },
+      this.load(file).catch(
         (error: unknown) => {
           if (this.loading === file) this.loading = null;
           this.failed = { file, error: describeError(error) };

@@ -92,11 +92,16 @@ describe('model hot-swap (manual clock)', () => {
 
     expect(engine.params.set('/deck/a/fx/0/model', 'style-mosaic-9.onnx').ok).toBe(true);
     const states = new Set<string>();
+    // Whenever the new model is current, the swap is over: never "loading" while the old one is let go.
+    const statesWithMosaic = new Set<string>();
     ticks += await tickUntil(engine, driver, () => {
-      states.add(stage().status!.state);
-      return stage().status!.current === 'style-mosaic-9.onnx' && meanAbsDiff(engine.lastFrame!.data, mosaic) < 5;
+      const status = stage().status!;
+      states.add(status.state);
+      if (status.current === 'style-mosaic-9.onnx') statesWithMosaic.add(status.state);
+      return status.current === 'style-mosaic-9.onnx' && meanAbsDiff(engine.lastFrame!.data, mosaic) < 5;
     }, 'the mosaic model in the output');
     expect(states.has('loading')).toBe(true);
+    expect([...statesWithMosaic]).toEqual(['loaded']);
     expect(stage().status).toMatchObject({ state: 'loaded', current: 'style-mosaic-9.onnx', error: null });
     expect(engine.stats().frames).toBeGreaterThanOrEqual(ticks);
     expect(engine.stats().droppedFrames).toBe(0);
