@@ -72,8 +72,9 @@ export function startHost(args: string[], options: { cwd?: string; env?: NodeJS.
   };
 }
 
-/** Runs the CLI to completion (for commands that exit by themselves). */
+/** Runs the CLI to completion (for commands that exit by themselves); it loads what a host does, so it may take as long to exit. */
 export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const timeoutMs = options.timeoutMs ?? HOST_START_MS;
   return new Promise((resolve, reject) => {
     // Subcommands (`vj-host models add`) come first and log nothing.
     const logging = args[0] === 'models' ? [] : ['--log-format', 'json'];
@@ -84,8 +85,8 @@ export function runCli(args: string[], options: { cwd?: string; timeoutMs?: numb
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`vj-host ${args.join(' ')} did not exit within ${options.timeoutMs ?? 10_000} ms:\n${stdout}${stderr}`));
-    }, options.timeoutMs ?? 10_000);
+      reject(new Error(`vj-host ${args.join(' ')} did not exit within ${timeoutMs} ms:\n${stdout}${stderr}`));
+    }, timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });

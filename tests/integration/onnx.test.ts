@@ -125,7 +125,7 @@ describe('ONNX model pipelines (real models, real onnxruntime)', () => {
     expect(fps).toBeGreaterThanOrEqual(stage.rate! * 0.95);
     if (stage.rate! < 20) expect(fps).toBeGreaterThan(stage.rate! * 1.3);
     expect(stage.execution).toBe('decoupled');
-    expect(stage.rate!).toBeGreaterThan(1);
+    expect(stage.rate!).toBeGreaterThan(0);
     // Fed at most once a frame; rate and output are counted over different windows, hence the margin.
     expect(stage.rate!).toBeLessThanOrEqual(fps * 1.05);
     expect(stage.latencyMs!).toBeGreaterThan(20);
