@@ -16,6 +16,7 @@ export class ModelSlot {
   private loading: string | null = null;
   private failed: { file: string; error: string } | null = null;
   private swappedIn = false;
+  private disposed = false;
 
   constructor(
     private readonly manifest: Manifest & { modelPath: string },
@@ -33,6 +34,12 @@ export class ModelSlot {
     // The manifest's checksum belongs to its own model; another file is checked against its inputs and outputs only.
     const { sha256: _sha256, ...rest } = this.manifest;
     const next = await acquireSession(file ? { ...rest, modelPath } : this.manifest, this.log);
+    // A swap that finishes loading after its stage has gone (the effect removed, the show stopped) lets
+    // the model go at once: nothing else would.
+    if (this.disposed) {
+      await next.release();
+      return;
+    }
     const old = this.current;
     this.current = { file, ...next };
     this.failed = null;
@@ -87,6 +94,7 @@ export class ModelSlot {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     const current = this.current;
     this.current = null;
     await current?.release();

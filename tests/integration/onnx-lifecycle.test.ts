@@ -147,6 +147,26 @@ describe('shared sessions', () => {
   });
 });
 
+describe('a swap still loading when its stage goes', () => {
+  it('the model it was loading is let go once loaded: no session is left open', async () => {
+    const registry = new PipelineRegistry();
+    registerBuiltins(registry);
+    registry.register(onnxPipeline(styleManifest('style-gone')), 'test');
+    const before = openSessionCount();
+    const show = checkShow({ size: '64x36', decks: [{ id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'style-gone' }] }], osc: { enabled: false } }, registry);
+    const driver = new ManualDriver();
+    const engine = await buildEngine(show, registry, { driver, log: silentLog });
+    await engine.start();
+    const stage = () => engine.stats().stages[1]!;
+    await tickUntil(engine, driver, () => (stage().rate ?? 0) > 0, 'first result');
+    expect(engine.params.set('/deck/a/fx/0/model', 'style-mosaic-9.onnx').ok).toBe(true);
+    await tickUntil(engine, driver, () => stage().status!.state === 'loading', 'the swap started');
+    await engine.stop();
+    // The candy session went with the stage; the mosaic one, still opening then, goes once it has opened.
+    await until(() => openSessionCount() === before, 20_000, 'every session of the stage released');
+  });
+});
+
 describe('a model kept busy', () => {
   it('the next frame reaches the model while its run is in flight (the pixel work beside it), and results come back in frame order', { timeout: 60_000 }, async () => {
     // The real pipeline inside a wrapper that notes each frame handed over, and whether another was still
