@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { runTag, TEST_SHM_PREFIX } from './test-run.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cliPath = path.join(repoRoot, 'dist', 'app', 'cli.js');
@@ -115,7 +116,7 @@ export async function surfaceUrl(host: HostProcess, ms = HOST_START_MS): Promise
 
 /** A shm file name no other test run uses. */
 export function uniqueShmName(label: string): string {
-  return `vj-host-test-${label}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  return `${TEST_SHM_PREFIX}${runTag()}-${label}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 export function writeJson(dir: string, name: string, value: unknown): string {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { controlHarness, type ControlHarness } from '../helpers/control-harness.js';
+import { tempDir } from '../helpers/host-process.js';
 
 // The REST API through fastify's inject (no sockets), on the real engine, matrix, output manager and preset store.
 let h: ControlHarness;
@@ -71,7 +72,7 @@ describe('control API', () => {
 
   it('outputs: add, configure, start, stop, remove through the output manager; bad configs named', async () => {
     h = await controlHarness();
-    process.env.VJ_HOST_SHM_DIR = fs.mkdtempSync('/tmp/vj-host-test-control-shm-');
+    process.env.VJ_HOST_SHM_DIR = tempDir('control-shm');
     try {
       const added = await call('POST', '/api/outputs', { type: 'shm', name: `vj-host-test-api-${process.pid}` });
       expect(added).toMatchObject({ status: 201, body: { id: 'shm', stats: { state: 'running' } } });
