@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShmReader } from '../../outputs/shm/shm-reader.js';
-import { cliPath, removePipeFolders, startHost, tempDir, uniqueShmName, writeJson, type HostProcess } from '../helpers/host-process.js';
+import { cliPath, HOST_START_MS, removePipeFolders, startHost, tempDir, uniqueShmName, writeJson, type HostProcess } from '../helpers/host-process.js';
 import { until } from '../helpers/until.js';
 import { Tablet } from '../helpers/osc-harness.js';
 import { probeStreams, pullFrameCodes } from '../helpers/pull-stream.js';
@@ -29,7 +29,7 @@ const withSurface = { control: { enabled: true, port: 0 } };
 
 /** Waits until output `id` of the host whose log is `log()` has encoded `frames` frames (its own ffmpeg's count). */
 async function untilEncoded(log: () => string, id: string, frames: number): Promise<void> {
-  await until(() => /control surface at http:\/\/127\.0\.0\.1:\d+\//.test(log()), 10_000, 'the control surface');
+  await until(() => /control surface at http:\/\/127\.0\.0\.1:\d+\//.test(log()), HOST_START_MS, 'the control surface');
   const base = /control surface at (http:\/\/127\.0\.0\.1:\d+)\//.exec(log())![1]!;
   const encoded = async (): Promise<number> => {
     const entry = (await (await fetch(`${base}/api/outputs/${id}`)).json()) as { stats: { detail: { encodedFrames?: number } } };
@@ -72,7 +72,7 @@ describe('recording', () => {
     const tablet = await new Tablet().open();
     try {
       await tablet.send(port, '/output/rec/start');
-      await host.waitFor(/"msg":"rec: running"/, 10_000);
+      await host.waitFor(/"msg":"rec: running"/);
       await untilEncoded(() => host.output(), 'rec', 150); // 5 s of the show's 30 fps
       await tablet.send(port, '/output/rec/stop');
       await host.waitFor(/"msg":"rec: stopped"/, 10_000);
@@ -106,7 +106,7 @@ describe('recording', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise((resolve) => child.on('exit', resolve));
     try {
-      await until(() => out.includes('"msg":"rec: running"'), 10_000, 'recording');
+      await until(() => out.includes('"msg":"rec: running"'), HOST_START_MS, 'recording');
       await untilEncoded(() => out, 'rec', 90); // 3 s of the show
     } finally {
       if (wholeGroup) process.kill(-child.pid!, 'SIGKILL');
@@ -122,7 +122,7 @@ describe('recording', () => {
     // At most the last second (one fragment or cluster) is lost.
     expect(codes.length).toBeGreaterThan(50);
     expect(codes.every((c, i) => i === 0 || c >= codes[i - 1]!)).toBe(true);
-  });
+  }, 60_000);
 });
 
 describe('outputs that cannot work here', () => {
