@@ -92,15 +92,21 @@ describe('live channel (socket.io)', () => {
     const quiet = await client(url);
     const stats: unknown[] = [];
     const signals: Record<string, number>[] = [];
-    meters.on('stats', (s) => stats.push(s));
-    meters.on('signals', (s) => signals.push(s));
+    // Both kinds in the order they arrive, to count the meters between two stats messages.
+    const arrivals: ('stats' | 'signals')[] = [];
+    meters.on('stats', (s) => (stats.push(s), arrivals.push('stats')));
+    meters.on('signals', (s) => (signals.push(s), arrivals.push('signals')));
     let quietGot = 0;
     quiet.on('stats', () => quietGot++);
     quiet.on('signals', () => quietGot++);
     meters.emit('subscribe', { stats: true, signals: { names: ['lfo1:out', 'clock:beat'], rate: 20 } });
-    await until(() => stats.length >= 3, 5000, 'three stats messages');
-    // Each at its own rate, compared within the run: meters at 20 a second, stats at 4.
-    expect(signals.length).toBeGreaterThan(stats.length * 2);
+    await until(() => stats.length >= 5, 10_000, 'five stats messages');
+    // Each at its own rate, compared within the run: meters at up to 20 a second, stats at 4, so several
+    // meters between two stats messages. Judged on most of the intervals, not their sum: a busy machine
+    // that holds this process for half a second costs the faster timer more ticks than the slower one
+    // (CI saw 5 meters against 3 stats in one window).
+    const between = arrivals.join(' ').split('stats').slice(1, -1).map((run) => run.split('signals').length - 1);
+    expect(between.filter((n) => n >= 2).length, `meters between stats messages: ${between.join(', ')}`).toBeGreaterThanOrEqual(between.length / 2);
     expect(Object.keys(signals.at(-1)!)).toEqual(['lfo1:out', 'clock:beat']);
     expect(quietGot).toBe(0);
     // Four taps 400 ms apart by the tablet's clock; the network holds the 2nd and 3rd back by 150 and
