@@ -99,12 +99,12 @@ export function decodeArgs(input: VideoInput, fit: FitMode, width: number, heigh
   return [...hw, ...(o.input ?? []), ...input.args, ...scaled, ...(o.output ?? []), '-f', 'rawvideo', '-y', output];
 }
 
-/** How a source is decoded for this show: fitted to its size, with or without a hardware decoder. */
 /** Bytes of one decoded frame: ffmpeg hands every frame over as RGBA at the show size. */
 export function decodedFrameBytes(size: { width: number; height: number }): number {
   return size.width * size.height * 4;
 }
 
+/** How a source is decoded for this show: fitted to its size, with or without a hardware decoder. */
 export interface DecodeSetup {
   fit: FitMode;
   size: { width: number; height: number };

@@ -67,19 +67,23 @@ async function tickUntil(engine: Engine, driver: ManualDriver, done: () => boole
   throw new Error(`never: ${what}`);
 }
 
+/** A show on the manual clock with a style model registered as `styleId`, started. */
+async function manualShow(styleId: string, size: string, decks: unknown[]): Promise<{ engine: Engine; driver: ManualDriver }> {
+  const registry = new PipelineRegistry();
+  registerBuiltins(registry);
+  registry.register(onnxPipeline(styleManifest(styleId)), 'test');
+  const show = checkShow({ size, decks, osc: { enabled: false } }, registry);
+  const driver = new ManualDriver();
+  const engine = await buildEngine(show, registry, { driver, log: silentLog });
+  await engine.start();
+  return { engine, driver };
+}
+
 describe('model hot-swap (manual clock)', () => {
   it('the old model keeps playing while the new one loads, then the output switches; no frame is missed; a failed swap keeps the current one', async () => {
-    const registry = new PipelineRegistry();
-    registerBuiltins(registry);
-    registry.register(onnxPipeline(styleManifest('style-live')), 'test');
-    const show = checkShow({
-      size: `${SIZE.width}x${SIZE.height}`,
-      decks: [{ id: 'a', source: { pipeline: 'test-pattern', params: { speed: 0, frameCode: false, disc: false } }, chain: [{ pipeline: 'style-live', params: { swapFade: 0 } }] }],
-      osc: { enabled: false },
-    }, registry);
-    const driver = new ManualDriver();
-    const engine = await buildEngine(show, registry, { driver, log: silentLog });
-    await engine.start();
+    const { engine, driver } = await manualShow('style-live', `${SIZE.width}x${SIZE.height}`, [
+      { id: 'a', source: { pipeline: 'test-pattern', params: { speed: 0, frameCode: false, disc: false } }, chain: [{ pipeline: 'style-live', params: { swapFade: 0 } }] },
+    ]);
     cleanup.push(() => engine.stop());
     const stage = () => engine.stats().stages[1]!;
     const [candy, mosaic] = [await styled('style-candy-9.onnx'), await styled('style-mosaic-9.onnx')];
@@ -125,21 +129,11 @@ describe('model hot-swap (manual clock)', () => {
 
 describe('shared sessions', () => {
   it('the same model in two decks opens one session; it is released with the last user', async () => {
-    const registry = new PipelineRegistry();
-    registerBuiltins(registry);
-    registry.register(onnxPipeline(styleManifest('style-shared')), 'test');
     const before = openSessionCount();
-    const show = checkShow({
-      size: '64x36',
-      decks: [
-        { id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'style-shared' }] },
-        { id: 'b', source: { pipeline: 'gradient' }, chain: [{ pipeline: 'style-shared' }] },
-      ],
-      osc: { enabled: false },
-    }, registry);
-    const driver = new ManualDriver();
-    const engine = await buildEngine(show, registry, { driver, log: silentLog });
-    await engine.start();
+    const { engine, driver } = await manualShow('style-shared', '64x36', [
+      { id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'style-shared' }] },
+      { id: 'b', source: { pipeline: 'gradient' }, chain: [{ pipeline: 'style-shared' }] },
+    ]);
     expect(openSessionCount()).toBe(before + 1);
     await tickUntil(engine, driver, () => engine.stats().stages.filter((s) => (s.rate ?? 0) > 0).length === 2, 'both decks styled');
     await engine.stop();
@@ -149,14 +143,8 @@ describe('shared sessions', () => {
 
 describe('a swap still loading when its stage goes', () => {
   it('the model it was loading is let go once loaded: no session is left open', async () => {
-    const registry = new PipelineRegistry();
-    registerBuiltins(registry);
-    registry.register(onnxPipeline(styleManifest('style-gone')), 'test');
     const before = openSessionCount();
-    const show = checkShow({ size: '64x36', decks: [{ id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'style-gone' }] }], osc: { enabled: false } }, registry);
-    const driver = new ManualDriver();
-    const engine = await buildEngine(show, registry, { driver, log: silentLog });
-    await engine.start();
+    const { engine, driver } = await manualShow('style-gone', '64x36', [{ id: 'a', source: { pipeline: 'test-pattern' }, chain: [{ pipeline: 'style-gone' }] }]);
     const stage = () => engine.stats().stages[1]!;
     await tickUntil(engine, driver, () => (stage().rate ?? 0) > 0, 'first result');
     expect(engine.params.set('/deck/a/fx/0/model', 'style-mosaic-9.onnx').ok).toBe(true);
